@@ -1,0 +1,113 @@
+"""``observatory``: the operator's commands (build a territory, find the dashboard, list vintages)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from .settings import Settings
+from .sources.catalog import RAW_FILES, read_origin
+
+
+def _settings(arguments) -> Settings:
+    overrides = {}
+    if arguments.territory:
+        overrides["territory"] = arguments.territory
+    if arguments.data_dir:
+        overrides["data_dir"] = Path(arguments.data_dir).resolve()
+    return Settings.from_env(**overrides)
+
+
+def build(settings: Settings) -> int:
+    """Materialise every asset in-process, then print the headline figures."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    from .dashboard import french
+    from .headline import headline_figures
+
+    started = time.perf_counter()
+    print(f"observatory: building territory '{settings.territory}' from {settings.raw_dir}", flush=True)
+    definitions = build_definitions(settings)
+    result = dg.materialize(
+        [*definitions.assets, *definitions.asset_checks],
+        resources=definitions.resources,
+        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        raise_on_error=False,
+    )
+    for event in result.get_asset_materialization_events():
+        materialization = event.event_specific_data.materialization
+        rows = materialization.metadata.get("rows") or materialization.metadata.get("rows_accepted")
+        suffix = f" ({rows.value} rows)" if rows is not None else ""
+        print(f"  ✓ {materialization.asset_key.to_user_string()}{suffix}", flush=True)
+    failed_checks = [c for c in result.get_asset_check_evaluations() if not c.passed]
+    for check in failed_checks:
+        print(f"  ✗ check {check.check_name} on {check.asset_key.to_user_string()}: {check.description}", file=sys.stderr)
+    if not result.success or failed_checks:
+        print("observatory: build FAILED; the previously published observatory is unchanged.", file=sys.stderr)
+        return 1
+
+    import duckdb
+
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        figures = headline_figures(
+            connection.table("gp_supply_by_departement").df(),
+            connection.table("agency_funnel").df(),
+            connection.table("agency_installations_by_quarter").df(),
+        )
+    print(f"\nHeadline figures ({settings.territory}, {settings.reference_date:%d/%m/%Y}):")
+    print(f"  population                 {french.number(figures['population'])}")
+    print(f"  GPs                        {figures['gps']}")
+    print(f"  GP density / 10 000 inh.   {french.number(figures['gp_density'], 2)}")
+    print(f"  share of GPs aged 55+      {french.percent(figures['share_senior'], 1)}")
+    print(f"  agency: contacted {figures.get('agency_contacted')}, accompanied {figures.get('agency_accompanied')}, "
+          f"installed {figures.get('agency_installed')} = {figures.get('agency_installed_durable')} durable + "
+          f"{figures.get('agency_installed_replacement')} replacements")
+    quarters = ", ".join(f"{p}: {'<5' if n is None else n}" for p, n in figures["installations_by_quarter"].items())
+    print(f"  installations by quarter   {quarters}")
+    print(f"\nDatabase:  {settings.database_path}")
+    print(f"Dashboard: {settings.site_dir / 'index.html'}")
+    print(f"Built in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def vintages(settings: Settings) -> int:
+    """Print the origin record of each raw file of the territory."""
+    for name, filename in RAW_FILES.items():
+        path = settings.raw_dir / filename
+        if not path.exists():
+            print(f"{name:18} missing ({path})")
+            continue
+        origin = read_origin(path)
+        print(f"{name:18} vintage {origin.get('vintage', '?'):12} {origin.get('producer', '?')}  sha256 {origin.get('sha256', '')[:12]}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="observatory", description=__doc__)
+    parser.add_argument("--territory", help="'demo' or a département code such as 41 (default: $OBSERVATORY_TERRITORY or demo)")
+    parser.add_argument("--data-dir", help="data folder (default: ./data)")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("build", help="ingest the raw files, compute the indicators, publish tables and dashboard")
+    commands.add_parser("dashboard", help="print the path of the dashboard's home page")
+    commands.add_parser("vintages", help="list the raw files with their producer, vintage and checksum")
+    commands.add_parser("settings", help="print the settings in force")
+    arguments = parser.parse_args(argv)
+    settings = _settings(arguments)
+    if arguments.command == "build":
+        return build(settings)
+    if arguments.command == "dashboard":
+        print(settings.site_dir / "index.html")
+        return 0
+    if arguments.command == "vintages":
+        return vintages(settings)
+    print(json.dumps({k: str(v) for k, v in vars(settings).items() if k != "pseudonymisation_key"}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The static, offline, French dashboard: pure figure builders and page assembly."""

@@ -1,0 +1,24 @@
+"""Numbers written the French way: 330 124 ; 7,6 ; 56 %."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+THIN_SPACE = "\u202f"  # narrow no-break space: thousands separator and before %
+PLOTLY_SEPARATORS = ",\u202f"  # plotly layout.separators: decimal mark, then thousands
+MISSING = "–"
+
+
+def number(value, decimals: int = 0) -> str:
+    """``330124`` → ``330 124``; ``7.5729`` with 1 decimal → ``7,6``; missing → ``–``."""
+    if value is None or pd.isna(value):
+        return MISSING
+    text = f"{float(value):,.{decimals}f}"
+    return text.replace(",", THIN_SPACE).replace(".", ",")
+
+
+def percent(share, decimals: int = 0) -> str:
+    """``0.56`` → ``56 %``."""
+    if share is None or pd.isna(share):
+        return MISSING
+    return f"{number(share * 100, decimals)}{THIN_SPACE}%"

@@ -1,0 +1,27 @@
+"""What makes Plotly pages work from disk with no network."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from plotly.offline import get_plotlyjs
+
+# plotly.js fetches its world topology from a CDN for every geo trace, even with the base
+# layers hidden; offline the trace is then not drawn at all. Declaring an empty topology
+# before the plots load removes the request: our own GeoJSON carries every shape drawn.
+EMPTY_TOPOLOGY = {"type": "Topology", "objects": {}, "arcs": []}
+GEO_ASSETS_SCRIPT = (
+    "window.PlotlyGeoAssets = {topojson: {world_110m: " + json.dumps(EMPTY_TOPOLOGY)
+    + ", world_50m: " + json.dumps(EMPTY_TOPOLOGY) + "}};"
+)
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+                 "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def write_plotly_bundle(assets_dir: Path) -> Path:
+    """Write plotly.js once beside the pages, which load it by a relative path."""
+    assets_dir.mkdir(parents=True, exist_ok=True)
+    path = assets_dir / "plotly.min.js"
+    path.write_text(get_plotlyjs(), encoding="utf-8")
+    return path

@@ -1,0 +1,65 @@
+"""Write the demo territory's raw files, each with its origin record."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..sources.catalog import RAW_FILES, write_origin
+from .agency import case_records
+from .practitioners import build_gps, roster_frame, rpps_extract_lines
+from .spec import DemoSpec
+from .structures import finess_lines
+from .territory import build_communes
+
+PRODUCER = "observatory demo generator (SYNTHETIC data, not a real territory)"
+
+
+def _write_text(path: Path, lines: list[str], encoding: str = "utf-8") -> None:
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+
+
+def _geojson(communes: pd.DataFrame) -> str:
+    features = [
+        {"type": "Feature", "geometry": json.loads(shapely.to_geojson(row.geometry)),
+         "properties": {"code": row.code, "nom": row.name}}
+        for row in communes.itertuples()
+    ]
+    return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
+
+
+def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, Path]:
+    """Write every raw file of the demo territory into ``raw_dir``; return their paths.
+
+    The same ``spec`` always writes the same bytes (origin records aside, which carry
+    the time of writing).
+    """
+    raw_dir = Path(raw_dir)
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(spec.seed)
+    communes = build_communes(rng, spec)
+    gps = build_gps(rng, spec, communes)
+    paths = {name: raw_dir / filename for name, filename in RAW_FILES.items()}
+
+    _write_text(paths["rpps_extract"], rpps_extract_lines(rng, spec, communes, gps))
+    roster_frame(rng, spec, gps).to_csv(paths["gp_roster"], sep=";", index=False, lineterminator="\n")
+    year = f"P{spec.census_year % 100:02d}"
+    population = communes[["code", "population", "pop_0_14", "pop_15_29", "pop_30_44", "pop_45_59", "pop_60_74", "pop_75_plus"]]
+    population.columns = ["CODGEO", f"{year}_POP", f"{year}_POP0014", f"{year}_POP1529", f"{year}_POP3044",
+                          f"{year}_POP4559", f"{year}_POP6074", f"{year}_POP75P"]
+    population.to_csv(paths["population"], sep=";", index=False, lineterminator="\n")
+    paths["commune_contours"].write_text(_geojson(communes), encoding="utf-8")
+    epci = pd.DataFrame({"CODGEO": communes["code"], "LIBGEO": communes["name"], "EPCI": communes["epci_code"],
+                         "LIBEPCI": communes["epci_name"], "DEP": spec.departement, "REG": "00"})
+    epci.to_csv(paths["epci_membership"], sep=";", index=False, lineterminator="\n")
+    _write_text(paths["care_structures"], finess_lines(rng, spec, communes), encoding="latin-1")
+    case_records(rng, spec, communes, gps).to_csv(paths["agency_cases"], sep=";", index=False, lineterminator="\n")
+
+    for name, path in paths.items():
+        write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use",
+                     vintage=spec.reference_date.isoformat(), synthetic=True)
+    return paths

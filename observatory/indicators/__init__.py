@@ -1,0 +1,1 @@
+"""Indicators, one module per family, each a pure function of staged tables (DuckDB SQL)."""

@@ -1,0 +1,55 @@
+"""The agency's funnel: contacted → accompanied → installed (durable / replacement) or abandoned.
+
+Every case was contacted; a case is accompanied once it has an accompaniment date
+(status accompanied, installed or abandoned); installations are counted by the quarter
+of their installation date.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..privacy import suppress_breakdown, suppress_small_counts
+from ..sql import query
+
+STAGES = ("contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned")
+
+
+def funnel_totals(cases: pd.DataFrame) -> pd.DataFrame:
+    """One row per stage with the number of cases that reached it (département totals)."""
+    totals = query(
+        """
+        select count(*) as contacted,
+               count_if(status in ('accompanied', 'installed', 'abandoned')) as accompanied,
+               count_if(status = 'installed') as installed,
+               count_if(status = 'installed' and installation_type = 'durable') as installed_durable,
+               count_if(status = 'installed' and installation_type = 'replacement') as installed_replacement,
+               count_if(status = 'abandoned') as abandoned
+        from cases
+        """,
+        cases=cases,
+    )
+    row = totals.iloc[0]
+    return pd.DataFrame({"stage": list(STAGES), "cases": [int(row[stage]) for stage in STAGES]})
+
+
+def installations_by_quarter(cases: pd.DataFrame, small_count_threshold: int) -> pd.DataFrame:
+    """Installations per calendar quarter (``2024-T1``), durable and replacements.
+
+    Totals below ``small_count_threshold`` are suppressed, and so is the durable /
+    replacement split wherever one of its parts is.
+    """
+    table = query(
+        """
+        select year(installed_on) as year, quarter(installed_on) as quarter,
+               year(installed_on) || '-T' || quarter(installed_on) as period,
+               count(*) as installations,
+               count_if(installation_type = 'durable') as durable,
+               count_if(installation_type = 'replacement') as replacement
+        from cases where status = 'installed'
+        group by all order by year, quarter
+        """,
+        cases=cases,
+    )
+    table = suppress_small_counts(table, ["installations"], small_count_threshold)
+    return suppress_breakdown(table, ["durable", "replacement"], small_count_threshold)

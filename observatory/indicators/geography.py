@@ -1,0 +1,41 @@
+"""The commune reference: one row per commune with its EPCI, population and area."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..sql import query
+
+
+def commune_reference(
+    communes: pd.DataFrame, populations: pd.DataFrame, epcis: pd.DataFrame, departement_names: dict[str, str]
+) -> pd.DataFrame:
+    """Communes of the contours joined with population (age bands) and EPCI membership.
+
+    The contours define the geography; a commune missing from the population or EPCI
+    file keeps empty figures rather than disappearing.
+    """
+    attributes = pd.DataFrame(communes.drop(columns="geometry"))
+    return query(
+        """
+        with located as (
+            select *, case when commune_code like '97%' then left(commune_code, 3)
+                           else left(commune_code, 2) end as departement_code
+            from communes
+        )
+        select c.commune_code, c.commune_name, c.departement_code, d.departement_name,
+               e.epci_code, e.epci_name,
+               p.population, p.pop_0_14, p.pop_15_29, p.pop_30_44, p.pop_45_59, p.pop_60_74,
+               p.pop_75_plus, p.vintage as census_year,
+               c.area_km2, c.lon, c.lat
+        from located c
+        left join names d using (departement_code)
+        left join populations p using (commune_code)
+        left join epcis e using (commune_code)
+        order by c.commune_code
+        """,
+        communes=attributes,
+        names=pd.DataFrame(departement_names.items(), columns=["departement_code", "departement_name"]),
+        populations=populations,
+        epcis=epcis,
+    )

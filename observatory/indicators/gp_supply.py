@@ -1,0 +1,105 @@
+"""GP supply: headcount, density per 10 000 inhabitants, share aged 55 or more.
+
+A general practitioner (GP) is a physician (RPPS ``Code profession`` 10) whose
+savoir-faire is general medicine (SM53 specialist in general medicine, SM54 general
+medicine, SM26 qualified in general medicine). A GP with several activities is counted
+once, in the commune of their first liberal activity (file order), else their first
+activity. Age is the age reached in the reference year, from the département's roster;
+GPs absent from the roster have an unknown age and are left out of the age shares.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..privacy import suppress_breakdown
+from ..sql import query
+
+LEVELS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
+LEVEL_LABELS = {"commune": "commune_name", "epci": "epci_name", "departement": "departement_name"}
+
+
+def general_practitioners(
+    activities: pd.DataFrame, roster: pd.DataFrame, gp_savoir_faire: tuple[str, ...], reference_year: int
+) -> pd.DataFrame:
+    """One row per GP: main commune, practice mode, number of sites, and roster figures."""
+    return query(
+        """
+        with gp_activities as (
+            select * from activities
+            where profession_code = '10' and list_contains($skills, savoir_faire_code)
+        ),
+        people as (
+            select rpps_id,
+                   arg_min(commune_code, (mode_code <> 'L')::int * 1e12 + line) as commune_code,
+                   count(*) as activities,
+                   count(distinct commune_code) as communes,
+                   bool_or(mode_code = 'L') as liberal,
+                   bool_or(mode_code = 'S') as salaried
+            from gp_activities
+            group by rpps_id
+        )
+        select p.rpps_id, p.commune_code, p.activities, p.communes,
+               case when liberal and salaried then 'mixte'
+                    when liberal then 'libéral'
+                    when salaried then 'salarié'
+                    else 'autre' end as practice_mode,
+               r.birth_year, r.fte, r.planned_departure,
+               $year - r.birth_year as age
+        from people p
+        left join roster r using (rpps_id)
+        order by p.rpps_id
+        """,
+        {"skills": list(gp_savoir_faire), "year": reference_year},
+        activities=activities,
+        roster=roster[["rpps_id", "birth_year", "fte", "planned_departure"]],
+    )
+
+
+def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age: int,
+              small_count_threshold: int) -> pd.DataFrame:
+    """GP headcount, density and 55+ share per territory of ``level``.
+
+    ``density`` = GPs / population × 10 000. ``share_senior`` = GPs aged
+    ``senior_age``+ / GPs of known age; empty when no age is known. Age figures (and
+    FTE, also from the roster, which is not public) are suppressed where either age
+    group numbers from 1 to ``small_count_threshold`` - 1, which covers every territory
+    with fewer GPs of known age than the threshold.
+    """
+    key, label = LEVELS[level], LEVEL_LABELS[level]
+    table = query(
+        f"""
+        with territories as (
+            select {key} as code, any_value({label}) as name,
+                   sum(population) as population, count(*) as communes,
+                   count(population) as communes_with_population
+            from reference group by {key}
+        ),
+        counts as (
+            select r.{key} as code,
+                   count(*) as gps,
+                   count(g.age) as gps_age_known,
+                   count_if(g.age >= $senior) as gps_senior,
+                   sum(g.fte) as gp_fte
+            from gps g join reference r using (commune_code)
+            group by r.{key}
+        )
+        select t.code as {key}, t.name as {label}, t.communes, t.population,
+               coalesce(c.gps, 0) as gps,
+               coalesce(c.gps, 0) / t.population * 10000 as gp_density,
+               coalesce(c.gps_age_known, 0) as gps_age_known,
+               c.gps_senior,
+               c.gps_senior / nullif(c.gps_age_known, 0) as share_senior,
+               c.gp_fte
+        from territories t left join counts c using (code)
+        order by t.code
+        """,
+        {"senior": senior_age},
+        gps=gps,
+        reference=reference,
+    )
+    table["gps_junior"] = table["gps_age_known"] - table["gps_senior"].fillna(0)
+    published = suppress_breakdown(table, ["gps_senior", "gps_junior"], small_count_threshold,
+                                   derived=("share_senior", "gp_fte"))
+    published["age_suppressed"] = published["gps_senior"].isna() & (table["gps_age_known"] > 0)
+    return published.drop(columns="gps_junior")

@@ -1,0 +1,90 @@
+"""Publishing curated outputs: aggregates only, replaced whole or not at all."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import pandas as pd
+
+
+def spatial_extension_path() -> Path:
+    """The DuckDB spatial extension shipped by the ``duckdb-extension-spatial`` package:
+    loading it from there needs no download (``INSTALL spatial`` would fetch it online)."""
+    import duckdb_extension_spatial
+
+    package = Path(duckdb_extension_spatial.__file__).parent
+    return next(package.glob(f"extensions/v{duckdb.__version__}/spatial.duckdb_extension"))
+
+
+def load_spatial(connection: duckdb.DuckDBPyConnection) -> None:
+    connection.execute(f"LOAD '{spatial_extension_path()}'")
+
+
+def replace_atomically(target: Path, write: Callable[[Path], None]) -> Path:
+    """Build ``target`` (a file or a folder) through ``write(temporary_path)``, then swap it in.
+
+    If ``write`` fails or the process dies, ``target`` is still the previous version:
+    the new one only takes its place by ``rename`` once complete.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    token = uuid.uuid4().hex[:8]
+    fresh = target.with_name(f".{target.name}.next-{token}")
+    try:
+        write(fresh)
+        if target.exists():
+            retired = target.with_name(f".{target.name}.previous-{token}")
+            target.rename(retired)
+            fresh.rename(target)
+            _remove(retired)
+        else:
+            fresh.rename(target)
+    finally:
+        if fresh.exists():
+            _remove(fresh)
+    return target
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def write_database(path: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """One DuckDB file holding every curated table; GeoDataFrames get a GEOMETRY column."""
+    with duckdb.connect(str(path)) as connection:
+        load_spatial(connection)
+        for name, frame in tables.items():
+            if isinstance(frame, gpd.GeoDataFrame):
+                flat = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+                flat["geometry_wkb"] = frame.geometry.to_wkb()
+                connection.register("frame", flat)
+                connection.execute(
+                    f'create or replace table "{name}" as '
+                    "select * exclude (geometry_wkb), ST_GeomFromWKB(geometry_wkb) as geometry from frame"
+                )
+            else:
+                connection.register("frame", frame)
+                connection.execute(f'create or replace table "{name}" as select * from frame')
+            connection.unregister("frame")
+
+
+def write_parquet(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    """One Parquet file per curated table (GeoParquet for tables with geometry)."""
+    folder.mkdir(parents=True)
+    for name, frame in tables.items():
+        frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def publish_tables(curated_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
+    """Replace ``observatory.duckdb`` and ``parquet/`` in ``curated_dir`` with ``tables``."""
+    database = replace_atomically(curated_dir / "observatory.duckdb", lambda path: write_database(path, tables))
+    parquet = replace_atomically(curated_dir / "parquet", lambda path: write_parquet(path, tables))
+    return {"database": database, "parquet": parquet}

@@ -1,0 +1,79 @@
+"""One settings object for every path and threshold, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO = "demo"
+DEMO_DEPARTEMENT = "00"  # no real département has this code: demo data never mixes with real
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where data lives and which territory is observed.
+
+    ``territory`` is ``"demo"`` (the bundled synthetic territory) or a département code
+    such as ``"41"``. Raw files of a territory live in ``data/raw/<territory>/``; the
+    staging layer (personal data allowed) in ``data/staging/<territory>/``; published
+    outputs (aggregates only) in ``data/curated/``.
+    """
+
+    data_dir: Path = PROJECT_ROOT / "data"
+    territory: str = DEMO
+    reference_date: date = date(2024, 6, 30)
+    senior_age: int = 55
+    small_count_threshold: int = 5
+    gp_savoir_faire: tuple[str, ...] = ("SM26", "SM53", "SM54")
+    pseudonymisation_key: str = field(default="", repr=False)
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw" / self.territory
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.data_dir / "staging" / self.territory
+
+    @property
+    def curated_dir(self) -> Path:
+        return self.data_dir / "curated"
+
+    @property
+    def database_path(self) -> Path:
+        return self.curated_dir / "observatory.duckdb"
+
+    @property
+    def site_dir(self) -> Path:
+        return self.curated_dir / "site"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.territory == DEMO
+
+    @property
+    def departements(self) -> tuple[str, ...]:
+        """Département codes observed: one, or several separated by commas (a region)."""
+        if self.is_demo:
+            return (DEMO_DEPARTEMENT,)
+        return tuple(code.strip() for code in self.territory.split(","))
+
+    @classmethod
+    def from_env(cls, **overrides) -> "Settings":
+        """Settings from ``OBSERVATORY_*`` environment variables, then explicit overrides."""
+        env = os.environ
+        values: dict = {}
+        if "OBSERVATORY_DATA_DIR" in env:
+            values["data_dir"] = Path(env["OBSERVATORY_DATA_DIR"])
+        if "OBSERVATORY_TERRITORY" in env:
+            values["territory"] = env["OBSERVATORY_TERRITORY"]
+        if "OBSERVATORY_REFERENCE_DATE" in env:
+            values["reference_date"] = date.fromisoformat(env["OBSERVATORY_REFERENCE_DATE"])
+        if "OBSERVATORY_SMALL_COUNT_THRESHOLD" in env:
+            values["small_count_threshold"] = int(env["OBSERVATORY_SMALL_COUNT_THRESHOLD"])
+        if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:
+            values["pseudonymisation_key"] = env["OBSERVATORY_PSEUDONYMISATION_KEY"]
+        return replace(cls(**values), **overrides)

@@ -1,0 +1,105 @@
+"""Reader of the RPPS open extract (Annuaire Santé, ``PS_LibreAcces_Personne_activite``).
+
+One line per activity of a health professional, pipe-separated with a trailing pipe,
+UTF-8 (older copies latin-1). Names are dropped here: the staged table keeps the public
+professional identifier and the activity, never the person's name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .delimited import read_delimited
+from .geography import departement_of, is_commune_code
+from .staged import RowChecks, StagedTable
+
+DATASET = "rpps_activities"
+
+# The real header, in order (the file ends every line with one more '|').
+HEADER = (
+    "Type d'identifiant PP", "Identifiant PP", "Identification nationale PP",
+    "Code civilité d'exercice", "Libellé civilité d'exercice", "Code civilité",
+    "Libellé civilité", "Nom d'exercice", "Prénom d'exercice", "Code profession",
+    "Libellé profession", "Code catégorie professionnelle",
+    "Libellé catégorie professionnelle", "Code type savoir-faire",
+    "Libellé type savoir-faire", "Code savoir-faire", "Libellé savoir-faire",
+    "Code mode exercice", "Libellé mode exercice", "Numéro SIRET site",
+    "Numéro SIREN site", "Numéro FINESS site", "Numéro FINESS établissement juridique",
+    "Identifiant technique de la structure", "Raison sociale site",
+    "Enseigne commerciale site", "Complément destinataire (coord. structure)",
+    "Complément point géographique (coord. structure)", "Numéro Voie (coord. structure)",
+    "Indice répétition voie (coord. structure)", "Code type de voie (coord. structure)",
+    "Libellé type de voie (coord. structure)", "Libellé Voie (coord. structure)",
+    "Mention distribution (coord. structure)", "Bureau cedex (coord. structure)",
+    "Code postal (coord. structure)", "Code commune (coord. structure)",
+    "Libellé commune (coord. structure)", "Code pays (coord. structure)",
+    "Libellé pays (coord. structure)", "Téléphone (coord. structure)",
+    "Téléphone 2 (coord. structure)", "Télécopie (coord. structure)",
+    "Adresse e-mail (coord. structure)", "Code Département (structure)",
+    "Libellé Département (structure)", "Ancien identifiant de la structure",
+    "Autorité d'enregistrement", "Code secteur d'activité", "Libellé secteur d'activité",
+    "Code section tableau pharmaciens", "Libellé section tableau pharmaciens",
+)
+
+COLUMNS = {
+    "id_type": "Type d'identifiant PP",
+    "rpps_id": "Identifiant PP",
+    "profession_code": "Code profession",
+    "profession_label": "Libellé profession",
+    "savoir_faire_type": "Code type savoir-faire",
+    "savoir_faire_code": "Code savoir-faire",
+    "savoir_faire_label": "Libellé savoir-faire",
+    "mode_code": "Code mode exercice",
+    "mode_label": "Libellé mode exercice",
+    "siret": "Numéro SIRET site",
+    "finess_site": "Numéro FINESS site",
+    "structure_id": "Identifiant technique de la structure",
+    "postcode": "Code postal (coord. structure)",
+    "commune_code": "Code commune (coord. structure)",
+}
+
+# Two lines describe the same activity when all of these agree.
+ACTIVITY_KEY = [
+    "rpps_id", "profession_code", "savoir_faire_code", "mode_code", "structure_id",
+    "siret", "commune_code",
+]
+
+
+def read_rpps_extract(
+    path: Path, departements: tuple[str, ...], known_communes: set[str] | None = None
+) -> StagedTable:
+    """Activities located in ``departements``, one row per activity line.
+
+    Lines located elsewhere or nowhere (no commune: e.g. not practising) are out of
+    scope. In scope, a line is quarantined when its identifier is empty, its commune code
+    is malformed or unknown to ``known_communes``, or it repeats an earlier activity.
+    """
+    path = Path(path)
+    read = read_delimited(path, dataset=DATASET, delimiter="|", columns=COLUMNS)
+    frame = read.frame
+    in_scope = departement_of(frame["commune_code"]).isin(departements).fillna(False)
+    frame = frame[in_scope.astype(bool)]
+    out_of_scope = read.rows_read - len(read.rejects) - len(frame)
+
+    checks = RowChecks(DATASET, path.name, frame)
+    commune = "Code commune (coord. structure)"
+    checks.reject(frame["rpps_id"].eq(""), "Identifiant PP", "empty professional identifier")
+    checks.reject(
+        ~is_commune_code(frame["commune_code"]),
+        commune,
+        "malformed commune code '" + frame["commune_code"] + "'",
+    )
+    if known_communes is not None:
+        checks.reject(
+            ~frame["commune_code"].isin(known_communes),
+            commune,
+            "commune code '" + frame["commune_code"] + "' unknown to the commune reference",
+        )
+    checks.reject_duplicates(ACTIVITY_KEY, "Identifiant PP", "activity")
+    return StagedTable(
+        table=checks.accepted(),
+        rejects=checks.rejects(read.rejects),
+        rows_read=read.rows_read,
+        out_of_scope=out_of_scope,
+        stats={"encoding": read.encoding},
+    )

@@ -1,0 +1,1 @@
+"""Assets by layer: raw files → staged tables → curated indicators → published outputs."""

@@ -1,0 +1,81 @@
+"""Curated layer: indicators computed in DuckDB, aggregates only."""
+
+import geopandas as gpd
+import pandas as pd
+from dagster import MetadataValue, Output, asset
+
+from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
+from observatory.indicators.geography import commune_reference as build_reference
+from observatory.indicators.gp_supply import gp_supply
+from observatory.sources.departements import DEPARTEMENT_NAMES
+from observatory.sources.staged import StagedTable
+
+from ..resources import ObservatoryConfig
+
+CURATED = dict(group_name="curated", io_manager_key="staging_io", compute_kind="duckdb")
+
+
+def _table_output(table: pd.DataFrame, **metadata) -> Output:
+    preview = pd.DataFrame(table.drop(columns="geometry", errors="ignore")).head(5)
+    return Output(table, metadata={"rows": len(table), **metadata, "preview": MetadataValue.md(preview.to_markdown(index=False))})
+
+
+@asset(**CURATED)
+def commune_reference(commune_contours: StagedTable, populations: StagedTable, epci_membership: StagedTable) -> Output:
+    """One row per commune: département, EPCI, population by age band, area, interior point."""
+    table = build_reference(commune_contours.table, populations.table, epci_membership.table, DEPARTEMENT_NAMES)
+    return _table_output(table, population=float(table["population"].sum()),
+                         communes_without_population=int(table["population"].isna().sum()))
+
+
+@asset(**CURATED)
+def commune_boundaries(commune_contours: StagedTable) -> Output:
+    """Commune contours (WGS84) for maps and spatial SQL."""
+    table = gpd.GeoDataFrame(commune_contours.table[["commune_code", "commune_name", "geometry"]], crs=4326)
+    return _table_output(table)
+
+
+def _supply(level: str, general_practitioners: pd.DataFrame, commune_reference: pd.DataFrame, observatory) -> Output:
+    settings = observatory.settings()
+    table = gp_supply(general_practitioners, commune_reference, level, settings.senior_age, settings.small_count_threshold)
+    return _table_output(table, gps=int(table["gps"].sum()))
+
+
+@asset(**CURATED)
+def gp_supply_by_commune(observatory: ObservatoryConfig, general_practitioners: pd.DataFrame,
+                         commune_reference: pd.DataFrame) -> Output:
+    """GP headcount, density per 10 000 inhabitants and 55+ share per commune."""
+    return _supply("commune", general_practitioners, commune_reference, observatory)
+
+
+@asset(**CURATED)
+def gp_supply_by_epci(observatory: ObservatoryConfig, general_practitioners: pd.DataFrame,
+                      commune_reference: pd.DataFrame) -> Output:
+    """GP headcount, density per 10 000 inhabitants and 55+ share per EPCI."""
+    return _supply("epci", general_practitioners, commune_reference, observatory)
+
+
+@asset(**CURATED)
+def gp_supply_by_departement(observatory: ObservatoryConfig, general_practitioners: pd.DataFrame,
+                             commune_reference: pd.DataFrame) -> Output:
+    """GP headcount, density per 10 000 inhabitants and 55+ share per département."""
+    return _supply("departement", general_practitioners, commune_reference, observatory)
+
+
+@asset(**CURATED)
+def agency_funnel(agency_cases: StagedTable) -> Output:
+    """Cases reaching each stage: contacted, accompanied, installed (durable, replacement), abandoned."""
+    table = funnel_totals(agency_cases.table)
+    return _table_output(table, **{stage: int(cases) for stage, cases in zip(table["stage"], table["cases"])})
+
+
+@asset(**CURATED)
+def agency_installations_by_quarter(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+    """The agency's installations per quarter, durable and replacements, small counts suppressed."""
+    return _table_output(installations_by_quarter(agency_cases.table, observatory.settings().small_count_threshold))
+
+
+@asset(**CURATED)
+def care_structure_locations(care_structures: StagedTable) -> Output:
+    """Health centres, hospitals and clinics (public FINESS data) with coordinates."""
+    return _table_output(care_structures.table.drop(columns="line"))

@@ -1,0 +1,88 @@
+"""The line-exact delimited reader: encodings, truncated lines, headers, quoting."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from observatory.sources.delimited import read_delimited
+from observatory.sources.errors import SourceFormatError
+
+COLUMNS = {"code": "CODE", "name": "NOM", "value": "VALEUR"}
+
+
+def write(path, text: str, encoding: str = "utf-8"):
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_reads_columns_by_header_name_and_numbers_lines(tmp_path):
+    path = write(tmp_path / "f.csv", "NOM;X;CODE;VALEUR\nÉpuisay;1;41079;3\nVendôme;2;41269;4\n")
+    table = read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS)
+    assert table.frame["code"].tolist() == ["41079", "41269"]
+    assert table.frame["name"].tolist() == ["Épuisay", "Vendôme"]
+    assert table.frame["line"].tolist() == [2, 3]
+    assert table.encoding == "utf8" and table.rows_read == 2 and table.rejects.empty
+
+
+def test_latin1_file_is_decoded(tmp_path):
+    path = write(tmp_path / "f.csv", "CODE;NOM;VALEUR\n41079;Épuisay;3\n", encoding="latin-1")
+    table = read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS)
+    assert table.encoding == "latin1"
+    assert table.frame["name"].tolist() == ["Épuisay"]
+
+
+def test_truncated_line_is_quarantined_with_its_line_number(tmp_path):
+    path = write(tmp_path / "f.csv", "CODE;NOM;VALEUR\n41079;A;3\n41080;B\n\n41081;C;5\r\n")
+    table = read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS)
+    assert table.frame["code"].tolist() == ["41079", "41081"]
+    assert table.frame["line"].tolist() == [2, 5]
+    assert table.rejects["line"].tolist() == [3]
+    assert "expected 3 fields, found 2" in table.rejects["reason"][0]
+    assert table.rows_read == 3  # the blank line is not a row
+
+
+def test_missing_column_names_file_line_and_field_with_a_rename_hint(tmp_path):
+    path = write(tmp_path / "registre.csv", "CODE;NOM_COMMUNE;VALEUR\n41079;A;3\n")
+    with pytest.raises(SourceFormatError) as error:
+        read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS)
+    message = str(error.value)
+    assert "registre.csv" in message and "line 1" in message and "'NOM'" in message
+    assert "NOM_COMMUNE" in message
+
+
+def test_byte_order_mark_is_ignored(tmp_path):
+    path = write(tmp_path / "f.csv", "\ufeffCODE;NOM;VALEUR\n41079;A;3\n")
+    assert read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS).frame["code"].tolist() == ["41079"]
+
+
+def test_quoted_values_may_hold_delimiters_and_newlines(tmp_path):
+    path = write(tmp_path / "f.csv", 'CODE;NOM;VALEUR\n1;"a; b";"line\none"\n2;c;d\n')
+    table = read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS, quoted=True)
+    assert table.frame["name"].tolist() == ["a; b", "c"]
+    assert table.frame["value"].tolist() == ["line\none", "d"]
+    assert table.frame["line"].tolist() == [2, 4]
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(SourceFormatError, match="file not found"):
+        read_delimited(tmp_path / "absent.csv", dataset="t", delimiter=";", columns=COLUMNS)
+
+
+field = st.text(alphabet=st.characters(blacklist_characters=";\r\n\x1f", blacklist_categories=("Cs",)), max_size=8)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(rows=st.lists(st.lists(field, min_size=0, max_size=5), max_size=30), latin=st.booleans())
+def test_every_row_is_accepted_or_quarantined(tmp_path, rows, latin):
+    """Property: for any rows, rows read = rows accepted + rows quarantined, never a crash."""
+    lines = [";".join(row) for row in rows]
+    text = "CODE;NOM;VALEUR\n" + "\n".join(lines) + "\n"
+    encoding = "latin-1" if latin and all(ord(c) < 256 for c in text) else "utf-8"
+    path = write(tmp_path / "p.csv", text, encoding)
+    table = read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS)
+    non_blank = [line for line in lines if line.strip()]
+    assert table.rows_read == len(non_blank)
+    assert len(table.frame) + len(table.rejects) == table.rows_read
+    assert len(table.frame) == sum(1 for line in non_blank if line.count(";") == 2)
