@@ -15,7 +15,7 @@ def commune_reference(
     The contours define the geography; a commune missing from the population or EPCI
     file keeps empty figures rather than disappearing.
     """
-    attributes = pd.DataFrame(communes.drop(columns="geometry"))
+    attributes = pd.DataFrame(communes.drop(columns="geometry", errors="ignore"))
     return query(
         """
         with located as (

@@ -1,0 +1,40 @@
+"""The operator's command line: a build that prints the headline, a refresh that fails safely."""
+
+from __future__ import annotations
+
+import shutil
+
+from observatory.cli import main
+from observatory.sources.catalog import sha256_of
+
+
+def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observatory(tmp_path, demo_raw, capsys):
+    raw = tmp_path / "raw" / "demo"
+    shutil.copytree(demo_raw["rpps_extract"].parent, raw)
+    assert main(["--data-dir", str(tmp_path), "build"]) == 0
+    output = capsys.readouterr().out
+    assert "GPs                        250" in output
+    assert "share of GPs aged 55+      56,0\u202f%" in output
+    assert "installed 46 = 35 durable + 11 replacements" in output
+    assert "2024-T1: 15" in output
+    database = tmp_path / "curated" / "observatory.duckdb"
+    site = tmp_path / "curated" / "site" / "index.html"
+    published = (sha256_of(database), sha256_of(site))
+
+    # A new population file where every figure is negative: every row is quarantined,
+    # communes lose their population, the blocking check fails, nothing is republished.
+    population = raw / "base-cc-evol-struct-pop.csv"
+    lines = population.read_text(encoding="utf-8").splitlines()
+    population.write_text("\n".join([lines[0]] + [line.replace(";", ";-", 1) for line in lines[1:]]) + "\n", encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "build"]) == 1
+    errors = capsys.readouterr().err
+    assert "check commune_codes_unique_and_populated" in errors
+    assert "previously published observatory is unchanged" in errors
+    assert (sha256_of(database), sha256_of(site)) == published
+
+
+def test_vintages_lists_each_raw_file(tmp_path, demo_raw, capsys):
+    shutil.copytree(demo_raw["rpps_extract"].parent, tmp_path / "raw" / "demo")
+    assert main(["--data-dir", str(tmp_path), "vintages"]) == 0
+    output = capsys.readouterr().out
+    assert output.count("SYNTHETIC") == 7 and "rpps_extract" in output

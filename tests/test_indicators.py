@@ -1,0 +1,103 @@
+"""Indicators on a small hand-made territory whose figures are computed by hand."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
+from observatory.indicators.geography import commune_reference
+from observatory.indicators.gp_supply import general_practitioners, gp_supply
+from observatory.privacy import suppress_breakdown, suppress_small_counts
+
+GP_SKILLS = ("SM26", "SM53", "SM54")
+
+
+@pytest.fixture
+def reference() -> pd.DataFrame:
+    communes = pd.DataFrame({"commune_code": ["00001", "00002", "00003"], "commune_name": ["A", "B", "C"],
+                             "area_km2": [10.0, 20.0, 30.0], "lon": [1.0, 1.1, 1.2], "lat": [47.0, 47.1, 47.2]})
+    populations = pd.DataFrame({"commune_code": ["00001", "00002", "00003"], "population": [1000.0, 3000.0, 500.0],
+                                **{band: [0.0, 0.0, 0.0] for band in ["pop_0_14", "pop_15_29", "pop_30_44",
+                                                                        "pop_45_59", "pop_60_74", "pop_75_plus"]},
+                                "vintage": 2021})
+    epcis = pd.DataFrame({"commune_code": ["00001", "00002", "00003"], "epci_code": ["200000001", "200000001", "200000002"],
+                          "epci_name": ["E1", "E1", "E2"]})
+    return commune_reference(communes, populations, epcis, {"00": "Démo"})
+
+
+@pytest.fixture
+def gps() -> pd.DataFrame:
+    rows = [  # rpps_id, profession, savoir-faire, mode, commune, line
+        ("GP1", "10", "SM53", "L", "00001", 2), ("GP1", "10", "SM53", "S", "00002", 3),
+        ("GP2", "10", "SM53", "S", "00001", 4), ("GP2", "10", "SM53", "L", "00002", 5),
+        ("GP3", "10", "SM53", "L", "00002", 6),
+        ("GP4", "10", "SM54", "S", "00002", 7),
+        ("N1", "60", "", "L", "00003", 8),
+        ("D1", "10", "SM20", "L", "00003", 9),
+        ("GP5", "10", "SM26", "L", "00001", 10),
+    ]
+    activities = pd.DataFrame(rows, columns=["rpps_id", "profession_code", "savoir_faire_code", "mode_code",
+                                             "commune_code", "line"])
+    roster = pd.DataFrame({"rpps_id": ["GP1", "GP2", "GP3", "GP5"], "birth_year": [1960, 1980, 1969, 1990],
+                           "fte": [1.0, 0.8, 0.5, 1.0], "planned_departure": pd.NaT})
+    return general_practitioners(activities, roster, GP_SKILLS, 2024)
+
+
+def test_each_gp_is_counted_once_in_the_commune_of_their_first_liberal_activity(gps):
+    located = dict(zip(gps["rpps_id"], gps["commune_code"]))
+    assert located == {"GP1": "00001", "GP2": "00002", "GP3": "00002", "GP4": "00002", "GP5": "00001"}
+    modes = dict(zip(gps["rpps_id"], gps["practice_mode"]))
+    assert modes == {"GP1": "mixte", "GP2": "mixte", "GP3": "libéral", "GP4": "salarié", "GP5": "libéral"}
+    assert dict(zip(gps["rpps_id"], gps["age"].astype("Float64"))) == {"GP1": 64, "GP2": 44, "GP3": 55, "GP4": pd.NA,
+                                                                        "GP5": 34}
+
+
+def test_density_and_senior_share_per_commune(gps, reference):
+    table = gp_supply(gps, reference, "commune", senior_age=55, small_count_threshold=1).set_index("commune_code")
+    assert table["gps"].tolist() == [2, 3, 0]
+    assert table["gp_density"].tolist() == pytest.approx([20.0, 10.0, 0.0])  # 2/1000, 3/3000, 0/500 × 10 000
+    assert table.loc["00002", "gps_age_known"] == 2  # GP4 is not in the roster: unknown age
+    assert table["share_senior"].tolist()[:2] == pytest.approx([0.5, 0.5])  # GP1 (64) of 2; GP3 (55) of 2
+    assert pd.isna(table.loc["00003", "share_senior"])  # no GP: unknown, not zero
+
+
+def test_levels_aggregate_the_same_gps(gps, reference):
+    epci = gp_supply(gps, reference, "epci", 55, 1).set_index("epci_code")
+    assert epci.loc["200000001", "gps"] == 5 and epci.loc["200000001", "population"] == 4000
+    assert epci.loc["200000002", "gps"] == 0
+    departement = gp_supply(gps, reference, "departement", 55, 1).iloc[0]
+    assert departement["departement_name"] == "Démo"
+    assert departement["gp_density"] == pytest.approx(5 / 4500 * 10_000)
+    assert departement["share_senior"] == pytest.approx(2 / 4)
+
+
+def test_age_figures_are_suppressed_below_the_threshold(gps, reference):
+    commune = gp_supply(gps, reference, "commune", 55, small_count_threshold=2).set_index("commune_code")
+    # Commune A: one GP aged 55+, one under 55: both groups below 2, so nothing is published.
+    assert commune.loc["00001", ["gps_senior", "share_senior", "gp_fte"]].isna().all()
+    assert commune.loc["00001", "age_suppressed"] and commune.loc["00001", "gps"] == 2  # public headcount stays
+    departement = gp_supply(gps, reference, "departement", 55, small_count_threshold=2).iloc[0]
+    assert departement["share_senior"] == pytest.approx(0.5) and not departement["age_suppressed"]
+
+
+def test_suppression_helpers():
+    frame = pd.DataFrame({"total": [12, 3, 0], "a": [10, 3, 0], "b": [2, 0, 0]})
+    assert suppress_small_counts(frame, ["total"], 5)["total"].tolist() == [12, pd.NA, 0]
+    hidden = suppress_breakdown(frame, ["a", "b"], 5)
+    assert hidden["a"].isna().tolist() == [True, True, False]  # 10 hidden too: 12 − 10 would reveal b = 2
+    assert hidden["total"].tolist() == [12, 3, 0]
+
+
+def test_agency_funnel_and_quarters():
+    cases = pd.DataFrame({
+        "status": ["contacted", "accompanied", "abandoned"] + ["installed"] * 7,
+        "installation_type": [None, None, None] + ["durable"] * 6 + ["replacement"],
+        "installed_on": pd.to_datetime([None, None, None] + ["2024-01-10"] * 6 + ["2024-05-02"]),
+    })
+    totals = dict(zip(*funnel_totals(cases).T.values))
+    assert totals == {"contacted": 10, "accompanied": 9, "installed": 7, "installed_durable": 6,
+                      "installed_replacement": 1, "abandoned": 1}
+    quarters = installations_by_quarter(cases, 5).set_index("period")
+    assert quarters.loc["2024-T1", "installations"] == 6 and quarters.loc["2024-T1", "durable"] == 6
+    assert pd.isna(quarters.loc["2024-T2", "installations"])

@@ -1,0 +1,117 @@
+"""The whole pipeline materialised in-process on the demo territory."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+import pytest
+
+from observatory.headline import headline_figures
+from observatory.publish import replace_atomically
+from pipelines.assets.published import PUBLISHED_TABLES
+from pipelines.definitions import build_definitions
+
+
+def test_every_asset_and_check_succeeds(demo_build):
+    result = demo_build.result
+    assert result.success
+    materialised = {event.event_specific_data.materialization.asset_key.to_user_string()
+                    for event in result.get_asset_materialization_events()}
+    expected = {key.to_user_string() for key in build_definitions(demo_build.settings).resolve_asset_graph().get_all_asset_keys()}
+    assert materialised == expected
+    checks = result.get_asset_check_evaluations()
+    assert len(checks) == 4 and all(check.passed for check in checks)
+
+
+def test_headline_figures_equal_what_the_generator_put_in(demo_build, spec):
+    with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
+        figures = headline_figures(connection.table("gp_supply_by_departement").df(),
+                                   connection.table("agency_funnel").df(),
+                                   connection.table("agency_installations_by_quarter").df())
+        communes = connection.execute("select count(*), sum(population) from commune_reference").fetchone()
+    assert communes == (spec.communes, spec.population)
+    assert figures["population"] == spec.population
+    assert figures["gps"] == spec.gps
+    assert figures["gp_density"] == pytest.approx(spec.gps / spec.population * 10_000)
+    assert figures["share_senior"] == pytest.approx(spec.gps_55_plus / spec.gps) == pytest.approx(0.56)
+    assert figures["agency_accompanied"] == 194
+    assert (figures["agency_installed"], figures["agency_installed_durable"], figures["agency_installed_replacement"]) == (46, 35, 11)
+    assert figures["installations_by_quarter"]["2024-T1"] == 15
+
+
+def test_curated_outputs_are_published_as_duckdb_and_parquet(demo_build):
+    curated = demo_build.settings.curated_dir
+    with duckdb.connect(str(curated / "observatory.duckdb"), read_only=True) as connection:
+        tables = {row[0] for row in connection.execute("show tables").fetchall()}
+        quarantined = connection.execute("select dataset, count(*) from quarantine group by all").fetchall()
+        # The spatial extension is loadable offline and contours are real geometries.
+        from observatory.publish import load_spatial
+        load_spatial(connection)
+        area = connection.execute("select sum(ST_Area_Spheroid(ST_FlipCoordinates(geometry))) / 1e6 from commune_boundaries").fetchone()[0]
+    assert tables == set(PUBLISHED_TABLES)
+    assert quarantined == [("rpps_activities", 3)]
+    assert 6_000 < area < 7_500
+    for name in PUBLISHED_TABLES:
+        assert (curated / "parquet" / f"{name}.parquet").exists()
+    source_report = pd.read_parquet(curated / "parquet" / "source_report.parquet")
+    accounted = source_report["rows_accepted"] + source_report["rows_quarantined"] + source_report["rows_out_of_scope"]
+    assert (accounted == source_report["rows_read"]).all()
+
+
+def _personal_values(raw_dir) -> set[str]:
+    """Names, e-mails, phone numbers and notes written into the demo's raw files."""
+    roster = pd.read_csv(raw_dir / "repertoire_medecins_departement.csv", sep=";", dtype=str, keep_default_na=False)
+    cases = pd.read_csv(raw_dir / "agence_dossiers.csv", sep=";", dtype=str, keep_default_na=False)
+    values = set(cases["email"]) | set(cases["telephone"]) | set(cases["notes"]) | set(cases["id_dossier"])
+    values |= {f"{first} {last}" for first, last in zip(cases["prenom"], cases["nom"])}
+    values |= {f"{first} {last}" for first, last in zip(roster["prenom"], roster["nom"])}
+    return values - {""}
+
+
+def test_no_personal_data_in_curated_tables_or_site(demo_build):
+    settings = demo_build.settings
+    personal = _personal_values(settings.raw_dir)
+    assert len(personal) > 500
+    forbidden_columns = {"nom", "prenom", "email", "telephone", "notes", "birth_year", "rpps_id", "case_key", "case_id"}
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        for (table,) in connection.execute("show tables").fetchall():
+            relation = connection.table(table)
+            assert not forbidden_columns & set(relation.columns), table
+            text_columns = [name for name, kind in zip(relation.columns, relation.dtypes) if str(kind) == "VARCHAR"]
+            frame = relation.df()
+            for column in text_columns:
+                values = set(frame[column].dropna().astype(str))
+                assert not values & personal, (table, column)
+                assert not any(re.search(r"@|\b0[67](?: \d\d){4}\b", value) for value in values), (table, column)
+    site_texts = [path.read_text(encoding="utf-8") for path in settings.site_dir.rglob("*")
+                  if path.is_file() and path.suffix in {".html", ".csv"}]
+    assert site_texts
+    for text in site_texts:
+        assert not [value for value in personal if value in text]
+
+
+def test_a_failed_write_leaves_the_previous_version_in_place(tmp_path):
+    target = tmp_path / "site"
+    replace_atomically(target, lambda folder: (folder.mkdir(), (folder / "index.html").write_text("v1")))
+
+    def broken(folder):
+        folder.mkdir()
+        (folder / "index.html").write_text("half")
+        raise RuntimeError("killed while writing")
+
+    with pytest.raises(RuntimeError):
+        replace_atomically(target, broken)
+    assert (target / "index.html").read_text() == "v1"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no leftovers
+    replace_atomically(target, lambda folder: (folder.mkdir(), (folder / "index.html").write_text("v2")))
+    assert (target / "index.html").read_text() == "v2"
+
+
+def test_definitions_describe_and_group_every_asset(demo_build):
+    graph = build_definitions(demo_build.settings).resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.description, key
+        assert node.group_name in {"raw", "staged", "curated", "published"}, key
