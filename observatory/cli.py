@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .settings import Settings
-from .sources.catalog import RAW_FILES, read_origin
+from .sources.catalog import SOURCES, locate, read_origin
 
 
 def _settings(arguments) -> Settings:
@@ -44,14 +44,23 @@ def build(settings: Settings) -> int:
         rows = materialization.metadata.get("rows") or materialization.metadata.get("rows_accepted")
         suffix = f" ({rows.value} rows)" if rows is not None else ""
         print(f"  ✓ {materialization.asset_key.to_user_string()}{suffix}", flush=True)
-    failed_checks = [c for c in result.get_asset_check_evaluations() if not c.passed]
-    for check in failed_checks:
-        print(f"  ✗ check {check.check_name} on {check.asset_key.to_user_string()}: {check.description}", file=sys.stderr)
+    failed_checks = []
+    for check in result.get_asset_check_evaluations():
+        if check.passed:
+            continue
+        details = ", ".join(f"{key}: {value.value}" for key, value in check.metadata.items())
+        if check.severity == dg.AssetCheckSeverity.WARN:
+            print(f"  ⚠ check {check.check_name} on {check.asset_key.to_user_string()}: {check.description} ({details})")
+        else:
+            failed_checks.append(check)
+            print(f"  ✗ check {check.check_name} on {check.asset_key.to_user_string()}: {check.description} ({details})",
+                  file=sys.stderr)
     if not result.success or failed_checks:
         print("observatory: build FAILED; the previously published observatory is unchanged.", file=sys.stderr)
         return 1
 
     import duckdb
+    import pandas as pd
 
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
         figures = headline_figures(
@@ -63,7 +72,17 @@ def build(settings: Settings) -> int:
     print(f"  population                 {french.number(figures['population'])}")
     print(f"  GPs                        {figures['gps']}")
     print(f"  GP density / 10 000 inh.   {french.number(figures['gp_density'], 2)}")
-    print(f"  share of GPs aged 55+      {french.percent(figures['share_senior'], 1)}")
+    print(f"  share of GPs aged 55+      {french.percent(figures['share_senior'], 1)}"
+          + ("" if figures["share_senior"] is not None else "  (unknown: no roster, or suppressed)"))
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        coverage = connection.table("gp_register_coverage").df()
+        unmapped = connection.execute("select count(*) from quarantine where dataset = 'commune_history'").fetchone()[0]
+        remapped = connection.execute("select count(*) from commune_reference").fetchone()[0]
+    for row in coverage.itertuples():
+        if pd.notna(row.benchmark_liberal_gps):
+            print(f"  CNAM benchmark {row.departement_code} ({row.benchmark_year}): {int(row.benchmark_liberal_gps)} liberal GPs,"
+                  f" register holds {row.register_liberal_gps} ({french.percent(row.coverage)})")
+    print(f"  communes                   {remapped}; former commune codes not mapped: {unmapped}")
     print(f"  agency: contacted {figures.get('agency_contacted')}, accompanied {figures.get('agency_accompanied')}, "
           f"installed {figures.get('agency_installed')} = {figures.get('agency_installed_durable')} durable + "
           f"{figures.get('agency_installed_replacement')} replacements")
@@ -77,13 +96,15 @@ def build(settings: Settings) -> int:
 
 def vintages(settings: Settings) -> int:
     """Print the origin record of each raw file of the territory."""
-    for name, filename in RAW_FILES.items():
-        path = settings.raw_dir / filename
-        if not path.exists():
-            print(f"{name:18} missing ({path})")
+    for source in SOURCES:
+        path = locate(settings.raw_dir, source)
+        if path is None:
+            print(f"{source.name:26} {'missing' if source.required else 'absent (optional)'}")
             continue
-        origin = read_origin(path)
-        print(f"{name:18} vintage {origin.get('vintage', '?'):12} {origin.get('producer', '?')}  sha256 {origin.get('sha256', '')[:12]}")
+        origin = read_origin(path, source)
+        changed = "  CHANGED since its origin record" if origin["changed_since_record"] else ""
+        print(f"{source.name:26} {path.name}  vintage {origin.get('vintage') or '?'}  {origin.get('producer', '?')}"
+              f"  sha256 {origin['sha256'][:12]}{changed}")
     return 0
 
 

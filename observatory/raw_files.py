@@ -2,30 +2,51 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .demo import DemoSpec, generate_demo_territory
 from .settings import Settings
-from .sources.catalog import RAW_FILES, read_origin
+from .sources.catalog import DEMO_SOURCES, SOURCES, SOURCES_BY_NAME, RawSource, locate, read_origin
+from .sources.download import download
 from .sources.errors import SourceFormatError
 
 
-def ensure_raw_files(settings: Settings) -> dict[str, dict]:
-    """Origin record (with ``path``) of each raw file, generating the demo territory if needed.
+def source_url(source: RawSource, settings: Settings) -> str:
+    """The publisher's address for this territory; ``OBSERVATORY_URL_<NAME>`` overrides it."""
+    override = os.environ.get(f"OBSERVATORY_URL_{source.name.upper()}")
+    return (override or source.url).replace("{dep}", settings.departements[0])
 
-    Files already present are used as they are, never fetched again. For a real
-    territory a missing file is an error that names it.
+
+def ensure_raw_files(settings: Settings) -> dict[str, dict]:
+    """Origin record of each source: ``present``, and ``path`` when present.
+
+    A file already in the territory's raw folder is used as it is, never fetched again.
+    Otherwise the demo territory is generated, or the file is downloaded from its
+    publisher when downloads are allowed. A missing required file is an error naming
+    the path to fill; a missing optional one is recorded as absent.
     """
-    paths = {name: settings.raw_dir / filename for name, filename in RAW_FILES.items()}
-    missing = [path for path in paths.values() if not path.exists()]
-    if missing and settings.is_demo:
-        generate_demo_territory(settings.raw_dir, DemoSpec(reference_date=settings.reference_date))
-    elif missing:
-        raise SourceFormatError(
-            missing[0], None, None,
-            f"raw file missing for territory {settings.territory}: place the publisher's file there",
-        )
-    return {name: {**read_origin(path), "path": str(path)} for name, path in paths.items()}
+    raw_dir = settings.raw_dir
+    if settings.is_demo and any(locate(raw_dir, SOURCES_BY_NAME[name]) is None for name in DEMO_SOURCES):
+        generate_demo_territory(raw_dir, DemoSpec(reference_date=settings.reference_date))
+    origins: dict[str, dict] = {}
+    for source in SOURCES:
+        path = locate(raw_dir, source)
+        problem = ""
+        if path is None and not settings.is_demo and settings.allow_download and source.url:
+            try:
+                path = download(source, source_url(source, settings), raw_dir)
+            except SourceFormatError as error:
+                problem = str(error)
+        if path is None and source.required:
+            raise SourceFormatError(raw_dir / source.filename, None, None,
+                                    problem or f"required file missing for territory {settings.territory} "
+                                               f"(looked for {', '.join(source.patterns)})")
+        if path is None:
+            origins[source.name] = {"present": False, "file": "", "producer": source.producer, "problem": problem}
+        else:
+            origins[source.name] = {**read_origin(path, source), "present": True, "path": str(path)}
+    return origins
 
 
 def raw_path(origin: dict) -> Path:

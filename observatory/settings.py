@@ -28,6 +28,7 @@ class Settings:
     senior_age: int = 55
     small_count_threshold: int = 5
     gp_savoir_faire: tuple[str, ...] = ("SM26", "SM53", "SM54")
+    allow_download: bool = True
     pseudonymisation_key: str = field(default="", repr=False)
 
     @property
@@ -74,6 +75,8 @@ class Settings:
             values["reference_date"] = date.fromisoformat(env["OBSERVATORY_REFERENCE_DATE"])
         if "OBSERVATORY_SMALL_COUNT_THRESHOLD" in env:
             values["small_count_threshold"] = int(env["OBSERVATORY_SMALL_COUNT_THRESHOLD"])
+        if "OBSERVATORY_DOWNLOAD" in env:
+            values["allow_download"] = env["OBSERVATORY_DOWNLOAD"].lower() not in {"0", "no", "false"}
         if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:
             values["pseudonymisation_key"] = env["OBSERVATORY_PSEUDONYMISATION_KEY"]
         return replace(cls(**values), **overrides)

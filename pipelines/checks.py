@@ -4,9 +4,8 @@ import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
 
-def _result(passed: bool, description: str, **metadata) -> AssetCheckResult:
-    return AssetCheckResult(passed=bool(passed), description=description, metadata=metadata,
-                            severity=AssetCheckSeverity.ERROR)
+def _result(passed: bool, description: str, severity=AssetCheckSeverity.ERROR, **metadata) -> AssetCheckResult:
+    return AssetCheckResult(passed=bool(passed), description=description, metadata=metadata, severity=severity)
 
 
 @asset_check(asset="commune_reference", blocking=True)
@@ -30,12 +29,17 @@ def gp_density_plausible(gp_supply_by_commune: pd.DataFrame) -> AssetCheckResult
                    max_density=float(density.max()) if len(density) else 0.0)
 
 
-@asset_check(asset="gp_supply_by_departement", blocking=True)
-def territory_has_gps(gp_supply_by_departement: pd.DataFrame) -> AssetCheckResult:
-    """Every observed département has GPs and inhabitants: an empty register means a broken input."""
-    empty = gp_supply_by_departement[(gp_supply_by_departement["gps"] == 0) | ~(gp_supply_by_departement["population"] > 0)]
-    return _result(empty.empty, "GPs and population found in every département",
-                   departements_without_data=", ".join(empty["departement_code"]))
+@asset_check(asset="gp_register_coverage")
+def register_covers_benchmark(gp_register_coverage: pd.DataFrame) -> AssetCheckResult:
+    """Warns when the register holds fewer than 80 % (or more than 125 %) of the liberal GPs
+    the CNAM counts, or no GP at all: a partial or outdated extract. The figures are still
+    published, with the coverage shown on the dashboard."""
+    coverage = gp_register_coverage["coverage"]
+    plausible = coverage.isna() | coverage.between(0.8, 1.25)
+    off = gp_register_coverage[(gp_register_coverage["register_gps"] == 0) | ~plausible]
+    return _result(off.empty, "register coverage of the CNAM's liberal GP count", AssetCheckSeverity.WARN,
+                   departements=", ".join(f"{row.departement_code}: {row.register_liberal_gps} / "
+                                          f"{row.benchmark_liberal_gps}" for row in off.itertuples()))
 
 
 @asset_check(asset="agency_funnel", blocking=True)
@@ -47,4 +51,4 @@ def funnel_is_monotonic(agency_funnel: pd.DataFrame) -> AssetCheckResult:
     return _result(passed, "the funnel narrows and installations add up", **{k: int(v) for k, v in stages.items()})
 
 
-CHECKS = [commune_codes_unique_and_populated, gp_density_plausible, territory_has_gps, funnel_is_monotonic]
+CHECKS = [commune_codes_unique_and_populated, gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]

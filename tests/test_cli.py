@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 
 from observatory.cli import main
-from observatory.sources.catalog import sha256_of
+from observatory.sources.catalog import DEMO_SOURCES, sha256_of
 
 
 def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observatory(tmp_path, demo_raw, capsys):
@@ -37,4 +37,5 @@ def test_vintages_lists_each_raw_file(tmp_path, demo_raw, capsys):
     shutil.copytree(demo_raw["rpps_extract"].parent, tmp_path / "raw" / "demo")
     assert main(["--data-dir", str(tmp_path), "vintages"]) == 0
     output = capsys.readouterr().out
-    assert output.count("SYNTHETIC") == 7 and "rpps_extract" in output
+    assert output.count("SYNTHETIC") == len(DEMO_SOURCES) and "rpps_extract" in output
+    assert "commune_history            absent (optional)" in output

@@ -7,13 +7,13 @@ import json
 import pandas as pd
 
 from observatory.demo import generate_demo_territory
-from observatory.sources.catalog import RAW_FILES, sha256_of
+from observatory.sources.catalog import DEMO_SOURCES, sha256_of
 from observatory.sources.rpps import HEADER
 
 
 def test_same_spec_gives_byte_identical_files(tmp_path, demo_raw, spec):
     again = generate_demo_territory(tmp_path, spec)
-    for name in RAW_FILES:
+    for name in DEMO_SOURCES:
         assert sha256_of(again[name]) == sha256_of(demo_raw[name]), name
 
 

@@ -34,3 +34,59 @@ def test_contours_reader_on_real_loir_et_cher_contours(shared_data):
     blois = staged.table.set_index("commune_code").loc["41018"]
     assert blois["commune_name"] == "Blois"
     assert 1.25 < blois["lon"] < 1.40 and 47.55 < blois["lat"] < 47.65
+
+
+def test_population_reader_on_the_real_commune_table(shared_data):
+    from observatory.sources.population import read_population
+
+    staged = read_population(shared_data / "other" / "communes_cog2024_centroides_pop_dep41_47.csv", ("41",))
+    assert len(staged.table) == 267 and staged.out_of_scope == 319  # Lot-et-Garonne's communes
+    # Two communes nouvelles are listed once per postcode: counted once, the repeats quarantined.
+    assert staged.rejects["reason"].str.startswith("duplicate commune").sum() == 3
+    assert staged.table["population"].sum() == 328_504
+    assert staged.stats["census_year"] == 2021 and not staged.stats["age_bands"]
+    assert staged.table["pop_75_plus"].isna().all()  # unknown, not zero
+    lot_et_garonne = read_population(shared_data / "other" / "communes_cog2024_centroides_pop_dep41_47.csv", ("47",))
+    assert len(lot_et_garonne.table) == 319
+
+
+def test_benchmark_reader_on_the_real_ameli_file(shared_data):
+    from observatory.sources.gp_benchmark import read_gp_benchmark
+
+    staged = read_gp_benchmark(shared_data / "other" / "ameli_demographie_ps_liberaux_2024_departement.csv", ("41", "47"))
+    rows = staged.table.set_index("departement_code")
+    assert rows.loc["41", "headcount"] == 211 and rows.loc["41", "density_per_100k"] == 64.4
+    assert rows.loc["47", "departement_name"] == "Lot-et-Garonne"
+    assert staged.rows_read == 4560
+
+
+def test_former_communes_of_loir_et_cher_are_mapped_from_the_earlier_contours(shared_data):
+    from observatory.sources.commune_history import build_history
+
+    boundaries = shared_data / "boundaries"
+    current = read_commune_contours(boundaries / "derived_communes-41_cog2023_from_gregoiredavid2018.geojson", ("41",))
+    previous = read_commune_contours(boundaries / "gregoiredavid_communes-41-loir-et-cher.geojson", ("41",))
+    history = build_history(current.table, previous.table, None, "previous.geojson")
+    mapping = dict(zip(history.table["old_code"], history.table["new_code"]))
+    # Feings, Fougères-sur-Bièvre, Ouchamps and Thenay merged into Le Controis-en-Sologne;
+    # Tréhet into Vallée-de-Ronsard.
+    assert mapping == {"41082": "41059", "41092": "41059", "41170": "41059", "41257": "41059", "41263": "41070"}
+    assert history.rejects.empty
+    assert (history.table["overlap_share"] > 0.99).all()
+
+
+def test_rpps_line_with_a_former_commune_code_is_moved_to_the_current_commune(shared_data, tmp_path):
+    real = (shared_data / "rpps" / "PS_LibreAcces_Personne_activite_small.txt").read_text(encoding="utf-8").splitlines()
+    header = real[0].split("|")
+    fields = real[-1].split("|")  # the real extract's physician line, relocated to Feings (41082)
+    fields[header.index("Code commune (coord. structure)")] = "41082"
+    unknown = list(fields)
+    unknown[header.index("Code commune (coord. structure)")] = "41999"
+    unknown[header.index("Identifiant PP")] = "10000000999"
+    path = tmp_path / "rpps.txt"
+    path.write_text("\n".join([real[0], "|".join(fields), "|".join(unknown)]) + "\n", encoding="utf-8")
+    staged = read_rpps_extract(path, ("41",), known_communes={"41059", "41018"}, history={"41082": "41059"})
+    assert staged.table["commune_code"].tolist() == ["41059"]
+    assert staged.table["commune_code_source"].tolist() == ["41082"]
+    assert staged.stats["former_codes_mapped"] == 1
+    assert "'41999' unknown to the commune reference and its history" in staged.rejects["reason"][0]

@@ -53,6 +53,7 @@ class SiteData:
     gp_by_departement: pd.DataFrame
     funnel: pd.DataFrame
     installations_by_quarter: pd.DataFrame
+    coverage: pd.DataFrame
     vintages: pd.DataFrame
     quarantine: pd.DataFrame
     small_count_threshold: int
@@ -88,7 +89,26 @@ def _headline(data: SiteData) -> str:
     ]) + "</section>"
 
 
+def _coverage(data: SiteData) -> str:
+    """The CNAM's count beside ours, and a plain warning when the register looks partial."""
+    notes = []
+    for row in data.coverage.itertuples():
+        if pd.isna(row.benchmark_liberal_gps):
+            continue
+        text = (f"Assurance maladie ({row.benchmark_year}) : {french.number(row.benchmark_liberal_gps)} médecins "
+                f"généralistes libéraux en {row.departement_name} ; le registre RPPS utilisé en compte "
+                f"{french.number(row.register_liberal_gps)} ({french.percent(row.coverage)}).")
+        partial = row.coverage < 0.8 if pd.notna(row.coverage) else True
+        css = "synthetic" if partial else "note"
+        prefix = "Attention : registre incomplet. " if partial else ""
+        notes.append(f'<p class="{css}">{html.escape(prefix + text)}</p>')
+    return "".join(notes)
+
+
 def _agency(data: SiteData) -> str:
+    if not data.funnel["cases"].any():
+        return ("<section><h2>Accompagnement par l'agence d'attractivité</h2>"
+                "<p>Aucune donnée de l'agence pour ce territoire.</p></section>")
     funnel_rows = [[STAGE_LABELS[stage], french.number(cases)] for stage, cases in zip(data.funnel["stage"], data.funnel["cases"])]
     quarters = data.installations_by_quarter
     quarter_rows = [[p, french.number(n), french.number(d), french.number(r)] for p, n, d, r in
@@ -152,6 +172,7 @@ def render_index(data: SiteData) -> str:
 <p>Situation au {data.reference_date.strftime('%d/%m/%Y')}</p>{banner}</header>
 <main>
 {_headline(data)}
+{_coverage(data)}
 <section><h2>{html.escape(CATALOG['gp_density']['title'])}</h2>{density_map}
 <p class="note"><a href="data/gp_supply_by_commune.csv">Télécharger les données par commune (CSV)</a></p></section>
 {_agency(data)}

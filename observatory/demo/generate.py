@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..sources.catalog import RAW_FILES, write_origin
+from ..sources.catalog import DEMO_SOURCES, SOURCES_BY_NAME, write_origin
 from .agency import case_records
 from .practitioners import build_gps, roster_frame, rpps_extract_lines
 from .spec import DemoSpec
@@ -43,7 +43,7 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     rng = np.random.default_rng(spec.seed)
     communes = build_communes(rng, spec)
     gps = build_gps(rng, spec, communes)
-    paths = {name: raw_dir / filename for name, filename in RAW_FILES.items()}
+    paths = {name: raw_dir / SOURCES_BY_NAME[name].filename for name in DEMO_SOURCES}
 
     _write_text(paths["rpps_extract"], rpps_extract_lines(rng, spec, communes, gps))
     roster_frame(rng, spec, gps).to_csv(paths["gp_roster"], sep=";", index=False, lineterminator="\n")
@@ -59,6 +59,17 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     _write_text(paths["care_structures"], finess_lines(rng, spec, communes), encoding="latin-1")
     case_records(rng, spec, communes, gps).to_csv(paths["agency_cases"], sep=";", index=False, lineterminator="\n")
 
+    gps_liberal = int(gps["liberal"].sum())
+    benchmark = pd.DataFrame({
+        "annee": spec.reference_date.year, "profession_sante": ["Ensemble des médecins généralistes", "Infirmiers"],
+        "region": "00", "libelle_region": "Démonstration", "departement": spec.departement,
+        "libelle_departement": spec.departement_name, "classe_age": "tout_age", "libelle_classe_age": "Tout âge",
+        "libelle_sexe": "tout sexe", "effectif": [gps_liberal + spec.benchmark_extra_gps, 1000],
+        "densite": [round((gps_liberal + spec.benchmark_extra_gps) / spec.population * 100_000, 1),
+                    round(1000 / spec.population * 100_000, 1)],
+        "vision_generale_all": "oui", "vision_generale_prescriptions": "oui", "vision_profession_territoire": "oui",
+    })
+    benchmark.to_csv(paths["gp_benchmark"], index=False, lineterminator="\n")
     for name, path in paths.items():
         write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use",
                      vintage=spec.reference_date.isoformat(), synthetic=True)

@@ -80,12 +80,16 @@ def build_gps(rng: np.random.Generator, spec: DemoSpec, communes: pd.DataFrame) 
     birth = np.where(older, rng.integers(year - 72, year - 55 + 1, spec.gps), rng.integers(year - 54, year - 28 + 1, spec.gps))
     fte = np.where(older, rng.choice([0.5, 0.6, 0.8, 1.0], spec.gps), rng.choice([0.6, 0.8, 0.9, 1.0], spec.gps))
     ids = rng.choice(np.arange(10_000_000, 99_999_999), size=spec.gps, replace=False)
+    draw = rng.random(spec.gps)  # 82 % liberal, 13 % salaried, 5 % both (« mixte »)
+    modes = np.where(draw < 0.82, "L", np.where(draw < 0.95, "S", "LS"))
     return pd.DataFrame({
         "rpps_id": [f"100{i:08d}" for i in ids],
         "commune": where,
         "birth_year": birth,
         "fte": fte,
         "older": older,
+        "modes": modes,
+        "liberal": np.char.find(modes.astype(str), "L") >= 0,
     })
 
 
@@ -101,11 +105,9 @@ def rpps_extract_lines(rng: np.random.Generator, spec: DemoSpec, communes: pd.Da
                    "Code type savoir-faire": "S", "Libellé type savoir-faire": "Spécialité ordinale",
                    "Code savoir-faire": skill[0], "Libellé savoir-faire": skill[1]}
         home = communes.iloc[gp.commune]
-        draw = rng.random()
-        modes = ["L"] if draw < 0.82 else ["S"] if draw < 0.95 else ["L", "S"]
-        for mode in modes:
+        for mode in gp.modes:
             lines.append(_rpps_line(person | _activity(rng, mode, home)))
-        if modes == ["L"] and rng.random() < 0.08:  # a second practice site
+        if gp.modes == "L" and rng.random() < 0.08:  # a second practice site
             lines.append(_rpps_line(person | _activity(rng, "L", communes.iloc[rng.integers(len(communes))])))
     next_id = iter(rng.choice(np.arange(10_000_000, 99_999_999), size=5_000, replace=False))
     for code, label, skill, skill_label, count in OTHER_PROFESSIONS:

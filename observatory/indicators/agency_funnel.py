@@ -20,11 +20,11 @@ def funnel_totals(cases: pd.DataFrame) -> pd.DataFrame:
     totals = query(
         """
         select count(*) as contacted,
-               count_if(status in ('accompanied', 'installed', 'abandoned')) as accompanied,
-               count_if(status = 'installed') as installed,
-               count_if(status = 'installed' and installation_type = 'durable') as installed_durable,
-               count_if(status = 'installed' and installation_type = 'replacement') as installed_replacement,
-               count_if(status = 'abandoned') as abandoned
+               coalesce(count_if(status in ('accompanied', 'installed', 'abandoned')), 0) as accompanied,
+               coalesce(count_if(status = 'installed'), 0) as installed,
+               coalesce(count_if(status = 'installed' and installation_type = 'durable'), 0) as installed_durable,
+               coalesce(count_if(status = 'installed' and installation_type = 'replacement'), 0) as installed_replacement,
+               coalesce(count_if(status = 'abandoned'), 0) as abandoned
         from cases
         """,
         cases=cases,
@@ -44,8 +44,8 @@ def installations_by_quarter(cases: pd.DataFrame, small_count_threshold: int) ->
         select year(installed_on) as year, quarter(installed_on) as quarter,
                year(installed_on) || '-T' || quarter(installed_on) as period,
                count(*) as installations,
-               count_if(installation_type = 'durable') as durable,
-               count_if(installation_type = 'replacement') as replacement
+               coalesce(count_if(installation_type = 'durable'), 0) as durable,
+               coalesce(count_if(installation_type = 'replacement'), 0) as replacement
         from cases where status = 'installed'
         group by all order by year, quarter
         """,

@@ -19,6 +19,10 @@ from .staged import RowChecks, StagedTable
 from .values import parse_date, parse_decimal
 
 DATASET = "agency_cases"
+SCHEMA = {"case_key": "string", "first_contact": "datetime64[s]", "profession": "string", "offer": "string",
+          "status": "string", "accompanied_on": "datetime64[s]", "installed_on": "datetime64[s]",
+          "installation_type": "string", "installation_commune_code": "string", "rpps_id": "string",
+          "aid_eur": "float64", "line": "int64"}
 COLUMNS = {
     "case_id": "id_dossier",
     "first_contact": "date_premier_contact",

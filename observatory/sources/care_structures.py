@@ -20,6 +20,9 @@ from .errors import SourceFormatError
 from .staged import RowChecks, StagedTable, rejections
 
 DATASET = "care_structures"
+SCHEMA = {"finess_id": "string", "name": "string", "kind": "string", "category_code": "string",
+          "category_label": "string", "commune_code": "string", "lon": "float64", "lat": "float64", "opened": "string",
+          "line": "int64"}
 STRUCTURE_FIELDS = (
     "structureet", "nofinesset", "nofinessej", "rs", "rslongue", "complrs", "compldistrib",
     "numvoie", "typvoie", "voie", "compvoie", "lieuditbp", "commune", "departement",

@@ -1,21 +1,79 @@
-"""The raw files of a territory and the origin record kept beside each of them."""
+"""The raw sources of a territory: where their files are found, which are required,
+where the official publishers serve them, and the origin record kept beside each file."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-RAW_FILES = {
-    "rpps_extract": "PS_LibreAcces_Personne_activite.txt",
-    "gp_roster": "repertoire_medecins_departement.csv",
-    "population": "base-cc-evol-struct-pop.csv",
-    "commune_contours": "communes.geojson",
-    "epci_membership": "epci_composition.csv",
-    "care_structures": "etalab-cs1100507-stock.csv",
-    "agency_cases": "agence_dossiers.csv",
-}
+
+@dataclass(frozen=True)
+class RawSource:
+    """One dataset: file-name patterns in ``data/raw/<territory>/`` (the publishers' names;
+    the first pattern is the name the demo generator and downloads write), whether a
+    territory can be observed without it, and the publisher's address (``{dep}`` is
+    replaced by the département code)."""
+
+    name: str
+    patterns: tuple[str, ...]
+    required: bool
+    producer: str
+    url: str = ""
+    licence: str = "Licence Ouverte / Open Licence 2.0 (Etalab)"
+    archive_member: str = ""  # the file to extract when the download is a ZIP archive
+
+    @property
+    def filename(self) -> str:
+        return self.patterns[0]
+
+
+SOURCES = (
+    RawSource("rpps_extract", ("PS_LibreAcces_Personne_activite.txt", "PS_LibreAcces_Personne_activite*.txt"),
+              True, "Agence du Numérique en Santé (Annuaire Santé, RPPS)",
+              "https://service.annuaire.sante.fr/annuaire-sante-webservices/V300/services/extraction/PS_LibreAcces",
+              archive_member="PS_LibreAcces_Personne_activite*.txt"),
+    RawSource("population", ("base-cc-evol-struct-pop.csv", "base-cc-evol-struct-pop*.csv", "donnees_communes*.csv",
+                             "communes_*pop*.csv"),
+              True, "INSEE (recensement de la population)",
+              "https://www.insee.fr/fr/statistiques/fichier/7632446/base-cc-evol-struct-pop-2020_csv.zip",
+              archive_member="base-cc-evol-struct-pop-*.CSV"),
+    RawSource("commune_contours", ("communes.geojson", "*communes*.geojson"), True,
+              "IGN / Etalab (API Découpage administratif)",
+              "https://geo.api.gouv.fr/departements/{dep}/communes?format=geojson&geometry=contour&fields=code,nom"),
+    RawSource("commune_contours_previous", ("previous/*.geojson",), False,
+              "IGN (ADMIN EXPRESS, earlier vintage): used to map former commune codes"),
+    RawSource("commune_history", ("v_mvt_commune*.csv",), False, "INSEE (Code officiel géographique, mouvements)",
+              "https://www.insee.fr/fr/statistiques/fichier/7766585/v_mvt_commune_2024.csv"),
+    RawSource("epci_membership", ("epci_composition.csv", "epci_composition*.csv"), False,
+              "INSEE (composition communale des EPCI)"),
+    RawSource("gp_roster", ("repertoire_medecins_departement.csv", "repertoire_medecins*.csv"), False,
+              "Conseil départemental (répertoire des médecins)", licence="not public: personal data"),
+    RawSource("care_structures", ("etalab-cs1100507-stock.csv", "etalab-cs1100507-stock*.csv"), False,
+              "Ministère de la Santé (FINESS, extraction Etalab)",
+              "https://www.data.gouv.fr/fr/datasets/r/2ce43ade-8d2c-4d1d-81da-ca06c82abc68"),
+    RawSource("agency_cases", ("agence_dossiers.csv", "agence_dossiers*.csv"), False,
+              "Agence d'attractivité (export du suivi des dossiers)", licence="not public: personal data"),
+    RawSource("gp_benchmark", ("ameli_demographie_ps_liberaux_departement.csv", "ameli_demographie*departement*.csv"), False,
+              "CNAM (data.ameli, démographie des professionnels de santé libéraux)"),
+)
+SOURCES_BY_NAME = {source.name: source for source in SOURCES}
+DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membership", "gp_roster",
+                "care_structures", "agency_cases", "gp_benchmark")
+
+
+def locate(raw_dir: Path, source: RawSource) -> Path | None:
+    """The file of ``source`` in ``raw_dir``: the first pattern that matches, and among
+    several matching names the last in sort order (dated names: the newest vintage)."""
+    for pattern in source.patterns:
+        matches = sorted(path for path in Path(raw_dir).glob(pattern)
+                         if path.is_file() and not path.name.endswith(".origin.json"))
+        if matches:
+            return matches[-1]
+    return None
 
 
 def sha256_of(path: Path) -> str:
@@ -47,9 +105,31 @@ def write_origin(path: Path, *, producer: str, url: str, licence: str, vintage: 
     return record
 
 
-def read_origin(path: Path) -> dict:
-    """The origin record of a raw file; a file dropped in by hand gets a minimal one."""
+def vintage_from_name(name: str) -> str:
+    """The vintage a publisher wrote into a file name: a date stamp (``202407010800`` →
+    ``2024-07-01``) or a year (``..._2024_...``); ``unknown`` otherwise. The file's own
+    date says when it was copied, not what it describes, so it is never used."""
+    stamp = re.search(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?:\d{4})?(?!\d)", name)
+    if stamp:
+        return "-".join(stamp.groups())
+    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)
+    return year.group(1) if year else "unknown"
+
+
+def read_origin(path: Path, source: RawSource | None = None) -> dict:
+    """The origin record of a raw file. A file placed by hand gets one built from the
+    catalogue; its checksum is always recomputed, so a file changed since its record was
+    written is seen as such (``changed_since_record``)."""
     record_path = origin_path(path)
-    if record_path.exists():
-        return json.loads(record_path.read_text(encoding="utf-8"))
-    return {"file": Path(path).name, "producer": "unknown (file placed by hand)", "sha256": sha256_of(path)}
+    record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {
+        "file": Path(path).name,
+        "producer": (source.producer + " (file placed by hand)") if source else "unknown (file placed by hand)",
+        "url": source.url if source else "",
+        "licence": source.licence if source else "",
+        "vintage": vintage_from_name(Path(path).name),
+        "synthetic": False,
+    }
+    actual = sha256_of(path)
+    record["changed_since_record"] = "sha256" in record and record["sha256"] != actual
+    record["sha256"] = actual
+    return record

@@ -9,6 +9,7 @@ from .geography import departement_of, is_commune_code
 from .staged import RowChecks, StagedTable
 
 DATASET = "epci_membership"
+SCHEMA = {"commune_code": "string", "epci_code": "string", "epci_name": "string", "line": "int64"}
 COLUMNS = {
     "commune_code": "CODGEO",
     "epci_code": "EPCI",

@@ -14,6 +14,7 @@ from .staged import RowChecks, StagedTable
 from .values import parse_date, parse_decimal
 
 DATASET = "gp_roster"
+SCHEMA = {"rpps_id": "string", "birth_year": "Int64", "fte": "float64", "planned_departure": "datetime64[s]", "line": "int64"}
 COLUMNS = {"rpps_id": "identifiant_rpps", "birth_year": "annee_naissance", "fte": "etp"}
 OPTIONAL = {"planned_departure": "date_depart_prevue"}
 

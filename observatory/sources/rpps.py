@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .commune_history import modernise
 from .delimited import read_delimited
 from .geography import departement_of, is_commune_code
 from .staged import RowChecks, StagedTable
@@ -66,13 +67,16 @@ ACTIVITY_KEY = [
 
 
 def read_rpps_extract(
-    path: Path, departements: tuple[str, ...], known_communes: set[str] | None = None
+    path: Path, departements: tuple[str, ...], known_communes: set[str] | None = None,
+    history: dict[str, str] | None = None,
 ) -> StagedTable:
     """Activities located in ``departements``, one row per activity line.
 
     Lines located elsewhere or nowhere (no commune: e.g. not practising) are out of
-    scope. In scope, a line is quarantined when its identifier is empty, its commune code
-    is malformed or unknown to ``known_communes``, or it repeats an earlier activity.
+    scope. Codes of former communes are replaced by current ones through ``history``
+    (the original stays in ``commune_code_source``). In scope, a line is quarantined when
+    its identifier is empty, its commune code is malformed or unknown to
+    ``known_communes`` even after that mapping, or it repeats an earlier activity.
     """
     path = Path(path)
     read = read_delimited(path, dataset=DATASET, delimiter="|", columns=COLUMNS)
@@ -80,6 +84,8 @@ def read_rpps_extract(
     in_scope = departement_of(frame["commune_code"]).isin(departements).fillna(False)
     frame = frame[in_scope.astype(bool)]
     out_of_scope = read.rows_read - len(read.rejects) - len(frame)
+    frame = frame.assign(commune_code_source=frame["commune_code"],
+                         commune_code=modernise(frame["commune_code"], history or {}))
 
     checks = RowChecks(DATASET, path.name, frame)
     commune = "Code commune (coord. structure)"
@@ -93,7 +99,7 @@ def read_rpps_extract(
         checks.reject(
             ~frame["commune_code"].isin(known_communes),
             commune,
-            "commune code '" + frame["commune_code"] + "' unknown to the commune reference",
+            "commune code '" + frame["commune_code"] + "' unknown to the commune reference and its history",
         )
     checks.reject_duplicates(ACTIVITY_KEY, "Identifiant PP", "activity")
     return StagedTable(
@@ -101,5 +107,6 @@ def read_rpps_extract(
         rejects=checks.rejects(read.rejects),
         rows_read=read.rows_read,
         out_of_scope=out_of_scope,
-        stats={"encoding": read.encoding},
+        stats={"encoding": read.encoding,
+               "former_codes_mapped": int((frame["commune_code"] != frame["commune_code_source"]).sum())},
     )

@@ -50,6 +50,12 @@ class StagedTable:
     out_of_scope: int = 0
     stats: dict = field(default_factory=dict)
 
+    @classmethod
+    def absent(cls, schema: dict[str, str]) -> "StagedTable":
+        """An empty, typed table for an optional source the territory does not have."""
+        table = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in schema.items()})
+        return cls(table=table, stats={"absent": True})
+
     def metadata(self) -> dict:
         """Counts for the orchestrator's UI and the closing notes."""
         return {

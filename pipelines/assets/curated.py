@@ -4,6 +4,7 @@ import geopandas as gpd
 import pandas as pd
 from dagster import MetadataValue, Output, asset
 
+from observatory.indicators.benchmark import register_coverage
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import commune_reference as build_reference
 from observatory.indicators.gp_supply import gp_supply
@@ -79,3 +80,11 @@ def agency_installations_by_quarter(observatory: ObservatoryConfig, agency_cases
 def care_structure_locations(care_structures: StagedTable) -> Output:
     """Health centres, hospitals and clinics (public FINESS data) with coordinates."""
     return _table_output(care_structures.table.drop(columns="line"))
+
+
+@asset(**CURATED)
+def gp_register_coverage(general_practitioners: pd.DataFrame, commune_reference: pd.DataFrame,
+                         gp_benchmark: StagedTable) -> Output:
+    """Liberal GPs found in the register against the CNAM's count, per département."""
+    table = register_coverage(general_practitioners, commune_reference, gp_benchmark.table)
+    return _table_output(table)

@@ -13,7 +13,7 @@ from ..resources import ObservatoryConfig
 PUBLISHED_TABLES = (
     "commune_reference", "commune_boundaries", "gp_supply_by_commune", "gp_supply_by_epci",
     "gp_supply_by_departement", "agency_funnel", "agency_installations_by_quarter",
-    "care_structure_locations", "source_report", "quarantine",
+    "care_structure_locations", "gp_register_coverage", "source_report", "quarantine",
 )
 
 
@@ -28,11 +28,13 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
 @asset(
     group_name="published",
     ins={name: AssetIn() for name in ("commune_boundaries", "gp_supply_by_commune", "gp_supply_by_departement",
-                                      "agency_funnel", "agency_installations_by_quarter", "source_report", "quarantine")},
+                                      "agency_funnel", "agency_installations_by_quarter", "gp_register_coverage",
+                                      "source_report", "quarantine")},
     compute_kind="plotly",
 )
 def dashboard_site(observatory: ObservatoryConfig, commune_boundaries, gp_supply_by_commune, gp_supply_by_departement,
-                   agency_funnel, agency_installations_by_quarter, source_report, quarantine) -> Output:
+                   agency_funnel, agency_installations_by_quarter, gp_register_coverage, source_report,
+                   quarantine) -> Output:
     """data/curated/site/: the static French dashboard, readable offline."""
     settings = observatory.settings()
     names = [DEPARTEMENT_NAMES.get(code, code) for code in settings.departements]
@@ -45,6 +47,7 @@ def dashboard_site(observatory: ObservatoryConfig, commune_boundaries, gp_supply
         gp_by_departement=gp_supply_by_departement,
         funnel=agency_funnel,
         installations_by_quarter=agency_installations_by_quarter,
+        coverage=gp_register_coverage,
         vintages=source_report,
         quarantine=quarantine,
         small_count_threshold=settings.small_count_threshold,

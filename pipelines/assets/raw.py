@@ -3,34 +3,39 @@
 from dagster import AssetOut, MetadataValue, Output, multi_asset
 
 from observatory.raw_files import ensure_raw_files
-from observatory.sources.catalog import RAW_FILES
+from observatory.sources.catalog import SOURCES
 
 from ..resources import ObservatoryConfig
 
 DESCRIPTIONS = {
     "rpps_extract": "RPPS open extract (Annuaire Santé): one line per activity of every health professional.",
-    "gp_roster": "The département's GP roster, keyed by RPPS id: birth year, FTE, planned departure.",
-    "population": "INSEE population per commune with age bands.",
-    "commune_contours": "Commune contours (GeoJSON).",
-    "epci_membership": "INSEE composition of EPCIs (intercommunalities).",
-    "care_structures": "FINESS establishment extract (etalab format).",
-    "agency_cases": "The attractiveness agency's case records (CRM export, personal data).",
+    "population": "Population per commune (INSEE base-cc with age bands, legal populations, or a commune table).",
+    "commune_contours": "Commune contours (GeoJSON) of the current geography.",
+    "commune_contours_previous": "Commune contours of an earlier vintage, to map former commune codes (optional).",
+    "commune_history": "INSEE table of commune movements (v_mvt_commune), to map former codes (optional).",
+    "epci_membership": "INSEE composition of EPCIs (optional).",
+    "gp_roster": "The département's GP roster, keyed by RPPS id: birth year, FTE, planned departure (optional).",
+    "care_structures": "FINESS establishment extract, etalab format (optional).",
+    "agency_cases": "The attractiveness agency's case records, CRM export with personal data (optional).",
+    "gp_benchmark": "CNAM (ameli) liberal GPs per département: the benchmark of the register's count (optional).",
 }
 
 
 @multi_asset(
-    outs={f"{name}_file": AssetOut(description=DESCRIPTIONS[name], group_name="raw", io_manager_key="staging_io")
-          for name in RAW_FILES},
+    outs={f"{source.name}_file": AssetOut(description=DESCRIPTIONS[source.name], group_name="raw",
+                                          io_manager_key="staging_io")
+          for source in SOURCES},
     compute_kind="python",
 )
 def raw_files(observatory: ObservatoryConfig):
-    """Use the files in data/raw/<territory>/ (generating the demo territory when absent)."""
+    """Use the files in data/raw/<territory>/; download or generate (demo) those absent."""
     for name, origin in ensure_raw_files(observatory.settings()).items():
         yield Output(
             origin,
             output_name=f"{name}_file",
             metadata={
-                "path": MetadataValue.path(origin["path"]),
+                "present": origin["present"],
+                "path": MetadataValue.path(origin.get("path", "")),
                 "sha256": origin.get("sha256", ""),
                 "producer": origin.get("producer", ""),
                 "vintage": origin.get("vintage", "unknown"),

@@ -1,23 +1,23 @@
 """Staged layer: typed, validated tables; rejected rows kept with their reason.
-Personal data (names, contact details, notes) is dropped here; what remains stays in
-the staging folder, which is never published.
-"""
 
+Personal data (names, contact details, notes) is dropped here; what remains stays in
+the staging folder, which is never published. An optional source the territory lacks
+gives an empty table, so that indicators say "unknown" rather than fail or invent.
+"""
 
 from datetime import date
 
+import geopandas as gpd
 import pandas as pd
 from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 
 from observatory.indicators.gp_supply import general_practitioners as gp_people
 from observatory.privacy import pseudonymisation_key
 from observatory.raw_files import raw_path
-from observatory.sources.agency import read_agency_cases
-from observatory.sources.care_structures import read_care_structures
+from observatory.sources import agency, care_structures as finess, epci, gp_benchmark as benchmark, roster
+from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_commune_contours
-from observatory.sources.epci import read_epci_membership
 from observatory.sources.population import read_population
-from observatory.sources.roster import read_roster
 from observatory.sources.rpps import read_rpps_extract
 from observatory.sources.staged import StagedTable
 
@@ -28,10 +28,19 @@ STAGED = dict(group_name="staged", io_manager_key="staging_io", compute_kind="pa
 
 def _output(staged: StagedTable, origin: dict) -> Output:
     """The staged table with its counts and its source's identity as metadata."""
-    staged.stats |= {"file": origin["file"], "sha256": origin.get("sha256", ""),
+    staged.stats |= {"file": origin.get("file", ""), "sha256": origin.get("sha256", ""),
                      "vintage": origin.get("vintage"), "producer": origin.get("producer", "")}
-    preview = staged.table.drop(columns="geometry", errors="ignore").head(5)
+    preview = pd.DataFrame(staged.table.drop(columns="geometry", errors="ignore")).head(5)
     return Output(staged, metadata={**staged.metadata(), "preview": MetadataValue.md(preview.to_markdown(index=False))})
+
+
+def _optional(origin: dict, schema: dict, read) -> Output:
+    """Stage an optional source, or an empty typed table when the territory lacks it."""
+    return _output(read(raw_path(origin)) if origin["present"] else StagedTable.absent(schema), origin)
+
+
+def _history(commune_code_history: StagedTable) -> dict[str, str]:
+    return dict(zip(commune_code_history.table["old_code"], commune_code_history.table["new_code"]))
 
 
 @asset(**STAGED)
@@ -42,47 +51,75 @@ def commune_contours(observatory: ObservatoryConfig, commune_contours_file: dict
 
 
 @asset(**STAGED)
-def populations(observatory: ObservatoryConfig, population_file: dict) -> Output:
-    """Population per commune with age bands (census vintage in metadata)."""
+def commune_code_history(observatory: ObservatoryConfig, commune_contours: StagedTable,
+                         commune_contours_previous_file: dict, commune_history_file: dict) -> Output:
+    """Former commune code → current code (INSEE movements, else earlier contours); unmapped ones quarantined."""
     settings = observatory.settings()
-    return _output(read_population(raw_path(population_file), settings.departements), population_file)
+    previous = (read_commune_contours(raw_path(commune_contours_previous_file), settings.departements).table
+                if commune_contours_previous_file["present"] else None)
+    movements = raw_path(commune_history_file) if commune_history_file["present"] else None
+    staged = build_history(gpd.GeoDataFrame(commune_contours.table), previous, movements,
+                           commune_contours_previous_file.get("file", ""))
+    origin = commune_history_file if commune_history_file["present"] else commune_contours_previous_file
+    return _output(staged, origin)
+
+
+@asset(**STAGED)
+def populations(observatory: ObservatoryConfig, population_file: dict, commune_code_history: StagedTable) -> Output:
+    """Population per current commune, with age bands when the source has them (census year in metadata)."""
+    settings = observatory.settings()
+    staged = read_population(raw_path(population_file), settings.departements, _history(commune_code_history))
+    return _output(staged, population_file)
 
 
 @asset(**STAGED)
 def epci_membership(observatory: ObservatoryConfig, epci_membership_file: dict) -> Output:
-    """EPCI of each commune."""
-    settings = observatory.settings()
-    return _output(read_epci_membership(raw_path(epci_membership_file), settings.departements), epci_membership_file)
+    """EPCI of each commune (empty when the territory has no EPCI file)."""
+    departements = observatory.settings().departements
+    return _optional(epci_membership_file, epci.SCHEMA, lambda path: epci.read_epci_membership(path, departements))
 
 
 @asset(**STAGED)
-def rpps_activities(observatory: ObservatoryConfig, rpps_extract_file: dict, commune_contours: StagedTable) -> Output:
-    """Activities of health professionals located in the territory, without names."""
+def rpps_activities(observatory: ObservatoryConfig, rpps_extract_file: dict, commune_contours: StagedTable,
+                    commune_code_history: StagedTable) -> Output:
+    """Activities of health professionals located in the territory, without names, on current commune codes."""
     settings = observatory.settings()
     known = set(commune_contours.table["commune_code"])
-    return _output(read_rpps_extract(raw_path(rpps_extract_file), settings.departements, known), rpps_extract_file)
+    staged = read_rpps_extract(raw_path(rpps_extract_file), settings.departements, known, _history(commune_code_history))
+    return _output(staged, rpps_extract_file)
 
 
 @asset(**STAGED)
 def gp_roster(observatory: ObservatoryConfig, gp_roster_file: dict) -> Output:
     """The département's roster: birth year, FTE and planned departure per RPPS id, without names."""
-    settings = observatory.settings()
-    return _output(read_roster(raw_path(gp_roster_file), settings.reference_date), gp_roster_file)
+    reference_date = observatory.settings().reference_date
+    return _optional(gp_roster_file, roster.SCHEMA, lambda path: roster.read_roster(path, reference_date))
 
 
 @asset(**STAGED)
 def care_structures(observatory: ObservatoryConfig, care_structures_file: dict) -> Output:
     """Health centres, hospitals and clinics of the territory with WGS84 coordinates."""
-    settings = observatory.settings()
-    return _output(read_care_structures(raw_path(care_structures_file), settings.departements), care_structures_file)
+    departements = observatory.settings().departements
+    return _optional(care_structures_file, finess.SCHEMA, lambda path: finess.read_care_structures(path, departements))
 
 
 @asset(**STAGED)
 def agency_cases(observatory: ObservatoryConfig, agency_cases_file: dict) -> Output:
     """The agency's cases, pseudonymised: no names, contact details or notes."""
     settings = observatory.settings()
-    key = pseudonymisation_key(settings.pseudonymisation_key, settings.data_dir / "staging" / ".pseudonymisation_key")
-    return _output(read_agency_cases(raw_path(agency_cases_file), key, date.today()), agency_cases_file)
+
+    def read(path):
+        key = pseudonymisation_key(settings.pseudonymisation_key, settings.data_dir / "staging" / ".pseudonymisation_key")
+        return agency.read_agency_cases(path, key, date.today())
+
+    return _optional(agency_cases_file, agency.SCHEMA, read)
+
+
+@asset(**STAGED)
+def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: dict) -> Output:
+    """Liberal GPs per département and age class according to the CNAM (ameli)."""
+    departements = observatory.settings().departements
+    return _optional(gp_benchmark_file, benchmark.SCHEMA, lambda path: benchmark.read_gp_benchmark(path, departements))
 
 
 @asset(**STAGED)
@@ -103,15 +140,18 @@ def general_practitioners(observatory: ObservatoryConfig, rpps_activities: Stage
     compute_kind="pandas",
 )
 def data_quality(
-    commune_contours: StagedTable, populations: StagedTable, epci_membership: StagedTable,
-    rpps_activities: StagedTable, gp_roster: StagedTable, care_structures: StagedTable, agency_cases: StagedTable,
+    commune_contours: StagedTable, commune_code_history: StagedTable, populations: StagedTable,
+    epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
+    care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
-    staged = {"commune_contours": commune_contours, "populations": populations, "epci_membership": epci_membership,
-              "rpps_activities": rpps_activities, "gp_roster": gp_roster, "care_structures": care_structures,
-              "agency_cases": agency_cases}
+    staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
+              "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
+              "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
+              "gp_benchmark": gp_benchmark}
     report = pd.DataFrame([
-        {"dataset": name, **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},
+        {"dataset": name, "present": not table.stats.get("absent", False),
+         **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},
          "rows_read": table.rows_read, "rows_accepted": len(table.table), "rows_quarantined": len(table.rejects),
          "rows_out_of_scope": table.out_of_scope}
         for name, table in staged.items()

@@ -1,0 +1,39 @@
+"""How much of the territory's liberal GPs the register holds, against the CNAM's count.
+
+The CNAM (ameli) counts liberal GPs per département; the register-based count of GPs
+with a liberal activity (libéral or mixte) should be close to it. A low coverage means a
+partial or outdated register extract, which the dashboard then says plainly.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..sql import query
+
+
+def register_coverage(gps: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
+    """Per département: liberal GPs in the register, in the CNAM's count, and their ratio."""
+    return query(
+        """
+        with register as (
+            select r.departement_code, any_value(r.departement_name) as departement_name,
+                   count(g.rpps_id) filter (where g.practice_mode in ('libéral', 'mixte')) as register_liberal_gps,
+                   count(g.rpps_id) as register_gps
+            from reference r left join gps g using (commune_code)
+            group by r.departement_code
+        ),
+        cnam as (
+            select departement_code, max(year) as benchmark_year,
+                   arg_max(headcount, year) as benchmark_liberal_gps,
+                   arg_max(density_per_100k, year) as benchmark_density_per_100k
+            from benchmark where age_class = 'tout_age' group by departement_code
+        )
+        select r.departement_code, r.departement_name, r.register_gps, r.register_liberal_gps,
+               c.benchmark_year, c.benchmark_liberal_gps, c.benchmark_density_per_100k,
+               r.register_liberal_gps / nullif(c.benchmark_liberal_gps, 0) as coverage
+        from register r left join cnam c using (departement_code)
+        order by r.departement_code
+        """,
+        gps=gps, reference=reference, benchmark=benchmark,
+    )

@@ -1,0 +1,115 @@
+"""Readers of the other publishers' layouts, on small files written in those layouts."""
+
+from __future__ import annotations
+
+import http.server
+import io
+import threading
+import zipfile
+
+import pytest
+
+from observatory.settings import Settings
+from observatory.sources.catalog import SOURCES_BY_NAME, read_origin, sha256_of
+from observatory.sources.commune_history import read_insee_movements, resolve
+from observatory.sources.population import read_population
+
+
+def test_insee_legal_populations_layout(tmp_path):
+    path = tmp_path / "donnees_communes.csv"
+    path.write_text("REG;Région;DEP;CODARR;CODCAN;CODCOM;COM;PMUN;PCAP;PTOT\n"
+                    "24;Centre-Val de Loire;41;411;4104;18;Blois;46813;1011;47824\n"
+                    "24;Centre-Val de Loire;41;413;4110;269;Vendôme;15747;460;16207\n"
+                    "75;Nouvelle-Aquitaine;47;471;4701;1;Agen;32485;700;33185\n", encoding="utf-8")
+    staged = read_population(path, ("41",))
+    assert dict(zip(staged.table["commune_code"], staged.table["population"])) == {"41018": 46813, "41269": 15747}
+    assert staged.out_of_scope == 1 and staged.stats["census_year"] is None
+
+
+def test_former_codes_are_summed_into_the_current_commune(tmp_path):
+    path = tmp_path / "base-cc.csv"
+    path.write_text("CODGEO;P20_POP;P20_POP0014;P20_POP1529;P20_POP3044;P20_POP4559;P20_POP6074;P20_POP75P\n"
+                    "41059;4000;600;500;700;800;800;600\n41082;600;100;100;100;100;100;100\n", encoding="utf-8")
+    staged = read_population(path, ("41",), history={"41082": "41059"})
+    assert staged.table["commune_code"].tolist() == ["41059"]
+    assert staged.table["population"].tolist() == [4600] and staged.table["pop_0_14"].tolist() == [700]
+    assert staged.stats["former_codes_mapped"] == 1 and staged.stats["census_year"] == 2020
+
+
+def test_insee_movements_are_resolved_through_chains(tmp_path):
+    path = tmp_path / "v_mvt_commune_2024.csv"
+    path.write_text(
+        "MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,TYPECOM_AP,COM_AP,TNCC_AP,NCC_AP,NCCENR_AP,LIBELLE_AP\n"
+        "32,2016-01-01,COM,41082,0,FEINGS,Feings,Feings,COM,41059,0,CONTROIS,Controis,Le Controis\n"
+        "32,2016-01-01,COM,41082,0,FEINGS,Feings,Feings,COMD,41082,0,FEINGS,Feings,Feings\n"
+        "41,2019-01-01,COM,41059,0,CONTROIS,Controis,Le Controis,COM,41999,0,X,X,X\n", encoding="utf-8")
+    moves = read_insee_movements(path)
+    assert sorted(zip(moves["old_code"], moves["new_code"])) == [("41059", "41999"), ("41082", "41059")]
+    assert resolve(moves) == {"41082": "41999", "41059": "41999"}
+
+
+class _Publisher(http.server.BaseHTTPRequestHandler):
+    """A stand-in publisher on 127.0.0.1 serving a ZIP archive, counting its requests."""
+
+    requests = 0
+    payload = b""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        type(self).requests += 1
+        self.send_response(200)
+        self.send_header("Last-Modified", "Mon, 01 Jul 2024 08:00:00 GMT")
+        self.send_header("Content-Length", str(len(self.payload)))
+        self.end_headers()
+        self.wfile.write(self.payload)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def publisher():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("PS_LibreAcces_Dipl_AutExerc_202407010800.txt", "other file\n")
+        handle.writestr("PS_LibreAcces_Personne_activite_202407010800.txt", "header|\nline|\n")
+    _Publisher.payload, _Publisher.requests = archive.getvalue(), 0
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Publisher)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/extraction"
+    server.shutdown()
+
+
+def test_download_unpacks_records_origin_and_happens_once(tmp_path, publisher, monkeypatch):
+    from observatory.raw_files import ensure_raw_files
+
+    settings = Settings(data_dir=tmp_path, territory="41")
+    raw = settings.raw_dir
+    raw.mkdir(parents=True)
+    (raw / "communes.geojson").write_text('{"type":"FeatureCollection","features":[]}')
+    (raw / "base-cc-evol-struct-pop.csv").write_text("CODGEO;P21_POP\n")
+    for name in ("commune_history", "care_structures", "commune_contours", "population"):
+        monkeypatch.setenv(f"OBSERVATORY_URL_{name.upper()}", "http://127.0.0.1:9/unreachable")
+    monkeypatch.setenv("OBSERVATORY_URL_RPPS_EXTRACT", publisher)
+
+    origins = ensure_raw_files(settings)
+    extract = raw / "PS_LibreAcces_Personne_activite_202407010800.txt"
+    assert extract.read_text() == "header|\nline|\n"
+    assert origins["rpps_extract"]["path"] == str(extract)
+    record = read_origin(extract, SOURCES_BY_NAME["rpps_extract"])
+    assert record["url"] == publisher and record["vintage"] == "2024-07-01"
+    assert record["sha256"] == sha256_of(extract) and not record["changed_since_record"]
+    assert not origins["care_structures"]["present"] and "could not download" in origins["care_structures"]["problem"]
+    assert sorted(p.name for p in raw.iterdir() if p.name.startswith(".")) == []  # no partial files left
+
+    ensure_raw_files(settings)
+    assert _Publisher.requests == 1  # the cached file is used, never fetched again
+    extract.write_text("edited by hand\n")
+    assert read_origin(extract)["changed_since_record"]
+
+
+def test_vintage_of_a_file_placed_by_hand_comes_from_its_name():
+    from observatory.sources.catalog import vintage_from_name
+
+    assert vintage_from_name("PS_LibreAcces_Personne_activite_202407010800.txt") == "2024-07-01"
+    assert vintage_from_name("derived_communes-41_cog2023_from_gregoiredavid2018.geojson") == "2023"
+    assert vintage_from_name("PS_LibreAcces_Personne_activite_small.txt") == "unknown"
