@@ -113,3 +113,16 @@ def test_vintage_of_a_file_placed_by_hand_comes_from_its_name():
     assert vintage_from_name("PS_LibreAcces_Personne_activite_202407010800.txt") == "2024-07-01"
     assert vintage_from_name("derived_communes-41_cog2023_from_gregoiredavid2018.geojson") == "2023"
     assert vintage_from_name("PS_LibreAcces_Personne_activite_small.txt") == "unknown"
+
+
+def test_ars_zoning_reader_finds_its_columns_and_quarantines_unknown_zones(tmp_path):
+    from observatory.sources.ars_zoning import read_ars_zoning
+
+    path = tmp_path / "zonage_medecins_centre_val_de_loire.csv"
+    path.write_text("Code commune;Libellé;Zonage médecins\n41018;Blois;ZAC\n41059;Le Controis-en-Sologne;ZIP\n"
+                    "41070;Vallée-de-Ronsard;Hors vivier\n41269;Vendôme;ZX\n45234;Orléans;ZAC\n", encoding="latin-1")
+    staged = read_ars_zoning(path, ("41",))
+    assert dict(zip(staged.table["commune_code"], staged.table["ars_zone"])) == {
+        "41018": "ZAC", "41059": "ZIP", "41070": "hors zonage"}
+    assert staged.rejects["reason"].tolist() == ["unknown zone 'ZX' (expected ZIP, ZAC or outside)"]
+    assert staged.out_of_scope == 1

@@ -8,12 +8,14 @@ from ..sql import query
 
 
 def commune_reference(
-    communes: pd.DataFrame, populations: pd.DataFrame, epcis: pd.DataFrame, departement_names: dict[str, str]
+    communes: pd.DataFrame, populations: pd.DataFrame, epcis: pd.DataFrame, departement_names: dict[str, str],
+    ars_zones: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Communes of the contours joined with population (age bands) and EPCI membership.
+    """Communes of the contours joined with population (age bands), EPCI membership and
+    the ARS zoning when there is one.
 
-    The contours define the geography; a commune missing from the population or EPCI
-    file keeps empty figures rather than disappearing.
+    The contours define the geography; a commune missing from the population, EPCI or
+    zoning file keeps empty figures rather than disappearing.
     """
     attributes = pd.DataFrame(communes.drop(columns="geometry", errors="ignore"))
     return query(
@@ -27,15 +29,18 @@ def commune_reference(
                e.epci_code, e.epci_name,
                p.population, p.pop_0_14, p.pop_15_29, p.pop_30_44, p.pop_45_59, p.pop_60_74,
                p.pop_75_plus, p.vintage as census_year,
-               c.area_km2, c.lon, c.lat
+               z.ars_zone, c.area_km2, c.lon, c.lat
         from located c
         left join names d using (departement_code)
         left join populations p using (commune_code)
         left join epcis e using (commune_code)
+        left join zones z using (commune_code)
         order by c.commune_code
         """,
         communes=attributes,
         names=pd.DataFrame(departement_names.items(), columns=["departement_code", "departement_name"]),
         populations=populations,
         epcis=epcis,
+        zones=ars_zones if ars_zones is not None else pd.DataFrame({"commune_code": pd.Series(dtype="string"),
+                                                                    "ars_zone": pd.Series(dtype="string")}),
     )

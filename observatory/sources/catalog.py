@@ -57,6 +57,8 @@ SOURCES = (
               "https://www.data.gouv.fr/fr/datasets/r/2ce43ade-8d2c-4d1d-81da-ca06c82abc68"),
     RawSource("agency_cases", ("agence_dossiers.csv", "agence_dossiers*.csv"), False,
               "Agence d'attractivité (export du suivi des dossiers)", licence="not public: personal data"),
+    RawSource("ars_zoning", ("zonage_medecins*.csv", "zonage*.csv"), False,
+              "ARS (zonage des médecins généralistes: ZIP, ZAC)"),
     RawSource("gp_benchmark", ("ameli_demographie_ps_liberaux_departement.csv", "ameli_demographie*departement*.csv"), False,
               "CNAM (data.ameli, démographie des professionnels de santé libéraux)"),
 )

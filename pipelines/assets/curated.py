@@ -22,9 +22,11 @@ def _table_output(table: pd.DataFrame, **metadata) -> Output:
 
 
 @asset(**CURATED)
-def commune_reference(commune_contours: StagedTable, populations: StagedTable, epci_membership: StagedTable) -> Output:
-    """One row per commune: département, EPCI, population by age band, area, interior point."""
-    table = build_reference(commune_contours.table, populations.table, epci_membership.table, DEPARTEMENT_NAMES)
+def commune_reference(commune_contours: StagedTable, populations: StagedTable, epci_membership: StagedTable,
+                      ars_zones: StagedTable) -> Output:
+    """One row per commune: département, EPCI, ARS zone, population by age band, area, interior point."""
+    table = build_reference(commune_contours.table, populations.table, epci_membership.table, DEPARTEMENT_NAMES,
+                            ars_zones.table[["commune_code", "ars_zone"]])
     return _table_output(table, population=float(table["population"].sum()),
                          communes_without_population=int(table["population"].isna().sum()))
 

@@ -14,7 +14,7 @@ from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 from observatory.indicators.gp_supply import general_practitioners as gp_people
 from observatory.privacy import pseudonymisation_key
 from observatory.raw_files import raw_path
-from observatory.sources import agency, care_structures as finess, epci, gp_benchmark as benchmark, roster
+from observatory.sources import agency, ars_zoning, care_structures as finess, epci, gp_benchmark as benchmark, roster
 from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_commune_contours
 from observatory.sources.population import read_population
@@ -123,6 +123,13 @@ def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: dict) -> Out
 
 
 @asset(**STAGED)
+def ars_zones(observatory: ObservatoryConfig, ars_zoning_file: dict) -> Output:
+    """The ARS zoning of GPs per commune: ZIP, ZAC or outside (empty when the territory has none)."""
+    departements = observatory.settings().departements
+    return _optional(ars_zoning_file, ars_zoning.SCHEMA, lambda path: ars_zoning.read_ars_zoning(path, departements))
+
+
+@asset(**STAGED)
 def general_practitioners(observatory: ObservatoryConfig, rpps_activities: StagedTable, gp_roster: StagedTable) -> Output:
     """One row per GP of the territory: main commune, practice mode, roster age and FTE."""
     settings = observatory.settings()
@@ -142,13 +149,13 @@ def general_practitioners(observatory: ObservatoryConfig, rpps_activities: Stage
 def data_quality(
     commune_contours: StagedTable, commune_code_history: StagedTable, populations: StagedTable,
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
-    care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable,
+    care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
               "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
-              "gp_benchmark": gp_benchmark}
+              "gp_benchmark": gp_benchmark, "ars_zones": ars_zones}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},
