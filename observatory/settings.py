@@ -29,6 +29,14 @@ class Settings:
     small_count_threshold: int = 5
     gp_savoir_faire: tuple[str, ...] = ("SM26", "SM53", "SM54")
     allow_download: bool = True
+    desert_thresholds: tuple[float, float] = (2.5, 4.0)  # APL below: désert médical, zone fragile
+    retirement_age: int = 67
+    apl_bands: tuple[tuple[float, float], ...] = ((10.0, 1.0), (15.0, 0.66), (20.0, 0.33))
+    consultations_per_fte: float = 4_900.0
+    road_detour: float = 1.3
+    road_speed_kmh: float = 60.0
+    travel_matrix: Path | None = None  # a CSV/Parquet origin-destination matrix from a routing engine
+    osrm_url: str = ""  # or an OSRM server, e.g. http://127.0.0.1:5000
     pseudonymisation_key: str = field(default="", repr=False)
 
     @property
@@ -77,6 +85,15 @@ class Settings:
             values["small_count_threshold"] = int(env["OBSERVATORY_SMALL_COUNT_THRESHOLD"])
         if "OBSERVATORY_DOWNLOAD" in env:
             values["allow_download"] = env["OBSERVATORY_DOWNLOAD"].lower() not in {"0", "no", "false"}
+        if "OBSERVATORY_RETIREMENT_AGE" in env:
+            values["retirement_age"] = int(env["OBSERVATORY_RETIREMENT_AGE"])
+        if "OBSERVATORY_DESERT_THRESHOLDS" in env:  # e.g. "2.5,4"
+            low, high = (float(v) for v in env["OBSERVATORY_DESERT_THRESHOLDS"].split(","))
+            values["desert_thresholds"] = (low, high)
+        if "OBSERVATORY_TRAVEL_MATRIX" in env:
+            values["travel_matrix"] = Path(env["OBSERVATORY_TRAVEL_MATRIX"])
+        if "OBSERVATORY_OSRM_URL" in env:
+            values["osrm_url"] = env["OBSERVATORY_OSRM_URL"]
         if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:
             values["pseudonymisation_key"] = env["OBSERVATORY_PSEUDONYMISATION_KEY"]
         return replace(cls(**values), **overrides)

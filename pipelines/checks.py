@@ -1,5 +1,6 @@
 """Asset checks: blocking ones stop publication when a curated table is wrong."""
 
+import numpy as np
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
@@ -51,4 +52,16 @@ def funnel_is_monotonic(agency_funnel: pd.DataFrame) -> AssetCheckResult:
     return _result(passed, "the funnel narrows and installations add up", **{k: int(v) for k, v in stages.items()})
 
 
-CHECKS = [commune_codes_unique_and_populated, gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]
+@asset_check(asset="accessibility_by_commune", blocking=True)
+def apl_conserves_supply(accessibility_by_commune: pd.DataFrame) -> AssetCheckResult:
+    """E2SFCA shares out all supply: Σ P*_i · APL_i equals the GP consultations offered
+    (every commune with GPs has inhabitants within reach). APLs are finite and ≥ 0."""
+    table = accessibility_by_commune
+    offered = float(table["gp_consultations"].sum())
+    shared = float((table["standardised_population"] * table["apl"]).sum())
+    finite = bool(np.isfinite(table["apl"]).all() and (table["apl"] >= 0).all())
+    conserved = abs(shared - offered) <= 1e-6 * max(offered, 1.0)
+    return _result(finite and conserved, "supply conserved and APL finite", offered=offered, shared=shared)
+
+
+CHECKS = [apl_conserves_supply, commune_codes_unique_and_populated, gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]

@@ -4,7 +4,10 @@ import geopandas as gpd
 import pandas as pd
 from dagster import MetadataValue, Output, asset
 
+from observatory.accessibility.apl import apl_by_commune
+from observatory.accessibility.providers import apl_settings, road_model, travel_times
 from observatory.indicators.benchmark import register_coverage
+from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import commune_reference as build_reference
 from observatory.indicators.gp_supply import gp_supply
@@ -90,3 +93,49 @@ def gp_register_coverage(general_practitioners: pd.DataFrame, commune_reference:
     """Liberal GPs found in the register against the CNAM's count, per département."""
     table = register_coverage(general_practitioners, commune_reference, gp_benchmark.table)
     return _table_output(table)
+
+
+@asset(**CURATED)
+def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.DataFrame) -> Output:
+    """Minutes between communes within the APL's largest band, each commune with itself included."""
+    pairs, method = travel_times(commune_reference, observatory.settings())
+    return _table_output(pairs, method=method, mean_minutes=float(pairs["minutes"].mean()))
+
+
+@asset(**CURATED)
+def accessibility_by_commune(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
+                             general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame) -> Output:
+    """APL (all GPs, ≤65, ≤62, ≤60), desert class, minutes to the nearest GP, GPs leaving within 5 and 10 years."""
+    settings = observatory.settings()
+    apl = apl_by_commune(commune_reference, general_practitioners, commune_travel_times, apl_settings(settings))
+    communes = commune_accessibility(commune_reference, general_practitioners, commune_travel_times, apl,
+                                     settings.desert_thresholds, road_model(settings))
+    leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
+    departures = accessibility_by_level(communes, leaving, "commune_code", "commune_name", settings.desert_thresholds,
+                                        settings.small_count_threshold)
+    table = communes.merge(departures[["commune_code", "departures_5y", "departures_10y"]], on="commune_code")
+    return _table_output(table, apl_median=float(table["apl"].median()),
+                         communes_in_desert=int((table["desert_class"] == "desert").sum()))
+
+
+def _accessibility(level: str, label: str, observatory, accessibility_by_commune, general_practitioners) -> Output:
+    settings = observatory.settings()
+    leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
+    table = accessibility_by_level(accessibility_by_commune, leaving, level, label, settings.desert_thresholds,
+                                   settings.small_count_threshold)
+    return _table_output(table)
+
+
+@asset(**CURATED)
+def accessibility_by_epci(observatory: ObservatoryConfig, accessibility_by_commune: pd.DataFrame,
+                          general_practitioners: pd.DataFrame) -> Output:
+    """Population-weighted APL, population per desert class and GP departures per EPCI."""
+    return _accessibility("epci_code", "epci_name", observatory, accessibility_by_commune, general_practitioners)
+
+
+@asset(**CURATED)
+def accessibility_by_departement(observatory: ObservatoryConfig, accessibility_by_commune: pd.DataFrame,
+                                 general_practitioners: pd.DataFrame) -> Output:
+    """Population-weighted APL, population per desert class and GP departures per département."""
+    return _accessibility("departement_code", "departement_name", observatory, accessibility_by_commune,
+                          general_practitioners)

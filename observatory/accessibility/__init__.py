@@ -1,0 +1,1 @@
+"""Spatial accessibility: travel times between communes and the DREES APL (E2SFCA)."""

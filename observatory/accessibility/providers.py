@@ -1,0 +1,31 @@
+"""The travel-time provider chosen by the settings: a matrix file, an OSRM server, or the estimate."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..settings import Settings
+from .apl import AplSettings
+from .travel_times import RoadModel, estimated_times, osrm_table, read_matrix, with_internal_times
+
+
+def road_model(settings: Settings) -> RoadModel:
+    return RoadModel(detour=settings.road_detour, speed_kmh=settings.road_speed_kmh)
+
+
+def apl_settings(settings: Settings) -> AplSettings:
+    return AplSettings(bands=settings.apl_bands, consultations_per_fte=settings.consultations_per_fte)
+
+
+def travel_times(communes: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, str]:
+    """Long-form commune-to-commune minutes within the APL's largest band, and the method used."""
+    reach = apl_settings(settings).max_minutes
+    road = road_model(settings)
+    if settings.travel_matrix is not None:
+        matrix = read_matrix(settings.travel_matrix)
+        matrix = matrix[matrix["minutes"] <= reach]
+        return with_internal_times(matrix, communes, road), f"matrix file {settings.travel_matrix.name}"
+    if settings.osrm_url:
+        return with_internal_times(osrm_table(communes, settings.osrm_url, reach), communes, road), "OSRM table"
+    return estimated_times(communes, reach, road), (
+        f"estimated: great-circle distance × {road.detour} at {road.speed_kmh:g} km/h")

@@ -1,0 +1,111 @@
+"""Medical-desert classification and the indicators read beside it.
+
+A commune is classed by its APL to GPs (thresholds are settings): below 2.5
+consultations per standardised inhabitant and year, « désert médical » (the level the
+ARS zoning treats as a priority intervention zone); from 2.5 to 4, « zone fragile »;
+from 4, « hors zone fragile ». An aggregated territory is classed by its
+population-weighted APL. Beside the class: time to the nearest GP, projected departures.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from ..accessibility.travel_times import RoadModel, _unit_vectors, great_circle_km, internal_km
+from ..privacy import suppress_small_counts
+from ..sql import query
+
+CLASSES = ("desert", "fragile", "adequate")
+CLASS_LABELS = {"desert": "Désert médical", "fragile": "Zone fragile", "adequate": "Hors zone fragile"}
+
+
+def classify(apl: pd.Series, thresholds: tuple[float, float]) -> pd.Series:
+    """``desert`` below the first threshold, ``fragile`` below the second, else ``adequate``."""
+    low, high = thresholds
+    labels = np.select([apl < low, apl < high], ["desert", "fragile"], "adequate")
+    return pd.Series(labels, index=apl.index, dtype="string").mask(apl.isna())
+
+
+def nearest_gp_minutes(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame,
+                       road: RoadModel = RoadModel()) -> pd.Series:
+    """Minutes to the nearest commune with a GP: from the travel-time pairs where one is
+    within them, else estimated from the straight-line distance to the nearest GP commune."""
+    with_gp = set(gps["commune_code"])
+    reached = pairs[pairs["destination"].isin(with_gp)].groupby("origin")["minutes"].min()
+    communes = reference.set_index("commune_code")
+    located = reference[reference["commune_code"].isin(with_gp)]
+    if located.empty:
+        return pd.Series(np.nan, index=communes.index)
+    tree = cKDTree(_unit_vectors(located["lon"].to_numpy(), located["lat"].to_numpy()))
+    _, nearest = tree.query(_unit_vectors(communes["lon"].to_numpy(), communes["lat"].to_numpy()))
+    estimate = road.minutes(great_circle_km(communes["lon"].to_numpy(), communes["lat"].to_numpy(),
+                                            located["lon"].to_numpy()[nearest], located["lat"].to_numpy()[nearest]))
+    own = communes.index.isin(with_gp)
+    estimate = np.where(own, road.minutes(internal_km(communes["area_km2"].to_numpy())), estimate)
+    return reached.reindex(communes.index).fillna(pd.Series(estimate, index=communes.index))
+
+
+def departures(gps: pd.DataFrame, reference_date: date, retirement_age: int, years: int) -> pd.Series:
+    """Whether each GP is expected to stop within ``years``: a planned departure by then,
+    or reaching ``retirement_age``; unknown (NA) without roster data."""
+    horizon = pd.Timestamp(reference_date) + pd.DateOffset(years=years)
+    by_age = gps["age"] + years >= retirement_age
+    planned = gps["planned_departure"] <= horizon
+    leaving = by_age.astype("boolean") | planned.fillna(False).astype("boolean")
+    return leaving.mask(gps["age"].isna() & gps["planned_departure"].isna())
+
+
+def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key: str, level_label: str,
+                           thresholds: tuple[float, float], threshold_small: int) -> pd.DataFrame:
+    """Population-weighted APL, population per class, GPs leaving within 5 and 10 years,
+    for one level (``commune_code``, ``epci_code`` or ``departement_code``)."""
+    table = query(
+        f"""
+        with leaving as (
+            select r.{level_key} as code, count_if(g.leaving_5y) as departures_5y,
+                   count_if(g.leaving_10y) as departures_10y, count(g.leaving_5y) as gps_known_departure
+            from gps g join communes r using (commune_code) group by all
+        )
+        select c.{level_key} as {level_key}, any_value(c.{level_label}) as {level_label},
+               sum(c.population) as population,
+               sum(c.apl * c.population) / nullif(sum(c.population), 0) as apl,
+               sum(c.apl_65 * c.population) / nullif(sum(c.population), 0) as apl_65,
+               sum(c.apl_62 * c.population) / nullif(sum(c.population), 0) as apl_62,
+               sum(c.apl_60 * c.population) / nullif(sum(c.population), 0) as apl_60,
+               sum(c.population) filter (where c.desert_class = 'desert') as population_desert,
+               sum(c.population) filter (where c.desert_class = 'fragile') as population_fragile,
+               sum(c.population) filter (where c.desert_class = 'adequate') as population_adequate,
+               sum(c.nearest_gp_minutes * c.population) / nullif(sum(c.population), 0) as mean_minutes_to_gp,
+               any_value(l.departures_5y) as departures_5y, any_value(l.departures_10y) as departures_10y,
+               coalesce(any_value(l.gps_known_departure), 0) as gps_known_departure
+        from communes c left join leaving l on l.code = c.{level_key}
+        group by c.{level_key} order by 1
+        """,
+        communes=communes, gps=gps,
+    )
+    for column in ("population_desert", "population_fragile", "population_adequate"):
+        table[column] = table[column].fillna(0.0)
+        table["share_" + column.removeprefix("population_")] = table[column] / table["population"]
+    table["desert_class"] = classify(table["apl"], thresholds)
+    table.loc[table["gps_known_departure"] == 0, ["departures_5y", "departures_10y"]] = np.nan
+    return suppress_small_counts(table, ["departures_5y", "departures_10y"], threshold_small)
+
+
+def commune_accessibility(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, apl: pd.DataFrame,
+                          thresholds: tuple[float, float], road: RoadModel) -> pd.DataFrame:
+    """Per commune: APL and variants, class, minutes to the nearest GP, with the reference's names."""
+    table = reference[["commune_code", "commune_name", "epci_code", "epci_name", "departement_code",
+                       "departement_name", "population"]].merge(apl, on="commune_code", how="left")
+    table["desert_class"] = classify(table["apl"], thresholds)
+    table["nearest_gp_minutes"] = nearest_gp_minutes(reference, gps, pairs, road).to_numpy()
+    return table
+
+
+def gps_with_departures(gps: pd.DataFrame, reference_date: date, retirement_age: int) -> pd.DataFrame:
+    """The GPs with their expected departure within 5 and 10 years (NA when unknown)."""
+    return gps.assign(leaving_5y=departures(gps, reference_date, retirement_age, 5),
+                      leaving_10y=departures(gps, reference_date, retirement_age, 10))

@@ -1,0 +1,171 @@
+"""E2SFCA and APL: analytic cases, hand-computed values, and PySAL ``access`` as a reference."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from observatory.accessibility.apl import AplSettings, apl_by_commune, standardised_population
+from observatory.accessibility.e2sfca import DREES_BANDS, e2sfca, e2sfca_frame, step_weights
+from observatory.accessibility.travel_times import (RoadModel, estimated_times, great_circle_km, internal_km,
+                                                    osrm_table, read_matrix, with_internal_times)
+from observatory.indicators.deserts import classify, departures
+
+
+def pysal_e2sfca(pairs: pd.DataFrame, locations: pd.DataFrame, bands=DREES_BANDS) -> pd.Series:
+    """The reference implementation: PySAL access's enhanced_two_stage_fca, same step weights."""
+    from access import Access, weights
+
+    model = Access(demand_df=locations[["demand"]], demand_value="demand", supply_df=locations[["supply"]],
+                   supply_value="supply", cost_df=pairs, cost_origin="origin", cost_dest="destination",
+                   cost_name="minutes")
+    scores = model.enhanced_two_stage_fca(name="e2sfca", weight_fn=weights.step_fn(dict(bands)))
+    return scores.iloc[:, 0].reindex(locations.index).fillna(0.0)
+
+
+def test_step_weights_follow_the_drees_bands_upper_bound_included():
+    minutes = np.array([0, 3, 10, 10.01, 15, 15.5, 20, 20.01, 90])
+    assert step_weights(minutes).tolist() == [1, 1, 1, 0.66, 0.66, 0.33, 0.33, 0, 0]
+
+
+def test_two_communes_by_hand():
+    # A (1 000 inh., 1 GP) and B (3 000 inh., none), 12 minutes apart, 5 minutes inside each.
+    origins = np.array([0, 0, 1, 1])
+    destinations = np.array([0, 1, 0, 1])
+    minutes = np.array([5.0, 12.0, 12.0, 5.0])
+    scores = e2sfca(origins, destinations, minutes, np.array([1000.0, 3000.0]), np.array([4900.0, 0.0]))
+    ratio = 4900 / (1000 * 1 + 3000 * 0.66)  # R_A
+    assert scores == pytest.approx([ratio * 1, ratio * 0.66])
+
+
+def test_with_a_catchment_covering_everything_accessibility_is_total_supply_over_total_demand():
+    rng = np.random.default_rng(1)
+    n = 40
+    origins, destinations = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    minutes = rng.uniform(1, 50, size=n * n)
+    demand, supply = rng.uniform(100, 5000, n), rng.uniform(0, 10_000, n)
+    scores = e2sfca(origins.ravel(), destinations.ravel(), minutes, demand, supply, bands=((1e9, 1.0),))
+    assert scores == pytest.approx(np.full(n, supply.sum() / demand.sum()), rel=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 60))
+def test_identical_to_pysal_access_on_random_territories(seed, n):
+    rng = np.random.default_rng(seed)
+    communes = pd.DataFrame({"commune_code": [f"{i:05d}" for i in range(n)], "lon": rng.uniform(1, 1.6, n),
+                             "lat": rng.uniform(47.3, 47.8, n), "area_km2": rng.uniform(5, 60, n)})
+    pairs = estimated_times(communes, 20.0)
+    locations = pd.DataFrame({"demand": rng.uniform(50, 20_000, n),
+                              "supply": rng.choice([0.0, 4900.0, 9800.0, 2450.0], n)}, index=communes["commune_code"])
+    ours = e2sfca_frame(pairs, locations, "demand", "supply")
+    reference = pysal_e2sfca(pairs, locations)
+    assert np.abs(ours.to_numpy() - reference.to_numpy()).max() <= 1e-9
+
+
+def test_identical_to_pysal_access_on_the_demo_territory(demo_build):
+    import duckdb
+
+    with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
+        pairs = connection.table("commune_travel_times").df()
+        apl = connection.table("accessibility_by_commune").df().set_index("commune_code")
+        supply = connection.execute("select commune_code, gp_consultations from accessibility_by_commune").df()
+    locations = pd.DataFrame({"demand": apl["standardised_population"],
+                              "supply": supply.set_index("commune_code")["gp_consultations"]})
+    reference = pysal_e2sfca(pairs, locations)
+    assert np.abs(apl["apl"].to_numpy() - reference.to_numpy()).max() <= 1e-9
+    assert apl["apl"].median() > 0
+
+
+def test_estimated_times_keep_every_pair_within_reach_and_each_commune_with_itself():
+    rng = np.random.default_rng(3)
+    communes = pd.DataFrame({"commune_code": [f"c{i}" for i in range(80)], "lon": rng.uniform(0.5, 2.0, 80),
+                             "lat": rng.uniform(47.0, 48.0, 80), "area_km2": rng.uniform(4, 90, 80)})
+    road = RoadModel(detour=1.3, speed_kmh=60)
+    pairs = estimated_times(communes, 20.0, road)
+    lon, lat = communes["lon"].to_numpy(), communes["lat"].to_numpy()
+    brute = road.minutes(great_circle_km(lon[:, None], lat[:, None], lon[None, :], lat[None, :]))
+    np.fill_diagonal(brute, road.minutes(internal_km(communes["area_km2"].to_numpy())))
+    expected = int((brute <= 20.0).sum())
+    assert len(pairs) == expected
+    own = pairs[pairs["origin"] == pairs["destination"]]
+    assert len(own) == 80 and (own["minutes"] > 0).all()
+    # 10 km² commune: mean internal distance 2/3·√(10/π) = 1.19 km → 1.55 min at 1.3 × 60 km/h
+    assert road.minutes(internal_km(np.array([10.0])))[0] == pytest.approx(2 / 3 * np.sqrt(10 / np.pi) * 1.3)
+
+
+def test_a_routing_matrix_gets_internal_times_where_it_lacks_them(tmp_path):
+    communes = pd.DataFrame({"commune_code": ["41018", "41269"], "lon": [1.33, 1.07], "lat": [47.59, 47.79],
+                             "area_km2": [37.5, 23.9]})
+    path = tmp_path / "matrix.csv"
+    path.write_text("origin;destination;minutes\n41018;41269;34.5\n41269;41018;33.0\n41018;41018;0\n")
+    pairs = with_internal_times(read_matrix(path), communes)
+    own = pairs[pairs["origin"] == pairs["destination"]].set_index("origin")["minutes"]
+    assert sorted(own.index) == ["41018", "41269"] and (own > 0).all()  # the zero is replaced, never kept
+
+
+def test_osrm_table_is_read_in_blocks(tmp_path):
+    class Osrm(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            sources = [int(s) for s in self.path.split("sources=")[1].split("&")[0].split(";")]
+            durations = [[abs(i - j) * 600.0 for j in range(3)] for i in sources]  # 10 min per step
+            body = json.dumps({"code": "Ok", "durations": durations}).encode()
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Osrm)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        communes = pd.DataFrame({"commune_code": ["a", "b", "c"], "lon": [1.0, 1.1, 1.2], "lat": [47.0, 47.0, 47.0]})
+        pairs = osrm_table(communes, f"http://127.0.0.1:{server.server_port}", max_minutes=15, chunk=2)
+    finally:
+        server.shutdown()
+    assert sorted(zip(pairs["origin"], pairs["destination"], pairs["minutes"])) == [
+        ("a", "a", 0.0), ("a", "b", 10.0), ("b", "a", 10.0), ("b", "b", 0.0), ("b", "c", 10.0),
+        ("c", "b", 10.0), ("c", "c", 0.0)]
+
+
+def test_standardised_population_keeps_a_nationally_structured_commune_unchanged():
+    from observatory.accessibility.apl import NATIONAL_STRUCTURE
+
+    national = {band: 10_000 * share for band, share in NATIONAL_STRUCTURE.items()}
+    older = dict(national, pop_75_plus=national["pop_75_plus"] + 1000, pop_0_14=national["pop_0_14"] - 1000)
+    reference = pd.DataFrame([{"population": 10_000.0, **national}, {"population": 10_000.0, **older},
+                              {"population": 500.0, **{band: None for band in NATIONAL_STRUCTURE}}])
+    standardised, known = standardised_population(reference)
+    assert standardised[0] == pytest.approx(10_000 * sum(NATIONAL_STRUCTURE.values()))
+    assert standardised[1] > standardised[0]  # older people consult more
+    assert standardised[2] == 500 and known.tolist() == [True, True, False]
+
+
+def test_apl_variants_drop_older_gps_but_keep_unknown_ages():
+    reference = pd.DataFrame({"commune_code": ["a"], "population": [1000.0],
+                              **{band: [None] for band in ["pop_0_14", "pop_15_29", "pop_30_44", "pop_45_59",
+                                                           "pop_60_74", "pop_75_plus"]}})
+    gps = pd.DataFrame({"commune_code": ["a", "a", "a"], "age": [64, 66, None], "fte": [1.0, 0.5, None]})
+    pairs = pd.DataFrame({"origin": ["a"], "destination": ["a"], "minutes": [3.0]})
+    apl = apl_by_commune(reference, gps, pairs, AplSettings(consultations_per_fte=1000)).iloc[0]
+    assert apl["apl"] == pytest.approx((1 + 0.5 + 1) * 1000 / 1000)  # unknown FTE counts as 1
+    assert apl["apl_65"] == pytest.approx(2.0) and apl["apl_60"] == pytest.approx(1.0)
+
+
+def test_classes_and_departures():
+    assert classify(pd.Series([1.0, 2.5, 3.99, 4.0, None]), (2.5, 4.0)).tolist() == [
+        "desert", "fragile", "fragile", "adequate", pd.NA]
+    gps = pd.DataFrame({"age": [66, 60, 50, None], "planned_departure": pd.to_datetime([None, "2026-01-01", None, None])})
+    from datetime import date
+
+    five = departures(gps, date(2024, 6, 30), 67, 5).tolist()
+    ten = departures(gps, date(2024, 6, 30), 67, 10).tolist()
+    assert five == [True, True, False, pd.NA] and ten == [True, True, False, pd.NA]
+    assert departures(gps, date(2024, 6, 30), 67, 20).tolist()[2] is True
