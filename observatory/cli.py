@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .settings import Settings
-from .sources.catalog import SOURCES, locate, read_origin
+from .sources.catalog import SOURCES, locate, locate_all, read_origin
 
 
 def _settings(arguments) -> Settings:
@@ -97,14 +97,14 @@ def build(settings: Settings) -> int:
 def vintages(settings: Settings) -> int:
     """Print the origin record of each raw file of the territory."""
     for source in SOURCES:
-        path = locate(settings.raw_dir, source)
-        if path is None:
+        paths = locate_all(settings.raw_dir, source) if source.multiple else [locate(settings.raw_dir, source)]
+        if paths in ([], [None]):
             print(f"{source.name:26} {'missing' if source.required else 'absent (optional)'}")
-            continue
-        origin = read_origin(path, source)
-        changed = "  CHANGED since its origin record" if origin["changed_since_record"] else ""
-        print(f"{source.name:26} {path.name}  vintage {origin.get('vintage') or '?'}  {origin.get('producer', '?')}"
-              f"  sha256 {origin['sha256'][:12]}{changed}")
+        for path in filter(None, paths):
+            origin = read_origin(path, source)
+            changed = "  CHANGED since its origin record" if origin["changed_since_record"] else ""
+            print(f"{source.name:26} {path.name}  vintage {origin.get('vintage') or '?'}  "
+                  f"{origin.get('producer', '?')}  sha256 {origin['sha256'][:12]}{changed}")
     return 0
 
 

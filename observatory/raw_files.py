@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .demo import DemoSpec, generate_demo_territory
 from .settings import Settings
-from .sources.catalog import DEMO_SOURCES, SOURCES, SOURCES_BY_NAME, RawSource, locate, read_origin
+from .sources.catalog import DEMO_SOURCES, SOURCES, SOURCES_BY_NAME, RawSource, locate, locate_all, read_origin
 from .sources.download import download
 from .sources.errors import SourceFormatError
 
@@ -31,6 +31,10 @@ def ensure_raw_files(settings: Settings) -> dict[str, dict]:
         generate_demo_territory(raw_dir, DemoSpec(reference_date=settings.reference_date))
     origins: dict[str, dict] = {}
     for source in SOURCES:
+        if source.multiple:
+            files = [{**read_origin(path, source), "path": str(path)} for path in locate_all(raw_dir, source)]
+            origins[source.name] = {"present": bool(files), "file": "", "producer": source.producer, "files": files}
+            continue
         path = locate(raw_dir, source)
         problem = ""
         if path is None and not settings.is_demo and settings.allow_download and source.url:

@@ -33,9 +33,10 @@ def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observa
     assert (sha256_of(database), sha256_of(site)) == published
 
 
-def test_vintages_lists_each_raw_file(tmp_path, demo_raw, capsys):
+def test_vintages_lists_each_raw_file(tmp_path, demo_raw, capsys, spec):
     shutil.copytree(demo_raw["rpps_extract"].parent, tmp_path / "raw" / "demo")
     assert main(["--data-dir", str(tmp_path), "vintages"]) == 0
     output = capsys.readouterr().out
-    assert output.count("SYNTHETIC") == len(DEMO_SOURCES) and "rpps_extract" in output
+    assert output.count("SYNTHETIC") == len(DEMO_SOURCES) + len(spec.snapshot_dates) and "rpps_extract" in output
+    assert "PS_LibreAcces_Personne_activite_202206300800.txt  vintage 2022-06-30" in output
     assert "commune_history            absent (optional)" in output

@@ -45,13 +45,16 @@ def test_curated_outputs_are_published_as_duckdb_and_parquet(demo_build):
     curated = demo_build.settings.curated_dir
     with duckdb.connect(str(curated / "observatory.duckdb"), read_only=True) as connection:
         tables = {row[0] for row in connection.execute("show tables").fetchall()}
-        quarantined = connection.execute("select dataset, count(*) from quarantine group by all").fetchall()
+        quarantined = connection.execute("select dataset, file, count(*) from quarantine group by all order by 2").fetchall()
         # The spatial extension is loadable offline and contours are real geometries.
         from observatory.publish import load_spatial
         load_spatial(connection)
         area = connection.execute("select sum(ST_Area_Spheroid(ST_FlipCoordinates(geometry))) / 1e6 from commune_boundaries").fetchone()[0]
     assert tables == set(PUBLISHED_TABLES)
-    assert quarantined == [("rpps_activities", 3)]
+    # The three faulty lines of the register, in the current extract and in both earlier snapshots.
+    assert quarantined == [("rpps_activities", "PS_LibreAcces_Personne_activite.txt", 3),
+                           ("rpps_activities", "PS_LibreAcces_Personne_activite_202206300800.txt", 3),
+                           ("rpps_activities", "PS_LibreAcces_Personne_activite_202306300800.txt", 3)]
     assert 6_000 < area < 7_500
     for name in PUBLISHED_TABLES:
         assert (curated / "parquet" / f"{name}.parquet").exists()
@@ -115,3 +118,21 @@ def test_definitions_describe_and_group_every_asset(demo_build):
         node = graph.get(key)
         assert node.description, key
         assert node.group_name in {"raw", "staged", "curated", "published"}, key
+
+
+def test_indicators_over_time_follow_the_register_snapshots(demo_build, spec):
+    settings = demo_build.settings
+    cases = pd.read_csv(settings.raw_dir / "agence_dossiers.csv", sep=";", dtype=str, keep_default_na=False)
+    gp_installs = pd.to_datetime(cases.loc[cases["identifiant_rpps"] != "", "date_installation"], format="%d/%m/%Y")
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        series = connection.execute("select snapshot_date, gps, apl from indicators_over_time "
+                                    "where level = 'departement' order by snapshot_date").df()
+        current_apl = connection.execute("select apl from accessibility_by_departement").fetchone()[0]
+        levels = connection.execute("select level, count(*) from indicators_over_time group by all order by 1").fetchall()
+    assert series["snapshot_date"].dt.date.tolist() == [*spec.snapshot_dates, spec.reference_date]
+    # 2022-06-30: the current GPs, less those the agency installed since, plus those who left since.
+    first = pd.Timestamp(spec.snapshot_dates[0])
+    assert series["gps"].iloc[0] == spec.gps - int((gp_installs > first).sum()) + spec.departed_gps
+    assert series["gps"].iloc[-1] == spec.gps
+    assert series["apl"].iloc[-1] == pytest.approx(current_apl, rel=1e-12)
+    assert levels == [("commune", 3 * spec.communes), ("departement", 3), ("epci", 3 * spec.epcis)]

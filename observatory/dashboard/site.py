@@ -59,6 +59,11 @@ class SiteData:
     small_count_threshold: int
 
 
+def _text(value) -> str:
+    """A table cell: empty for missing values."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
 def _card(value: str, key: str) -> str:
     entry = CATALOG[key]
     return (f'<div class="card"><div class="value">{html.escape(value)}</div>'
@@ -133,8 +138,9 @@ def _methodology(data: SiteData) -> str:
     )
     sources = _table(
         ["Fichier", "Producteur", "Millésime", "Lignes lues", "Retenues", "En quarantaine", "Empreinte SHA-256"],
-        [[v.file, v.producer, str(v.vintage or "–"), french.number(v.rows_read), french.number(v.rows_accepted),
-          french.number(v.rows_quarantined), str(v.sha256)[:12]] for v in data.vintages.itertuples()],
+        [[_text(v.file) or "(absent)", _text(v.producer), _text(v.vintage) or "–", french.number(v.rows_read),
+          french.number(v.rows_accepted), french.number(v.rows_quarantined), _text(v.sha256)[:12]]
+         for v in data.vintages.itertuples()],
         {3, 4, 5},
     )
     reasons = data.quarantine.groupby(["dataset", "field"], as_index=False).size()

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..sources.catalog import DEMO_SOURCES, SOURCES_BY_NAME, write_origin
+from ..sources.catalog import DEMO_SOURCES, SOURCES_BY_NAME, vintage_from_name, write_origin
 from .agency import case_records
-from .practitioners import build_gps, roster_frame, rpps_extract_lines
+from .practitioners import build_gps, departed_gps, roster_frame, rpps_extract_lines, snapshot_lines
 from .spec import DemoSpec
 from .structures import finess_lines
 from .territory import build_communes
@@ -45,8 +45,11 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     gps = build_gps(rng, spec, communes)
     paths = {name: raw_dir / SOURCES_BY_NAME[name].filename for name in DEMO_SOURCES}
 
-    _write_text(paths["rpps_extract"], rpps_extract_lines(rng, spec, communes, gps))
-    roster_frame(rng, spec, gps).to_csv(paths["gp_roster"], sep=";", index=False, lineterminator="\n")
+    history_rng = np.random.default_rng(spec.seed + 1)  # earlier snapshots drawn apart from the current files
+    departed = departed_gps(history_rng, spec, communes)
+    register = rpps_extract_lines(rng, spec, communes, gps)
+    _write_text(paths["rpps_extract"], register)
+    roster_frame(rng, spec, gps, departed).to_csv(paths["gp_roster"], sep=";", index=False, lineterminator="\n")
     year = f"P{spec.census_year % 100:02d}"
     population = communes[["code", "population", "pop_0_14", "pop_15_29", "pop_30_44", "pop_45_59", "pop_60_74", "pop_75_plus"]]
     population.columns = ["CODGEO", f"{year}_POP", f"{year}_POP0014", f"{year}_POP1529", f"{year}_POP3044",
@@ -57,7 +60,15 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
                          "LIBEPCI": communes["epci_name"], "DEP": spec.departement, "REG": "00"})
     epci.to_csv(paths["epci_membership"], sep=";", index=False, lineterminator="\n")
     _write_text(paths["care_structures"], finess_lines(rng, spec, communes), encoding="latin-1")
-    case_records(rng, spec, communes, gps).to_csv(paths["agency_cases"], sep=";", index=False, lineterminator="\n")
+    cases = case_records(rng, spec, communes, gps)
+    cases.to_csv(paths["agency_cases"], sep=";", index=False, lineterminator="\n")
+    installed = cases[cases["identifiant_rpps"] != ""]
+    arrivals = dict(zip(installed["identifiant_rpps"], pd.to_datetime(installed["date_installation"], format="%d/%m/%Y")))
+    for snapshot in spec.snapshot_dates:
+        path = raw_dir / "snapshots" / f"PS_LibreAcces_Personne_activite_{snapshot:%Y%m%d}0800.txt"
+        path.parent.mkdir(exist_ok=True)
+        _write_text(path, snapshot_lines(history_rng, register, departed, communes, arrivals, pd.Timestamp(snapshot)))
+        paths[f"rpps_snapshot_{snapshot:%Y%m%d}"] = path
 
     gps_liberal = int(gps["liberal"].sum())
     benchmark = pd.DataFrame({
@@ -71,6 +82,7 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     })
     benchmark.to_csv(paths["gp_benchmark"], index=False, lineterminator="\n")
     for name, path in paths.items():
-        write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use",
-                     vintage=spec.reference_date.isoformat(), synthetic=True)
+        vintage = vintage_from_name(path.name) if name.startswith("rpps_snapshot") else spec.reference_date.isoformat()
+        write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use", vintage=vintage,
+                     synthetic=True)
     return paths

@@ -134,8 +134,38 @@ def rpps_extract_lines(rng: np.random.Generator, spec: DemoSpec, communes: pd.Da
     return lines
 
 
-def roster_frame(rng: np.random.Generator, spec: DemoSpec, gps: pd.DataFrame) -> pd.DataFrame:
-    """The département's roster: every GP of the register, plus a few who have left."""
+def departed_gps(rng: np.random.Generator, spec: DemoSpec, communes: pd.DataFrame) -> pd.DataFrame:
+    """GPs who stopped practising before the reference date: in earlier register
+    snapshots and still in the roster, absent from the current register."""
+    year = spec.reference_date.year
+    weights = communes["population"].to_numpy() / communes["population"].sum()
+    days = rng.integers(1, (spec.reference_date - spec.snapshot_dates[0]).days, spec.departed_gps)
+    return pd.DataFrame({
+        "rpps_id": [f"109{i:08d}" for i in range(spec.departed_gps)],
+        "commune": rng.choice(len(communes), spec.departed_gps, p=weights),
+        "birth_year": rng.integers(year - 76, year - 63, spec.departed_gps),
+        "left_on": [pd.Timestamp(spec.snapshot_dates[0]) + pd.Timedelta(days=int(d)) for d in days],
+    })
+
+
+def snapshot_lines(rng: np.random.Generator, current: list[str], departed: pd.DataFrame, communes: pd.DataFrame,
+                   arrivals: dict[str, pd.Timestamp], snapshot: pd.Timestamp) -> list[str]:
+    """The register as it stood on ``snapshot``: without the GPs who arrived after it,
+    with those who left after it."""
+    rpps_column = HEADER.index("Identifiant PP")
+    lines = [line for line in current if not (line.split("|")[rpps_column] in arrivals
+                                              and arrivals[line.split("|")[rpps_column]] > snapshot)]
+    for gp in departed[departed["left_on"] > snapshot].itertuples():
+        person = _person(rng, gp.rpps_id) | {
+            "Code profession": "10", "Libellé profession": "Médecin", "Code type savoir-faire": "S",
+            "Libellé type savoir-faire": "Spécialité ordinale", "Code savoir-faire": "SM53",
+            "Libellé savoir-faire": GP_SKILLS[0][1]}
+        lines.append(_rpps_line(person | _activity(rng, "L", communes.iloc[gp.commune])))
+    return lines
+
+
+def roster_frame(rng: np.random.Generator, spec: DemoSpec, gps: pd.DataFrame, departed: pd.DataFrame) -> pd.DataFrame:
+    """The département's roster: every GP of the register, plus those who have left."""
     year = spec.reference_date.year
     planned = [
         f"{int(rng.integers(year + 1, year + 5))}-{int(rng.integers(1, 13)):02d}-01"
@@ -150,9 +180,9 @@ def roster_frame(rng: np.random.Generator, spec: DemoSpec, gps: pd.DataFrame) ->
         "etp": [f"{value:.1f}".replace(".", ",") for value in gps["fte"]],
         "date_depart_prevue": planned,
     })
-    departed = pd.DataFrame({
-        "identifiant_rpps": [f"109{i:08d}" for i in range(4)],
-        "nom": rng.choice(SURNAMES, 4), "prenom": rng.choice(FIRST_NAMES, 4),
-        "annee_naissance": rng.integers(year - 75, year - 60, 4), "etp": "1,0", "date_depart_prevue": "",
+    left = pd.DataFrame({
+        "identifiant_rpps": departed["rpps_id"],
+        "nom": rng.choice(SURNAMES, len(departed)), "prenom": rng.choice(FIRST_NAMES, len(departed)),
+        "annee_naissance": departed["birth_year"], "etp": "1,0", "date_depart_prevue": "",
     })
-    return pd.concat([roster, departed], ignore_index=True).sample(frac=1, random_state=rng.integers(2**31)).reset_index(drop=True)
+    return pd.concat([roster, left], ignore_index=True).sample(frac=1, random_state=rng.integers(2**31)).reset_index(drop=True)

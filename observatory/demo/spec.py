@@ -36,6 +36,8 @@ class DemoSpec:
     installations_replacement: int = 11
     installations_q1_2024: int = 15
     gp_installations: int = 24
+    snapshot_dates: tuple[date, ...] = (date(2022, 6, 30), date(2023, 6, 30))  # earlier register extracts
+    departed_gps: int = 14  # GPs in earlier extracts who left before the reference date
     benchmark_extra_gps: int = 6  # the CNAM counts a few liberal GPs the register extract lacks
 
     @property

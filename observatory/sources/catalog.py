@@ -25,6 +25,7 @@ class RawSource:
     url: str = ""
     licence: str = "Licence Ouverte / Open Licence 2.0 (Etalab)"
     archive_member: str = ""  # the file to extract when the download is a ZIP archive
+    multiple: bool = False  # every matching file is used (e.g. dated snapshots), not only the newest
 
     @property
     def filename(self) -> str:
@@ -36,6 +37,8 @@ SOURCES = (
               True, "Agence du Numérique en Santé (Annuaire Santé, RPPS)",
               "https://service.annuaire.sante.fr/annuaire-sante-webservices/V300/services/extraction/PS_LibreAcces",
               archive_member="PS_LibreAcces_Personne_activite*.txt"),
+    RawSource("rpps_snapshots", ("snapshots/PS_LibreAcces_Personne_activite*.txt",), False,
+              "Agence du Numérique en Santé (earlier RPPS extracts, one per date, for time series)", multiple=True),
     RawSource("population", ("base-cc-evol-struct-pop.csv", "base-cc-evol-struct-pop*.csv", "donnees_communes*.csv",
                              "communes_*pop*.csv"),
               True, "INSEE (recensement de la population)",
@@ -67,15 +70,21 @@ DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membersh
                 "care_structures", "agency_cases", "gp_benchmark")
 
 
-def locate(raw_dir: Path, source: RawSource) -> Path | None:
-    """The file of ``source`` in ``raw_dir``: the first pattern that matches, and among
-    several matching names the last in sort order (dated names: the newest vintage)."""
+def locate_all(raw_dir: Path, source: RawSource) -> list[Path]:
+    """Every file matching ``source``'s first matching pattern, in sort order."""
     for pattern in source.patterns:
         matches = sorted(path for path in Path(raw_dir).glob(pattern)
                          if path.is_file() and not path.name.endswith(".origin.json"))
         if matches:
-            return matches[-1]
-    return None
+            return matches
+    return []
+
+
+def locate(raw_dir: Path, source: RawSource) -> Path | None:
+    """The file of ``source`` in ``raw_dir``: the first pattern that matches, and among
+    several matching names the last in sort order (dated names: the newest vintage)."""
+    matches = locate_all(raw_dir, source)
+    return matches[-1] if matches else None
 
 
 def sha256_of(path: Path) -> str:

@@ -99,6 +99,6 @@ def read_population(path: Path, departements: tuple[str, ...], history: dict[str
         rejects=checks.rejects(read.rejects),
         rows_read=read.rows_read,
         out_of_scope=out_of_scope,
-        stats={"encoding": read.encoding, "census_year": year or None, "age_bands": len(present) == len(FIGURES),
+        stats={"rows_accepted": len(accepted), "encoding": read.encoding, "census_year": year or None, "age_bands": len(present) == len(FIGURES),
                "former_codes_mapped": mapped, "rows_merged_into_current_communes": len(accepted) - len(table)},
     )

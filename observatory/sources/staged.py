@@ -40,8 +40,9 @@ class StagedTable:
 
     ``rows_read`` counts data rows in the file(s); every one of them is accepted,
     quarantined, or set aside as ``out_of_scope`` (e.g. outside the observed territory):
-    ``rows_read == len(table) + len(rejects) + out_of_scope`` where the table has one row
-    per input row. Readers that aggregate say so in ``stats``.
+    ``rows_read == rows_accepted + len(rejects) + out_of_scope``. ``rows_accepted`` is the
+    table's length, unless a reader that merges rows (e.g. former communes into current
+    ones) states the accepted input rows in ``stats["rows_accepted"]``.
     """
 
     table: pd.DataFrame
@@ -56,11 +57,15 @@ class StagedTable:
         table = pd.DataFrame({name: pd.Series(dtype=dtype) for name, dtype in schema.items()})
         return cls(table=table, stats={"absent": True})
 
+    @property
+    def rows_accepted(self) -> int:
+        return int(self.stats.get("rows_accepted", len(self.table)))
+
     def metadata(self) -> dict:
         """Counts for the orchestrator's UI and the closing notes."""
         return {
             "rows_read": self.rows_read,
-            "rows_accepted": len(self.table),
+            "rows_accepted": self.rows_accepted,
             "rows_quarantined": len(self.rejects),
             "rows_out_of_scope": self.out_of_scope,
             **self.stats,

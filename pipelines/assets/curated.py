@@ -11,6 +11,7 @@ from observatory.indicators.deserts import accessibility_by_level, commune_acces
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import commune_reference as build_reference
 from observatory.indicators.gp_supply import gp_supply
+from observatory.indicators.time_series import indicators_over_time as series
 from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.staged import StagedTable
 
@@ -139,3 +140,13 @@ def accessibility_by_departement(observatory: ObservatoryConfig, accessibility_b
     """Population-weighted APL, population per desert class and GP departures per département."""
     return _accessibility("departement_code", "departement_name", observatory, accessibility_by_commune,
                           general_practitioners)
+
+
+@asset(**CURATED)
+def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTable, commune_reference: pd.DataFrame,
+                         commune_travel_times: pd.DataFrame) -> Output:
+    """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
+    settings = observatory.settings()
+    table = series(gp_snapshots.table, commune_reference, commune_travel_times, apl_settings(settings),
+                   settings.senior_age, settings.small_count_threshold)
+    return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))

@@ -14,7 +14,7 @@ PUBLISHED_TABLES = (
     "commune_reference", "commune_boundaries", "gp_supply_by_commune", "gp_supply_by_epci",
     "gp_supply_by_departement", "agency_funnel", "agency_installations_by_quarter",
     "care_structure_locations", "gp_register_coverage", "commune_travel_times", "accessibility_by_commune",
-    "accessibility_by_epci", "accessibility_by_departement", "source_report", "quarantine",
+    "accessibility_by_epci", "accessibility_by_departement", "indicators_over_time", "source_report", "quarantine",
 )
 
 

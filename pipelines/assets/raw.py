@@ -9,6 +9,7 @@ from ..resources import ObservatoryConfig
 
 DESCRIPTIONS = {
     "rpps_extract": "RPPS open extract (Annuaire Santé): one line per activity of every health professional.",
+    "rpps_snapshots": "Earlier RPPS extracts, one per date in its file name, for the time series (optional).",
     "population": "Population per commune (INSEE base-cc with age bands, legal populations, or a commune table).",
     "commune_contours": "Commune contours (GeoJSON) of the current geography.",
     "commune_contours_previous": "Commune contours of an earlier vintage, to map former commune codes (optional).",

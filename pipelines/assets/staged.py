@@ -19,7 +19,8 @@ from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_commune_contours
 from observatory.sources.population import read_population
 from observatory.sources.rpps import read_rpps_extract
-from observatory.sources.staged import StagedTable
+from observatory.indicators.time_series import snapshot_date
+from observatory.sources.staged import StagedTable, empty_rejections
 
 from ..resources import ObservatoryConfig
 
@@ -137,6 +138,32 @@ def general_practitioners(observatory: ObservatoryConfig, rpps_activities: Stage
     return Output(table, metadata={"gps": len(table), "age_unknown": int(table["age"].isna().sum())})
 
 
+@asset(**STAGED)
+def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: dict, rpps_activities: StagedTable,
+                 gp_roster: StagedTable, commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
+    """The GPs of every dated register snapshot (the current extract at the reference date), aged as of each date."""
+    settings = observatory.settings()
+    known, history = set(commune_contours.table["commune_code"]), _history(commune_code_history)
+    extracts = [(settings.reference_date, rpps_activities)]
+    for origin in rpps_snapshots_file.get("files", []):
+        when = snapshot_date(origin.get("vintage", ""), origin["file"])
+        if when < settings.reference_date:
+            extracts.append((when, read_rpps_extract(raw_path(origin), settings.departements, known, history)))
+    frames = [gp_people(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
+              for when, staged in extracts]
+    rejects = pd.concat([empty_rejections(), *(staged.rejects for _, staged in extracts[1:])], ignore_index=True)
+    table = pd.concat(frames, ignore_index=True)
+    table["snapshot_date"] = pd.to_datetime(table["snapshot_date"])
+    staged = StagedTable(table=table, rejects=rejects, rows_read=sum(s.rows_read for _, s in extracts[1:]),
+                         out_of_scope=sum(s.out_of_scope for _, s in extracts[1:]),
+                         stats={"rows_accepted": sum(len(s.table) for _, s in extracts[1:]),
+                                "snapshots": len(extracts), "producer": rpps_snapshots_file.get("producer", ""),
+                                "file": ", ".join(origin["file"] for origin in rpps_snapshots_file.get("files", [])),
+                                "vintage": ", ".join(str(when) for when, _ in sorted(extracts[1:]))})
+    return Output(staged, metadata={"snapshots": len(extracts), "gps": MetadataValue.json(
+        {str(when): int((table["snapshot_date"] == pd.Timestamp(when)).sum()) for when, _ in extracts})})
+
+
 @multi_asset(
     outs={
         "source_report": AssetOut(group_name="curated", io_manager_key="staging_io",
@@ -150,16 +177,17 @@ def data_quality(
     commune_contours: StagedTable, commune_code_history: StagedTable, populations: StagedTable,
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
     care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
+    gp_snapshots: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
               "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
-              "gp_benchmark": gp_benchmark, "ars_zones": ars_zones}
+              "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},
-         "rows_read": table.rows_read, "rows_accepted": len(table.table), "rows_quarantined": len(table.rejects),
+         "rows_read": table.rows_read, "rows_accepted": table.rows_accepted, "rows_quarantined": len(table.rejects),
          "rows_out_of_scope": table.out_of_scope}
         for name, table in staged.items()
     ])

@@ -1,0 +1,49 @@
+"""Indicators over time, one set per dated register snapshot.
+
+Each RPPS extract is a snapshot of the register on its date. For each snapshot the GPs
+are located and aged as of that date, then counted and given an APL with the current
+population and travel times, so that the series shows what changed in the supply.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from ..accessibility.apl import AplSettings, apl_by_commune
+from .gp_supply import LEVEL_LABELS, LEVELS, gp_supply
+
+
+def indicators_over_time(gps_by_date: pd.DataFrame, reference: pd.DataFrame, pairs: pd.DataFrame,
+                         apl_settings: AplSettings, senior_age: int, small_count_threshold: int) -> pd.DataFrame:
+    """Per snapshot date and territory (commune, EPCI, département): GPs, density, 55+ share, APL.
+
+    ``gps_by_date`` holds the GPs of every snapshot, with a ``snapshot_date`` column.
+    The APL of an EPCI or département is the population-weighted mean of its communes'.
+    """
+    rows = []
+    for snapshot, gps in gps_by_date.groupby("snapshot_date", sort=True):
+        apl = apl_by_commune(reference, gps, pairs, apl_settings)[["commune_code", "apl"]]
+        communes = reference.merge(apl, on="commune_code", how="left")
+        communes["apl_weight"] = communes["apl"] * communes["population"]
+        for level, key in LEVELS.items():
+            supply = gp_supply(gps, reference, level, senior_age, small_count_threshold)
+            weighted = communes.groupby(key)[["apl_weight", "population"]].sum()
+            supply["apl"] = (weighted["apl_weight"] / weighted["population"]).reindex(supply[key]).to_numpy()
+            supply = supply.rename(columns={key: "code", LEVEL_LABELS[level]: "name"})
+            rows.append(supply.assign(snapshot_date=snapshot, level=level))
+    columns = ["snapshot_date", "level", "code", "name", "population", "gps", "gp_density", "gps_age_known",
+               "gps_senior", "share_senior", "age_suppressed", "apl"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
+
+
+def snapshot_date(vintage: str, path_name: str) -> date:
+    """The date of a snapshot file, from its vintage (``2023-06-30``)."""
+    from ..sources.errors import SourceFormatError
+
+    try:
+        return date.fromisoformat(vintage)
+    except (TypeError, ValueError):
+        raise SourceFormatError(path_name, None, None, "a register snapshot's file name must carry its date, "
+                                                       "e.g. PS_LibreAcces_Personne_activite_202306300800.txt") from None
