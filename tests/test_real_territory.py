@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import duckdb
+import pandas as pd
 import pytest
 
 from observatory.settings import Settings
@@ -58,3 +59,33 @@ def test_the_real_territory_dashboard_says_what_is_missing(loir_et_cher):
     assert "Loir-et-Cher" in index and "SYNTHÉTIQUES" not in index
     assert "Attention : registre incomplet" in index and "211" in index
     assert "Aucune donnée de l'agence pour ce territoire." in index
+
+
+def test_the_real_territory_accessibility_is_computed_but_not_classed_on_a_partial_register(loir_et_cher):
+    settings, _ = loir_et_cher
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        communes = connection.execute("select count(*), count(desert_class), bool_or(register_complete), "
+                                      "count(*) filter (where apl = 0) from accessibility_by_commune").fetchone()
+        departement = connection.execute("select share_unclassified, desert_class from accessibility_by_departement").fetchone()
+        pairs = connection.execute("select count(*), count(*) filter (where origin = destination) from commune_travel_times").fetchone()
+    assert communes == (267, 0, False, 267)  # APL 0 for want of GPs in the sample: no class is claimed
+    assert departement == (1.0, None)
+    assert pairs[1] == 267 and pairs[0] > 267 * 20
+
+
+def test_e2sfca_matches_pysal_on_the_real_loir_et_cher_geography(loir_et_cher):
+    """Real communes, populations and travel times; as supply, one full-time GP in each
+    commune of 2 000 inhabitants or more (a test input, never published)."""
+    from test_accessibility import pysal_e2sfca
+
+    from observatory.accessibility.e2sfca import e2sfca_frame
+
+    settings, _ = loir_et_cher
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        pairs = connection.table("commune_travel_times").df()
+        reference = connection.table("commune_reference").df().set_index("commune_code")
+    locations = pd.DataFrame({"demand": reference["population"],
+                              "supply": (reference["population"] >= 2000) * 4900.0}, index=reference.index)
+    ours = e2sfca_frame(pairs, locations, "demand", "supply")
+    assert abs(ours - pysal_e2sfca(pairs, locations)).max() <= 1e-9
+    assert (ours > 0).sum() > 200

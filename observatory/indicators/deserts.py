@@ -71,6 +71,7 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
             from gps g join communes r using (commune_code) group by all
         )
         select c.{level_key} as {level_key}, any_value(c.{level_label}) as {level_label},
+               sum(c.population) filter (where c.desert_class is null) as population_unclassified,
                sum(c.population) as population,
                sum(c.apl * c.population) / nullif(sum(c.population), 0) as apl,
                sum(c.apl_65 * c.population) / nullif(sum(c.population), 0) as apl_65,
@@ -80,6 +81,7 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
                sum(c.population) filter (where c.desert_class = 'fragile') as population_fragile,
                sum(c.population) filter (where c.desert_class = 'adequate') as population_adequate,
                sum(c.nearest_gp_minutes * c.population) / nullif(sum(c.population), 0) as mean_minutes_to_gp,
+               bool_and(c.register_complete) as register_complete,
                any_value(l.departures_5y) as departures_5y, any_value(l.departures_10y) as departures_10y,
                coalesce(any_value(l.gps_known_departure), 0) as gps_known_departure
         from communes c left join leaving l on l.code = c.{level_key}
@@ -87,20 +89,33 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
         """,
         communes=communes, gps=gps,
     )
-    for column in ("population_desert", "population_fragile", "population_adequate"):
+    for column in ("population_desert", "population_fragile", "population_adequate", "population_unclassified"):
         table[column] = table[column].fillna(0.0)
         table["share_" + column.removeprefix("population_")] = table[column] / table["population"]
-    table["desert_class"] = classify(table["apl"], thresholds)
+    table["desert_class"] = classify(table["apl"], thresholds).mask(~table["register_complete"].astype(bool))
     table.loc[table["gps_known_departure"] == 0, ["departures_5y", "departures_10y"]] = np.nan
     return suppress_small_counts(table, ["departures_5y", "departures_10y"], threshold_small)
 
 
+def register_complete(coverage: pd.DataFrame) -> pd.Series:
+    """Per département: can the register be trusted for accessibility? Not when it holds no
+    GP, nor when it holds less than 80 % (or more than 125 %) of the CNAM's liberal GPs."""
+    plausible = coverage["coverage"].isna() | coverage["coverage"].between(0.8, 1.25)
+    return pd.Series((coverage["register_gps"] > 0) & plausible, index=coverage["departement_code"].to_numpy())
+
+
 def commune_accessibility(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, apl: pd.DataFrame,
-                          thresholds: tuple[float, float], road: RoadModel) -> pd.DataFrame:
-    """Per commune: APL and variants, class, minutes to the nearest GP, with the reference's names."""
+                          thresholds: tuple[float, float], road: RoadModel, complete: pd.Series) -> pd.DataFrame:
+    """Per commune: APL and variants, class, minutes to the nearest GP, with the reference's names.
+
+    Where the register is incomplete (``complete`` is False for the département) the APL
+    is kept but flagged, and the class is withheld: a partial register would class every
+    commune as a desert.
+    """
     table = reference[["commune_code", "commune_name", "epci_code", "epci_name", "departement_code",
                        "departement_name", "population"]].merge(apl, on="commune_code", how="left")
-    table["desert_class"] = classify(table["apl"], thresholds)
+    table["register_complete"] = table["departement_code"].isin(complete.index[complete.to_numpy()])
+    table["desert_class"] = classify(table["apl"], thresholds).mask(~table["register_complete"])
     table["nearest_gp_minutes"] = nearest_gp_minutes(reference, gps, pairs, road).to_numpy()
     return table
 

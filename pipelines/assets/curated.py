@@ -7,7 +7,8 @@ from dagster import MetadataValue, Output, asset
 from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.providers import apl_settings, road_model, travel_times
 from observatory.indicators.benchmark import register_coverage
-from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
+from observatory.indicators.deserts import (accessibility_by_level, commune_accessibility, gps_with_departures,
+                                            register_complete)
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import commune_reference as build_reference
 from observatory.indicators.gp_supply import gp_supply
@@ -105,12 +106,14 @@ def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.D
 
 @asset(**CURATED)
 def accessibility_by_commune(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
-                             general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame) -> Output:
+                             general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
+                             gp_register_coverage: pd.DataFrame) -> Output:
     """APL (all GPs, ≤65, ≤62, ≤60), desert class, minutes to the nearest GP, GPs leaving within 5 and 10 years."""
     settings = observatory.settings()
     apl = apl_by_commune(commune_reference, general_practitioners, commune_travel_times, apl_settings(settings))
     communes = commune_accessibility(commune_reference, general_practitioners, commune_travel_times, apl,
-                                     settings.desert_thresholds, road_model(settings))
+                                     settings.desert_thresholds, road_model(settings),
+                                     register_complete(gp_register_coverage))
     leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
     departures = accessibility_by_level(communes, leaving, "commune_code", "commune_name", settings.desert_thresholds,
                                         settings.small_count_threshold)
