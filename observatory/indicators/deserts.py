@@ -101,7 +101,8 @@ def register_complete(coverage: pd.DataFrame) -> pd.Series:
     """Per département: can the register be trusted for accessibility? Not when it holds no
     GP, nor when it holds less than 80 % (or more than 125 %) of the CNAM's liberal GPs."""
     plausible = coverage["coverage"].isna() | coverage["coverage"].between(0.8, 1.25)
-    return pd.Series((coverage["register_gps"] > 0) & plausible, index=coverage["departement_code"].to_numpy())
+    complete = ((coverage["register_gps"] > 0) & plausible).astype("boolean").fillna(False).astype(bool)
+    return pd.Series(complete.to_numpy(), index=coverage["departement_code"].to_numpy())
 
 
 def commune_accessibility(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, apl: pd.DataFrame,
