@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from .settings import Settings
+from .progress import progress_logger_definition
 from .sources.catalog import SOURCES, locate, locate_all, read_origin
 
 
@@ -32,18 +33,9 @@ def build(settings: Settings) -> int:
 
     started = time.perf_counter()
     print(f"observatory: building territory '{settings.territory}' from {settings.raw_dir}", flush=True)
-    definitions = build_definitions(settings)
-    result = dg.materialize(
-        [*definitions.assets, *definitions.asset_checks],
-        resources=definitions.resources,
-        run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        raise_on_error=False,
-    )
-    for event in result.get_asset_materialization_events():
-        materialization = event.event_specific_data.materialization
-        rows = materialization.metadata.get("rows") or materialization.metadata.get("rows_accepted")
-        suffix = f" ({rows.value} rows)" if rows is not None else ""
-        print(f"  ✓ {materialization.asset_key.to_user_string()}{suffix}", flush=True)
+    definitions = build_definitions(settings, loggers={"progress": progress_logger_definition()})
+    result = definitions.resolve_job_def("refresh_observatory").execute_in_process(
+        run_config={"loggers": {"progress": {}}}, raise_on_error=False)
     failed_checks = []
     for check in result.get_asset_check_evaluations():
         if check.passed:
@@ -114,12 +106,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", help="data folder (default: ./data)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="ingest the raw files, compute the indicators, publish tables and dashboard")
+    refresh = commands.add_parser("refresh", help="build one département (or 'demo'): same as --territory CODE build")
+    refresh.add_argument("departement", help="a département code such as 41, or demo")
     commands.add_parser("dashboard", help="print the path of the dashboard's home page")
     commands.add_parser("vintages", help="list the raw files with their producer, vintage and checksum")
     commands.add_parser("settings", help="print the settings in force")
     arguments = parser.parse_args(argv)
+    if arguments.command == "refresh":
+        arguments.territory = arguments.departement
     settings = _settings(arguments)
-    if arguments.command == "build":
+    if arguments.command in {"build", "refresh"}:
         return build(settings)
     if arguments.command == "dashboard":
         print(settings.site_dir / "index.html")

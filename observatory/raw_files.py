@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -51,6 +52,19 @@ def ensure_raw_files(settings: Settings) -> dict[str, dict]:
         else:
             origins[source.name] = {**read_origin(path, source), "present": True, "path": str(path)}
     return origins
+
+
+def raw_fingerprint(raw_dir: Path) -> tuple[str, list[str]]:
+    """A digest of the raw folder's files (name, size, modification time), and their
+    names: it changes when a file lands, is replaced or removed. Origin records and
+    partial downloads are left out: they are not data."""
+    entries = []
+    for path in sorted(Path(raw_dir).rglob("*")):
+        if path.is_file() and not path.name.endswith(".origin.json") and not path.name.startswith("."):
+            stat = path.stat()
+            entries.append(f"{path.relative_to(raw_dir)}|{stat.st_size}|{stat.st_mtime_ns}")
+    digest = hashlib.sha256("\n".join(entries).encode()).hexdigest()[:16]
+    return digest, [entry.split("|")[0] for entry in entries]
 
 
 def raw_path(origin: dict) -> Path:

@@ -64,4 +64,62 @@ def apl_conserves_supply(accessibility_by_commune: pd.DataFrame) -> AssetCheckRe
     return _result(finite and conserved, "supply conserved and APL finite", offered=offered, shared=shared)
 
 
-CHECKS = [apl_conserves_supply, commune_codes_unique_and_populated, gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]
+def table_check(asset: str, keys: list[str], ranges: dict[str, tuple[float, float]] | None = None,
+                min_rows: int = 1, required: tuple[str, ...] = (), empty_key_allowed: bool = False,
+                description: str = ""):
+    """A blocking check of one curated table: at least ``min_rows`` rows, ``keys`` unique
+    and never empty (unless ``empty_key_allowed``: e.g. communes in no known EPCI form one
+    group), ``required`` columns never empty, each column of ``ranges`` within its bounds
+    (empty values allowed there)."""
+
+    @asset_check(asset=asset, name=f"{asset}_is_valid", blocking=True,
+                 description=description or f"{asset}: {min_rows}+ rows, unique {', '.join(keys) or 'rows'}, values in range")
+    def _check(table: pd.DataFrame) -> AssetCheckResult:
+        problems = {}
+        if len(table) < min_rows:
+            problems["rows"] = f"{len(table)} < {min_rows}"
+        if keys:
+            duplicates = int(table.duplicated(subset=keys).sum())
+            empty = 0 if empty_key_allowed else int(table[keys].isna().any(axis=1).sum())
+            if duplicates or empty:
+                problems["keys"] = f"{duplicates} duplicated, {empty} empty"
+        for column in required:
+            empty = int(table[column].isna().sum() + (table[column].astype("string") == "").sum())
+            if empty:
+                problems[column] = f"{empty} empty values"
+        for column, (low, high) in (ranges or {}).items():
+            values = pd.to_numeric(table[column], errors="coerce").astype("float64").dropna()
+            outside = int((~values.between(low, high)).sum())
+            if outside:
+                problems[column] = f"{outside} values outside [{low}, {high}]"
+        return _result(not problems, "; ".join(f"{k}: {v}" for k, v in problems.items()) or "valid",
+                       rows=len(table), **{f"problem_{k}": v for k, v in problems.items()})
+
+    _check.__name__ = f"{asset}_is_valid"
+    return _check
+
+
+SHARE = (0.0, 1.0)
+APL = (0.0, 50.0)  # consultations per standardised inhabitant per year; France ≈ 3 to 4
+TABLE_CHECKS = [
+    table_check("commune_boundaries", ["commune_code"]),
+    table_check("gp_supply_by_epci", ["epci_code"], {"gp_density": (0, 200), "share_senior": SHARE},
+                empty_key_allowed=True),
+    table_check("gp_supply_by_departement", ["departement_code"], {"gp_density": (0, 200), "share_senior": SHARE,
+                                                                  "population": (1, 1e8)}),
+    table_check("agency_installations_by_quarter", ["period"], {"installations": (0, 1e5)}, min_rows=0),
+    table_check("care_structure_locations", ["finess_id"], {"lon": (-180, 180), "lat": (-90, 90)}, min_rows=0),
+    table_check("gp_register_coverage", ["departement_code"], {"coverage": (0, 10)}),
+    table_check("commune_travel_times", ["origin", "destination"], {"minutes": (1e-9, 600)}),
+    table_check("accessibility_by_epci", ["epci_code"], {"apl": APL, "share_desert": SHARE, "share_fragile": SHARE},
+                empty_key_allowed=True),
+    table_check("accessibility_by_departement", ["departement_code"], {"apl": APL, "share_desert": SHARE}),
+    table_check("indicators_over_time", ["snapshot_date", "level", "code"], {"apl": APL, "share_senior": SHARE},
+                empty_key_allowed=True),
+    table_check("source_report", ["dataset"], {"rows_quarantined": (0, 1e9)}),
+    table_check("quarantine", [], {"line": (0, 1e12)}, min_rows=0, required=("dataset", "file", "reason")),
+    table_check("accessibility_by_commune", ["commune_code"], {"apl": APL, "apl_60": APL, "nearest_gp_minutes": (0, 600)}),
+]
+
+
+CHECKS = [*TABLE_CHECKS, apl_conserves_supply, commune_codes_unique_and_populated, gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]

@@ -1,33 +1,26 @@
-"""The Dagster code location: every asset, check, resource and schedule of the observatory."""
+"""The Dagster code location: every asset, check, resource, schedule and sensor of the observatory."""
 
-from __future__ import annotations
-
-from dagster import AssetSelection, Definitions, ScheduleDefinition, define_asset_job, load_assets_from_modules
+from dagster import Definitions, load_assets_from_modules
 
 from observatory.settings import Settings
 
 from .assets import curated, published, raw, staged
 from .checks import CHECKS
 from .resources import ObservatoryConfig, StagingIOManager
-
-refresh_job = define_asset_job(
-    "refresh_observatory", selection=AssetSelection.all(),
-    description="Read the raw files, recompute every indicator, republish the database and the dashboard.",
-)
-monthly_refresh = ScheduleDefinition(
-    name="monthly_refresh", job=refresh_job, cron_schedule="0 5 2 * *", execution_timezone="Europe/Paris",
-    description="On the 2nd of each month at 05:00 (the RPPS extract is refreshed early in the month).",
-)
+from .sensors import monthly_refresh, new_raw_file, refresh_job
 
 
-def build_definitions(settings: Settings | None = None) -> Definitions:
-    """Definitions for ``settings`` (default: from the environment)."""
+def build_definitions(settings: Settings | None = None, loggers: dict | None = None) -> Definitions:
+    """Definitions for ``settings`` (default: from the environment); ``loggers`` are made
+    available to every job (the command line adds its progress printer)."""
     settings = settings or Settings.from_env()
     return Definitions(
+        loggers=loggers,
         assets=load_assets_from_modules([raw, staged, curated, published]),
         asset_checks=CHECKS,
         jobs=[refresh_job],
         schedules=[monthly_refresh],
+        sensors=[new_raw_file],
         resources={
             "observatory": ObservatoryConfig(
                 data_dir=str(settings.data_dir), territory=settings.territory,

@@ -11,8 +11,9 @@ from observatory.sources.catalog import DEMO_SOURCES, sha256_of
 def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observatory(tmp_path, demo_raw, capsys):
     raw = tmp_path / "raw" / "demo"
     shutil.copytree(demo_raw["rpps_extract"].parent, raw)
-    assert main(["--data-dir", str(tmp_path), "build"]) == 0
+    assert main(["--data-dir", str(tmp_path), "refresh", "demo"]) == 0
     output = capsys.readouterr().out
+    assert "  → rpps_activities" in output and "  ✓ dashboard_site (" in output  # progress, step by step
     assert "GPs                        250" in output
     assert "share of GPs aged 55+      56,0\u202f%" in output
     assert "installed 46 = 35 durable + 11 replacements" in output

@@ -17,8 +17,9 @@ from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.staged import StagedTable
 
 from ..resources import ObservatoryConfig
+from . import OWNERS
 
-CURATED = dict(group_name="curated", io_manager_key="staging_io", compute_kind="duckdb")
+CURATED = dict(group_name="curated", io_manager_key="staging_io", compute_kind="duckdb", owners=OWNERS)
 
 
 def _table_output(table: pd.DataFrame, **metadata) -> Output:

@@ -8,6 +8,7 @@ from observatory.publish import publish_tables
 from observatory.sources.departements import DEPARTEMENT_NAMES
 
 from ..resources import ObservatoryConfig
+from . import OWNERS
 
 # Curated assets published as tables, under their asset names.
 PUBLISHED_TABLES = (
@@ -18,7 +19,7 @@ PUBLISHED_TABLES = (
 )
 
 
-@asset(group_name="published", ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="duckdb")
+@asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="duckdb")
 def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame) -> Output:
     """data/curated/observatory.duckdb and data/curated/parquet/: every curated table, replaced whole."""
     paths = publish_tables(observatory.settings().curated_dir, tables)
@@ -28,6 +29,7 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
 
 @asset(
     group_name="published",
+    owners=OWNERS,
     ins={name: AssetIn() for name in ("commune_boundaries", "gp_supply_by_commune", "gp_supply_by_departement",
                                       "agency_funnel", "agency_installations_by_quarter", "gp_register_coverage",
                                       "source_report", "quarantine")},

@@ -6,6 +6,7 @@ from observatory.raw_files import ensure_raw_files
 from observatory.sources.catalog import SOURCES
 
 from ..resources import ObservatoryConfig
+from . import OWNERS
 
 DESCRIPTIONS = {
     "rpps_extract": "RPPS open extract (Annuaire Santé): one line per activity of every health professional.",
@@ -24,7 +25,7 @@ DESCRIPTIONS = {
 
 
 @multi_asset(
-    outs={f"{source.name}_file": AssetOut(description=DESCRIPTIONS[source.name], group_name="raw",
+    outs={f"{source.name}_file": AssetOut(description=DESCRIPTIONS[source.name], group_name="raw", owners=OWNERS,
                                           io_manager_key="staging_io")
           for source in SOURCES},
     compute_kind="python",

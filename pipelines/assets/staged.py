@@ -23,8 +23,9 @@ from observatory.indicators.time_series import snapshot_date
 from observatory.sources.staged import StagedTable, empty_rejections
 
 from ..resources import ObservatoryConfig
+from . import OWNERS
 
-STAGED = dict(group_name="staged", io_manager_key="staging_io", compute_kind="pandas")
+STAGED = dict(group_name="staged", io_manager_key="staging_io", compute_kind="pandas", owners=OWNERS)
 
 
 def _output(staged: StagedTable, origin: dict) -> Output:
@@ -166,9 +167,9 @@ def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: dict, rpps
 
 @multi_asset(
     outs={
-        "source_report": AssetOut(group_name="curated", io_manager_key="staging_io",
+        "source_report": AssetOut(group_name="curated", io_manager_key="staging_io", owners=OWNERS,
                                   description="Per source file: rows read, accepted, quarantined, out of scope; vintage and checksum."),
-        "quarantine": AssetOut(group_name="curated", io_manager_key="staging_io",
+        "quarantine": AssetOut(group_name="curated", io_manager_key="staging_io", owners=OWNERS,
                                description="Every rejected row: dataset, file, line, field and reason (no row content)."),
     },
     compute_kind="pandas",
