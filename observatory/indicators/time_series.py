@@ -15,15 +15,17 @@ from ..accessibility.apl import AplSettings, apl_by_commune
 from .gp_supply import LEVEL_LABELS, LEVELS, gp_supply
 
 
-def indicators_over_time(gps_by_date: pd.DataFrame, reference: pd.DataFrame, pairs: pd.DataFrame,
+def indicators_over_time(gps_by_date: pd.DataFrame, dates: list, reference: pd.DataFrame, pairs: pd.DataFrame,
                          apl_settings: AplSettings, senior_age: int, small_count_threshold: int) -> pd.DataFrame:
     """Per snapshot date and territory (commune, EPCI, département): GPs, density, 55+ share, APL.
 
-    ``gps_by_date`` holds the GPs of every snapshot, with a ``snapshot_date`` column.
+    ``gps_by_date`` holds the GPs of every snapshot, with a ``snapshot_date`` column;
+    ``dates`` lists every snapshot, so that one without any GP still has its rows (of 0).
     The APL of an EPCI or département is the population-weighted mean of its communes'.
     """
     rows = []
-    for snapshot, gps in gps_by_date.groupby("snapshot_date", sort=True):
+    for snapshot in sorted(pd.Timestamp(d) for d in dates):
+        gps = gps_by_date[gps_by_date["snapshot_date"] == snapshot]
         apl = apl_by_commune(reference, gps, pairs, apl_settings)[["commune_code", "apl"]]
         communes = reference.merge(apl, on="commune_code", how="left")
         communes["apl_weight"] = communes["apl"] * communes["population"]

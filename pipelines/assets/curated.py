@@ -151,6 +151,7 @@ def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTab
                          commune_travel_times: pd.DataFrame) -> Output:
     """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
     settings = observatory.settings()
-    table = series(gp_snapshots.table, commune_reference, commune_travel_times, apl_settings(settings),
+    table = series(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
+                   apl_settings(settings),
                    settings.senior_age, settings.small_count_threshold)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))

@@ -158,7 +158,8 @@ def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: dict, rpps
     staged = StagedTable(table=table, rejects=rejects, rows_read=sum(s.rows_read for _, s in extracts[1:]),
                          out_of_scope=sum(s.out_of_scope for _, s in extracts[1:]),
                          stats={"rows_accepted": sum(len(s.table) for _, s in extracts[1:]),
-                                "snapshots": len(extracts), "producer": rpps_snapshots_file.get("producer", ""),
+                                "snapshots": len(extracts), "snapshot_dates": [str(when) for when, _ in extracts],
+                                "producer": rpps_snapshots_file.get("producer", ""),
                                 "file": ", ".join(origin["file"] for origin in rpps_snapshots_file.get("files", [])),
                                 "vintage": ", ".join(str(when) for when, _ in sorted(extracts[1:]))})
     return Output(staged, metadata={"snapshots": len(extracts), "gps": MetadataValue.json(
