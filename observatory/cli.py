@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -86,6 +87,18 @@ def build(settings: Settings) -> int:
     return 0
 
 
+def ui_command(settings: Settings, host: str, port: int) -> tuple[list[str], dict]:
+    """The ``dagster dev`` command for the operator's UI, and its environment. It listens on
+    ``host``, by default 127.0.0.1: only this machine can reach it unless asked otherwise."""
+    from .settings import PROJECT_ROOT
+
+    dagster = Path(sys.executable).parent / "dagster"
+    environment = {**os.environ, "DAGSTER_HOME": os.environ.get("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")),
+                   "OBSERVATORY_TERRITORY": settings.territory, "OBSERVATORY_DATA_DIR": str(settings.data_dir)}
+    command = [str(dagster), "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-h", host, "-p", str(port)]
+    return command, environment
+
+
 def vintages(settings: Settings) -> int:
     """Print the origin record of each raw file of the territory."""
     for source in SOURCES:
@@ -100,7 +113,7 @@ def vintages(settings: Settings) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="observatory", description=__doc__)
     parser.add_argument("--territory", help="'demo' or a département code such as 41 (default: $OBSERVATORY_TERRITORY or demo)")
     parser.add_argument("--data-dir", help="data folder (default: ./data)")
@@ -111,7 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("dashboard", help="print the path of the dashboard's home page")
     commands.add_parser("vintages", help="list the raw files with their producer, vintage and checksum")
     commands.add_parser("settings", help="print the settings in force")
-    arguments = parser.parse_args(argv)
+    ui = commands.add_parser("ui", help="start Dagster's UI (schedules, sensor, asset graph) on this machine")
+    ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    ui.add_argument("--port", type=int, default=3000)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
     if arguments.command == "refresh":
         arguments.territory = arguments.departement
     settings = _settings(arguments)
@@ -122,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command == "vintages":
         return vintages(settings)
+    if arguments.command == "ui":
+        command, environment = ui_command(settings, arguments.host, arguments.port)
+        os.execve(command[0], command, environment)
     print(json.dumps({k: str(v) for k, v in vars(settings).items() if k != "pseudonymisation_key"}, indent=2))
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Callable
@@ -28,30 +29,48 @@ def load_spatial(connection: duckdb.DuckDBPyConnection) -> None:
 def replace_atomically(target: Path, write: Callable[[Path], None]) -> Path:
     """Build ``target`` (a file or a folder) through ``write(temporary_path)``, then swap it in.
 
-    If ``write`` fails or the process dies, ``target`` is still the previous version:
-    the new one only takes its place by ``rename`` once complete.
+    A file is swapped by ``os.replace``. A folder is published as a symbolic link to a
+    versioned folder beside it (``.versions/<name>-<token>``), and the link is replaced by
+    ``os.replace``. Both are atomic renames: readers and a process killed at any instant
+    see the previous version whole or the new one whole, never a mix or nothing. Leftovers
+    of a killed run are cleared by the next one.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    versions = target.parent / ".versions"
+    versions.mkdir(exist_ok=True)
+    _clear_leftovers(target, versions)
     token = uuid.uuid4().hex[:8]
-    fresh = target.with_name(f".{target.name}.next-{token}")
+    fresh = versions / f"{target.name}-{token}"
     try:
         write(fresh)
-        if target.exists():
-            retired = target.with_name(f".{target.name}.previous-{token}")
-            target.rename(retired)
-            fresh.rename(target)
-            _remove(retired)
+        if fresh.is_dir():
+            link = target.with_name(f".{target.name}.link-{token}")
+            link.symlink_to(Path(".versions") / fresh.name)
+            if target.is_dir() and not target.is_symlink():  # a folder from before versioning
+                target.rename(versions / f"{target.name}-legacy-{token}")
+            os.replace(link, target)
         else:
-            fresh.rename(target)
-    finally:
-        if fresh.exists():
-            _remove(fresh)
+            os.replace(fresh, target)
+    except BaseException:
+        _remove(fresh)
+        raise
+    _clear_leftovers(target, versions)
     return target
 
 
+def _clear_leftovers(target: Path, versions: Path) -> None:
+    """Remove the versions of ``target`` it no longer points to, and temporary links."""
+    current = target.resolve().name if target.is_symlink() else None
+    for stale in versions.glob(f"{target.name}-*"):
+        if stale.name != current:
+            _remove(stale)
+    for link in target.parent.glob(f".{target.name}.link-*"):
+        link.unlink(missing_ok=True)
+
+
 def _remove(path: Path) -> None:
-    if path.is_dir():
+    if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     else:
         path.unlink(missing_ok=True)

@@ -41,3 +41,14 @@ def test_vintages_lists_each_raw_file(tmp_path, demo_raw, capsys, spec):
     assert output.count("SYNTHETIC") == len(DEMO_SOURCES) + len(spec.snapshot_dates) and "rpps_extract" in output
     assert "PS_LibreAcces_Personne_activite_202206300800.txt  vintage 2022-06-30" in output
     assert "commune_history            absent (optional)" in output
+
+
+def test_the_operator_ui_listens_on_this_machine_only_by_default():
+    from observatory.cli import build_parser, ui_command
+    from observatory.settings import Settings
+
+    arguments = build_parser().parse_args(["--territory", "41", "ui"])
+    assert arguments.host == "127.0.0.1"
+    command, environment = ui_command(Settings(territory="41"), arguments.host, arguments.port)
+    assert command[1:3] == ["dev", "-w"] and command[command.index("-h") + 1] == "127.0.0.1"
+    assert environment["OBSERVATORY_TERRITORY"] == "41" and environment["DAGSTER_HOME"]

@@ -108,7 +108,8 @@ def test_a_failed_write_leaves_the_previous_version_in_place(tmp_path):
     with pytest.raises(RuntimeError):
         replace_atomically(target, broken)
     assert (target / "index.html").read_text() == "v1"
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["site"]  # no leftovers
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".versions", "site"]
+    assert [path.name for path in (tmp_path / ".versions").iterdir()] == [target.resolve().name]  # no leftovers
     replace_atomically(target, lambda folder: (folder.mkdir(), (folder / "index.html").write_text("v2")))
     assert (target / "index.html").read_text() == "v2"
 

@@ -1,0 +1,54 @@
+"""Faults: a refresh killed half-way leaves the published observatory whole."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
+import pytest
+
+from observatory.cli import main
+
+TABLES_QUERY = "select count(*) from duckdb_tables()"
+
+
+def _published(curated) -> tuple:
+    """What a reader of the published outputs sees: tables, GPs, and the site's headline."""
+    with duckdb.connect(str(curated / "observatory.duckdb"), read_only=True) as connection:
+        tables = connection.execute(TABLES_QUERY).fetchone()[0]
+        gps = connection.execute("select sum(gps) from gp_supply_by_departement").fetchone()[0]
+    index = (curated / "site" / "index.html").read_text(encoding="utf-8")
+    assert (curated / "site" / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    return tables, gps, "330\u202f124" in index
+
+
+@pytest.mark.parametrize("step", ["observatory_database", "dashboard_site"])
+def test_a_refresh_killed_while_publishing_leaves_the_previous_version_whole(step, tmp_path, demo_raw, capsys):
+    shutil.copytree(demo_raw["rpps_extract"].parent, tmp_path / "raw" / "demo")
+    assert main(["--data-dir", str(tmp_path), "build"]) == 0
+    capsys.readouterr()
+    curated = tmp_path / "curated"
+    before = _published(curated)
+
+    for delay in (0.0, 0.15):  # killed as the step starts, and a little later
+        process = subprocess.Popen([sys.executable, "-m", "observatory.cli", "--data-dir", str(tmp_path), "build"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        for line in process.stdout:
+            if line.strip() == f"→ {step}":
+                time.sleep(delay)
+                os.kill(process.pid, signal.SIGKILL)
+                break
+        process.wait(timeout=60)
+        assert process.returncode == -signal.SIGKILL
+        assert _published(curated) == before
+
+    assert main(["--data-dir", str(tmp_path), "build"]) == 0
+    assert _published(curated) == before
+    versions = sorted(path.name.split("-")[0] for path in (curated / ".versions").iterdir())
+    assert versions == ["parquet", "site"]  # one version each, the killed runs' leftovers cleared
+    assert not [path for path in curated.iterdir() if path.name.startswith(".") and path.name != ".versions"]
