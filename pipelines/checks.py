@@ -117,6 +117,16 @@ TABLE_CHECKS = [
     table_check("indicators_over_time", ["snapshot_date", "level", "code"], {"apl": APL, "share_senior": SHARE},
                 empty_key_allowed=True),
     table_check("source_report", ["dataset"], {"rows_quarantined": (0, 1e9)}),
+    table_check("agency_funnel_by_profession", ["profession"], {"conversion_accompanied_to_installed": SHARE}, min_rows=0),
+    table_check("agency_funnel_by_offer", ["offer"], {"conversion_accompanied_to_installed": SHARE}, min_rows=0),
+    table_check("agency_funnel_by_quarter", ["period"], {"new_contacts": (0, 1e6)}, min_rows=0),
+    table_check("agency_time_to_installation", [], {"median_days_from_contact": (0, 36_500)}),
+    table_check("agency_installations_by_desert_class", ["desert_class"], {"share": SHARE}, min_rows=0),
+    # Removing GPs never raises an APL: the agency's gain is never negative.
+    table_check("agency_apl_impact", ["commune_code"], {"apl_gain": (-1e-9, 50), "apl_without_agency": APL}),
+    table_check("agency_impact_summary", [], {"apl_gain": (-1e-9, 50)}),
+    table_check("plan_budget_outcomes", ["axis_number"], {"spend_eur": (0, 1e12)}, min_rows=0),
+    table_check("action_sheet_indicators", ["year"], {"grants_amount_eur": (0, 1e12)}, min_rows=0),
     table_check("quarantine", [], {"line": (0, 1e12)}, min_rows=0, required=("dataset", "file", "reason")),
     table_check("accessibility_by_commune", ["commune_code"], {"apl": APL, "apl_60": APL, "nearest_gp_minutes": (0, 600)}),
 ]

@@ -54,6 +54,7 @@ class SiteData:
     funnel: pd.DataFrame
     installations_by_quarter: pd.DataFrame
     coverage: pd.DataFrame
+    outcomes: dict[str, pd.DataFrame]  # agency outcome tables, by curated table name
     vintages: pd.DataFrame
     quarantine: pd.DataFrame
     small_count_threshold: int
@@ -62,6 +63,17 @@ class SiteData:
 def _text(value) -> str:
     """A table cell: empty for missing values."""
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _cell(value) -> str:
+    """A table cell: numbers the French way, « – » for missing or suppressed values."""
+    if isinstance(value, str):
+        return value
+    return french.number(value)
+
+
+def _cells(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
+    return [[_cell(value) for value in row] for row in frame[columns].itertuples(index=False)]
 
 
 def _card(value: str, key: str) -> str:
@@ -131,6 +143,67 @@ def _agency(data: SiteData) -> str:
     )
 
 
+CLASS_NAMES = {"desert": "Désert médical", "fragile": "Zone fragile", "adequate": "Hors zone fragile",
+               "unclassified": "Non classée (registre incomplet)", "outside the territory": "Hors du territoire"}
+
+
+def _agency_outcomes(data: SiteData) -> str:
+    """What the agency's work changes: where installations land, APL gained, cost, pace."""
+    tables = data.outcomes
+    if tables["agency_impact_summary"].empty or not tables["agency_impact_summary"]["installations"].iloc[0]:
+        return ""
+    impact = tables["agency_impact_summary"].iloc[0]
+    by_class = tables["agency_installations_by_desert_class"]
+    in_deserts = by_class.loc[by_class["desert_class"] == "desert", "share"]
+    timing = tables["agency_time_to_installation"].iloc[0]
+    plan = tables["plan_budget_outcomes"]
+    whole = plan[plan["axis_number"] == 0]
+    cards = "".join(
+        f'<div class="card"><div class="value">{html.escape(value)}</div><div class="label">{html.escape(label)}</div>'
+        f'<div class="unit">{html.escape(unit)}</div></div>'
+        for value, label, unit in [
+            (french.percent(in_deserts.iloc[0] if len(in_deserts) else None), "des installations en désert médical",
+             "part des installations"),
+            (french.number(impact["apl_gain"], 2), "APL gagnée grâce aux médecins installés",
+             f"consultations / hab. / an ({french.number(impact['gp_installations_with_rpps'])} généralistes)"),
+            (french.number(impact["density_gain_per_10000"], 2), "densité gagnée", "médecins pour 10 000 habitants"),
+            (french.number(timing["median_days_from_contact"]), "jours du premier contact à l'installation", "médiane"),
+            (french.number(whole["spend_per_installation_eur"].iloc[0]) if len(whole) else "–",
+             "euros du plan par installation", "budget total / installations"),
+        ])
+    profession = tables["agency_funnel_by_profession"]
+    offer = tables["agency_funnel_by_offer"]
+    funnel_headers = ["Contacts", "Accompagnés", "Installés", "Durables", "Remplacements", "Abandons"]
+    stage_columns = ["contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned"]
+    budget_rows = [[_text(r.axis_title), _text(r.years), french.number(r.spend_eur), _text(r.offers),
+                    french.number(r.installations_attributable), french.number(r.spend_per_installation_eur)]
+                   for r in plan.itertuples()]
+    sheet = tables["action_sheet_indicators"]
+    sheet_rows = [[str(int(r.year)), french.number(r.grants_delivered), french.number(r.grants_amount_eur),
+                   french.number(r.interns_accompanied), french.number(r.gps_in_departement)] for r in sheet.itertuples()]
+    class_rows = [[CLASS_NAMES.get(r.desert_class, r.desert_class), french.number(r.installations), french.percent(r.share)]
+                  for r in by_class.itertuples()]
+    return (
+        "<section id=\"agence-impact\"><h2>Ce que change l'agence</h2>"
+        f'<div class="cards">{cards}</div>'
+        "<h3>Où les installations ont eu lieu</h3>"
+        + _table(["Classe de la commune", "Installations", "Part"], class_rows, {1, 2})
+        + "<h3>Parcours par profession</h3>"
+        + _table(["Profession", *funnel_headers], _cells(profession, ["profession", *stage_columns]), set(range(1, 7)))
+        + "<h3>Parcours par offre</h3>"
+        + _table(["Offre", *funnel_headers], _cells(offer, ["offer", *stage_columns]), set(range(1, 7)))
+        + "<h3>Budget du plan et installations</h3>"
+        + _table(["Axe", "Années", "Dépense (€)", "Offres rattachées", "Installations", "€ par installation"],
+                 budget_rows, {2, 4, 5})
+        + "<h3>Indicateurs des fiches-actions</h3>"
+        + _table(["Année", "Aides versées", "Montant (€)", "Internes accompagnés", "Généralistes (RPPS)"], sheet_rows,
+                 {1, 2, 3, 4})
+        + '<p class="note">APL gagnée : APL moyenne pondérée par la population, calculée avec puis sans les '
+        "généralistes installés par l'agence (retrouvés dans le RPPS). Les classes sont celles de la date de référence.</p>"
+        + "</section>"
+    )
+
+
 def _methodology(data: SiteData) -> str:
     definitions = "".join(
         f"<dt>{html.escape(entry['title'])} ({html.escape(entry['unit'])})</dt><dd>{html.escape(entry['definition'])}</dd>"
@@ -182,6 +255,7 @@ def render_index(data: SiteData) -> str:
 <section><h2>{html.escape(CATALOG['gp_density']['title'])}</h2>{density_map}
 <p class="note"><a href="data/gp_supply_by_commune.csv">Télécharger les données par commune (CSV)</a></p></section>
 {_agency(data)}
+{_agency_outcomes(data)}
 {_methodology(data)}
 </main>
 <footer><p class="note">Observatoire de la démographie médicale · tableaux agrégés uniquement, aucune donnée personnelle.</p></footer>

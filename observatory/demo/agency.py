@@ -89,3 +89,28 @@ def case_records(rng: np.random.Generator, spec: DemoSpec, communes: pd.DataFram
         frame[column] = frame[column].map(lambda d: d.strftime("%d/%m/%Y") if isinstance(d, date) else "")
     frame["montant_aide_eur"] = frame["montant_aide_eur"].map(lambda v: "" if pd.isna(v) else str(int(v)))
     return frame.reindex(columns=COLUMNS).fillna("")
+
+
+# The nine axes of the demo's health plan (shaped like « Le 41 en bonne santé »; synthetic
+# titles and amounts): yearly amount in euros, and the agency offers each axis pays for.
+PLAN_AXES = (
+    ("Accueillir les stagiaires et les internes", 60_000, "Ma Box Stage"),
+    ("Faciliter les remplacements", 40_000, "Ma Box Rempla"),
+    ("Accompagner l'installation", 180_000, "Ma Box Instal"),
+    ("Emploi du conjoint", 25_000, "Job Conjoint"),
+    ("Promouvoir le territoire auprès des professionnels", 70_000, "Jobpack"),
+    ("Soutenir les maisons et centres de santé", 250_000, ""),
+    ("Aider les étudiants paramédicaux", 36_000, ""),
+    ("Développer la télésanté", 45_000, ""),
+    ("Piloter le plan et l'observatoire", 50_000, ""),
+)
+
+
+def plan_budget(spec: DemoSpec) -> pd.DataFrame:
+    """The plan's budget lines, one per axis and year of the agency's activity."""
+    years = range(2022, spec.reference_date.year + 1)
+    return pd.DataFrame([
+        {"axe_numero": number, "axe_intitule": title, "annee": year, "montant_eur": amount,
+         "offres_rattachees": offers}
+        for number, (title, amount, offers) in enumerate(PLAN_AXES, start=1) for year in years
+    ])

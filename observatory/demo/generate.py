@@ -10,7 +10,7 @@ import pandas as pd
 import shapely
 
 from ..sources.catalog import DEMO_SOURCES, SOURCES_BY_NAME, vintage_from_name, write_origin
-from .agency import case_records
+from .agency import case_records, plan_budget
 from .practitioners import build_gps, departed_gps, roster_frame, rpps_extract_lines, snapshot_lines
 from .spec import DemoSpec
 from .structures import finess_lines
@@ -81,6 +81,7 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
         "vision_generale_all": "oui", "vision_generale_prescriptions": "oui", "vision_profession_territoire": "oui",
     })
     benchmark.to_csv(paths["gp_benchmark"], index=False, lineterminator="\n")
+    plan_budget(spec).to_csv(paths["plan_budget"], sep=";", index=False, lineterminator="\n")
     for name, path in paths.items():
         vintage = vintage_from_name(path.name) if name.startswith("rpps_snapshot") else spec.reference_date.isoformat()
         write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use", vintage=vintage,

@@ -60,6 +60,8 @@ SOURCES = (
               "https://www.data.gouv.fr/fr/datasets/r/2ce43ade-8d2c-4d1d-81da-ca06c82abc68"),
     RawSource("agency_cases", ("agence_dossiers.csv", "agence_dossiers*.csv"), False,
               "Agence d'attractivité (export du suivi des dossiers)", licence="not public: personal data"),
+    RawSource("plan_budget", ("plan_budget.csv", "plan_budget*.csv"), False,
+              "Conseil départemental (budget du plan santé, par axe et par an)", licence="the département's own data"),
     RawSource("ars_zoning", ("zonage_medecins*.csv", "zonage*.csv"), False,
               "ARS (zonage des médecins généralistes: ZIP, ZAC)"),
     RawSource("gp_benchmark", ("ameli_demographie_ps_liberaux_departement.csv", "ameli_demographie*departement*.csv"), False,
@@ -67,7 +69,7 @@ SOURCES = (
 )
 SOURCES_BY_NAME = {source.name: source for source in SOURCES}
 DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membership", "gp_roster",
-                "care_structures", "agency_cases", "gp_benchmark")
+                "care_structures", "agency_cases", "gp_benchmark", "plan_budget")
 
 
 def locate_all(raw_dir: Path, source: RawSource) -> list[Path]:

@@ -9,6 +9,7 @@ from observatory.accessibility.providers import apl_settings, road_model, travel
 from observatory.indicators.benchmark import register_coverage
 from observatory.indicators.deserts import (accessibility_by_level, commune_accessibility, gps_with_departures,
                                             register_complete)
+from observatory.indicators import agency_outcomes as outcomes
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import commune_reference as build_reference
 from observatory.indicators.gp_supply import gp_supply
@@ -155,3 +156,83 @@ def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTab
                    apl_settings(settings),
                    settings.senior_age, settings.small_count_threshold)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
+
+
+def _threshold(observatory: ObservatoryConfig) -> int:
+    return observatory.settings().small_count_threshold
+
+
+@asset(**CURATED)
+def agency_funnel_by_profession(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+    """The agency's funnel per profession: stages reached, conversion, median days to installation."""
+    return _table_output(outcomes.funnel_by(agency_cases.table, "profession", _threshold(observatory)))
+
+
+@asset(**CURATED)
+def agency_funnel_by_offer(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+    """The agency's funnel per offer (Ma Box Stage, Rempla, Instal, Jobpack, Job Conjoint)."""
+    return _table_output(outcomes.funnel_by(agency_cases.table, "offer", _threshold(observatory)))
+
+
+@asset(**CURATED)
+def agency_funnel_by_quarter(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+    """New contacts, new accompaniments and installations per quarter."""
+    return _table_output(outcomes.funnel_by_quarter(agency_cases.table, _threshold(observatory)))
+
+
+@asset(**CURATED)
+def agency_time_to_installation(agency_cases: StagedTable) -> Output:
+    """Days from first contact and from accompaniment to installation (median, mean, quartiles)."""
+    return _table_output(outcomes.time_to_installation(agency_cases.table))
+
+
+@asset(**CURATED)
+def agency_installations_by_desert_class(observatory: ObservatoryConfig, agency_cases: StagedTable,
+                                         accessibility_by_commune: pd.DataFrame) -> Output:
+    """Where the agency's installations landed: per desert class of their commune."""
+    table = outcomes.installations_by_desert_class(agency_cases.table, accessibility_by_commune, _threshold(observatory))
+    return _table_output(table)
+
+
+@asset(**CURATED)
+def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
+                      general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
+                      agency_cases: StagedTable) -> Output:
+    """APL per commune with and without the GPs the agency installed, and the gain."""
+    table, summary = outcomes.apl_with_and_without_agency(commune_reference, general_practitioners, commune_travel_times,
+                                                          agency_cases.table, apl_settings(observatory.settings()))
+    return _table_output(table, **{key: float(value) for key, value in summary.items() if value is not None})
+
+
+@asset(**CURATED)
+def agency_impact_summary(agency_apl_impact: pd.DataFrame, agency_cases: StagedTable) -> Output:
+    """One line: GP installations found in the register, APL with and without them, gain per installation, density gained."""
+    population = agency_apl_impact["population"].sum()
+    weighted = lambda column: float((agency_apl_impact[column] * agency_apl_impact["population"]).sum() / population)  # noqa: E731
+    installed = agency_cases.table[agency_cases.table["status"] == "installed"]
+    found = int(installed["rpps_id"].fillna("").ne("").sum())
+    summary = pd.DataFrame([{
+        "installations": len(installed), "gp_installations_with_rpps": found,
+        "apl_with_agency": weighted("apl_with_agency"), "apl_without_agency": weighted("apl_without_agency"),
+    }])
+    summary["apl_gain"] = summary["apl_with_agency"] - summary["apl_without_agency"]
+    summary["apl_gain_per_gp_installation"] = summary["apl_gain"] / found if found else None
+    summary["density_gain_per_10000"] = found / population * 10_000 if population else None
+    return _table_output(summary)
+
+
+@asset(**CURATED)
+def plan_budget_outcomes(plan_budget: StagedTable, agency_cases: StagedTable) -> Output:
+    """Spend per axis of the plan, installations attributable to it, spend per installation."""
+    if plan_budget.table.empty:
+        return _table_output(pd.DataFrame(columns=["axis_number", "axis_title", "years", "spend_eur", "offers",
+                                                   "installations_attributable", "spend_per_installation_eur"]))
+    return _table_output(outcomes.budget_outcomes(plan_budget.table, agency_cases.table))
+
+
+@asset(**CURATED)
+def action_sheet_indicators(observatory: ObservatoryConfig, agency_cases: StagedTable,
+                            indicators_over_time: pd.DataFrame) -> Output:
+    """Per year: grants delivered and their amount, interns accompanied, GPs in the département."""
+    return _table_output(outcomes.action_sheet_indicators(agency_cases.table, indicators_over_time,
+                                                          _threshold(observatory)))

@@ -15,8 +15,17 @@ PUBLISHED_TABLES = (
     "commune_reference", "commune_boundaries", "gp_supply_by_commune", "gp_supply_by_epci",
     "gp_supply_by_departement", "agency_funnel", "agency_installations_by_quarter",
     "care_structure_locations", "gp_register_coverage", "commune_travel_times", "accessibility_by_commune",
-    "accessibility_by_epci", "accessibility_by_departement", "indicators_over_time", "source_report", "quarantine",
+    "accessibility_by_epci", "accessibility_by_departement", "indicators_over_time", "agency_funnel_by_profession",
+    "agency_funnel_by_offer", "agency_funnel_by_quarter", "agency_time_to_installation",
+    "agency_installations_by_desert_class", "agency_apl_impact", "agency_impact_summary", "plan_budget_outcomes",
+    "action_sheet_indicators", "source_report", "quarantine",
 )
+
+
+# Agency outcome tables shown on the dashboard.
+OUTCOME_TABLES = ("agency_funnel_by_profession", "agency_funnel_by_offer", "agency_time_to_installation",
+                  "agency_installations_by_desert_class", "agency_impact_summary", "plan_budget_outcomes",
+                  "action_sheet_indicators")
 
 
 @asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="duckdb")
@@ -32,12 +41,12 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
     owners=OWNERS,
     ins={name: AssetIn() for name in ("commune_boundaries", "gp_supply_by_commune", "gp_supply_by_departement",
                                       "agency_funnel", "agency_installations_by_quarter", "gp_register_coverage",
-                                      "source_report", "quarantine")},
+                                      "source_report", "quarantine", *OUTCOME_TABLES)},
     compute_kind="plotly",
 )
 def dashboard_site(observatory: ObservatoryConfig, commune_boundaries, gp_supply_by_commune, gp_supply_by_departement,
                    agency_funnel, agency_installations_by_quarter, gp_register_coverage, source_report,
-                   quarantine) -> Output:
+                   quarantine, **outcomes) -> Output:
     """data/curated/site/: the static French dashboard, readable offline."""
     settings = observatory.settings()
     names = [DEPARTEMENT_NAMES.get(code, code) for code in settings.departements]
@@ -51,6 +60,7 @@ def dashboard_site(observatory: ObservatoryConfig, commune_boundaries, gp_supply
         funnel=agency_funnel,
         installations_by_quarter=agency_installations_by_quarter,
         coverage=gp_register_coverage,
+        outcomes=outcomes,
         vintages=source_report,
         quarantine=quarantine,
         small_count_threshold=settings.small_count_threshold,

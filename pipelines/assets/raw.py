@@ -19,6 +19,7 @@ DESCRIPTIONS = {
     "gp_roster": "The département's GP roster, keyed by RPPS id: birth year, FTE, planned departure (optional).",
     "care_structures": "FINESS establishment extract, etalab format (optional).",
     "agency_cases": "The attractiveness agency's case records, CRM export with personal data (optional).",
+    "plan_budget": "The health plan's budget per axis and year, an editable CSV (optional).",
     "ars_zoning": "The ARS zoning of GPs per commune (ZIP, ZAC) (optional).",
     "gp_benchmark": "CNAM (ameli) liberal GPs per département: the benchmark of the register's count (optional).",
 }

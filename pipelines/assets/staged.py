@@ -14,7 +14,7 @@ from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 from observatory.indicators.gp_supply import general_practitioners as gp_people
 from observatory.privacy import pseudonymisation_key
 from observatory.raw_files import raw_path
-from observatory.sources import agency, ars_zoning, care_structures as finess, epci, gp_benchmark as benchmark, roster
+from observatory.sources import agency, ars_zoning, budget, care_structures as finess, epci, gp_benchmark as benchmark, roster
 from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_commune_contours
 from observatory.sources.population import read_population
@@ -125,6 +125,12 @@ def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: dict) -> Out
 
 
 @asset(**STAGED)
+def plan_budget(plan_budget_file: dict) -> Output:
+    """The health plan's budget lines per axis and year, with the agency offers each axis pays for."""
+    return _optional(plan_budget_file, budget.SCHEMA, budget.read_plan_budget)
+
+
+@asset(**STAGED)
 def ars_zones(observatory: ObservatoryConfig, ars_zoning_file: dict) -> Output:
     """The ARS zoning of GPs per commune: ZIP, ZAC or outside (empty when the territory has none)."""
     departements = observatory.settings().departements
@@ -179,13 +185,13 @@ def data_quality(
     commune_contours: StagedTable, commune_code_history: StagedTable, populations: StagedTable,
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
     care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
-    gp_snapshots: StagedTable,
+    gp_snapshots: StagedTable, plan_budget: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
               "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
-              "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots}
+              "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots, "plan_budget": plan_budget}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},

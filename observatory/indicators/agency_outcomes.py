@@ -1,0 +1,168 @@
+"""What the attractiveness agency's work changes: its funnel by profession, offer and
+quarter, the time it takes, where installations land relative to deserts, the APL they
+add, and what they cost against the plan's budget.
+
+Counts come from pseudonymised case records; every published count below the secrecy
+threshold is blanked, and a breakdown is blanked whole when one of its parts is.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..accessibility.apl import AplSettings, apl_by_commune
+from ..privacy import suppress_breakdown, suppress_small_counts
+from ..sql import query
+
+STAGE_COLUMNS = ["contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned"]
+DIMENSIONS = {"profession": "profession", "offer": "offer"}
+
+
+def funnel_by(cases: pd.DataFrame, dimension: str, threshold: int) -> pd.DataFrame:
+    """The funnel per profession or per offer, with conversion and median days to installation."""
+    column = DIMENSIONS[dimension]
+    table = query(
+        f"""
+        select {column} as {dimension}, count(*) as contacted,
+               coalesce(count_if(status in ('accompanied', 'installed', 'abandoned')), 0) as accompanied,
+               coalesce(count_if(status = 'installed'), 0) as installed,
+               coalesce(count_if(status = 'installed' and installation_type = 'durable'), 0) as installed_durable,
+               coalesce(count_if(status = 'installed' and installation_type = 'replacement'), 0) as installed_replacement,
+               coalesce(count_if(status = 'abandoned'), 0) as abandoned,
+               median(date_diff('day', first_contact, installed_on)) filter (where status = 'installed')
+                   as median_days_contact_to_installation
+        from cases group by all order by contacted desc, {dimension}
+        """,
+        cases=cases,
+    )
+    table["conversion_accompanied_to_installed"] = table["installed"] / table["accompanied"].where(table["accompanied"] > 0)
+    table = suppress_small_counts(table, ["contacted", "accompanied", "installed", "abandoned"], threshold)
+    table = suppress_breakdown(table, ["installed_durable", "installed_replacement"], threshold)
+    small_installed = table["installed"].isna()
+    table.loc[small_installed, ["conversion_accompanied_to_installed", "median_days_contact_to_installation"]] = pd.NA
+    return table
+
+
+def funnel_by_quarter(cases: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """New contacts, new accompaniments and installations per calendar quarter."""
+    table = query(
+        """
+        with events as (
+            select first_contact as day, 'new_contacts' as event from cases
+            union all select accompanied_on, 'new_accompanied' from cases where accompanied_on is not null
+            union all select installed_on, 'installations' from cases where status = 'installed'
+        )
+        select year(day) || '-T' || quarter(day) as period, year(day) as year, quarter(day) as quarter,
+               coalesce(count_if(event = 'new_contacts'), 0) as new_contacts,
+               coalesce(count_if(event = 'new_accompanied'), 0) as new_accompanied,
+               coalesce(count_if(event = 'installations'), 0) as installations
+        from events group by all order by year, quarter
+        """,
+        cases=cases,
+    )
+    return suppress_small_counts(table, ["new_contacts", "new_accompanied", "installations"], threshold)
+
+
+def time_to_installation(cases: pd.DataFrame) -> pd.DataFrame:
+    """Days from first contact and from accompaniment to installation: median, mean, quartiles."""
+    return query(
+        """
+        select count(*) as installations,
+               median(date_diff('day', first_contact, installed_on)) as median_days_from_contact,
+               avg(date_diff('day', first_contact, installed_on)) as mean_days_from_contact,
+               quantile_cont(date_diff('day', first_contact, installed_on), 0.25) as q1_days_from_contact,
+               quantile_cont(date_diff('day', first_contact, installed_on), 0.75) as q3_days_from_contact,
+               median(date_diff('day', accompanied_on, installed_on)) as median_days_from_accompaniment
+        from cases where status = 'installed'
+        """,
+        cases=cases,
+    )
+
+
+def installations_by_desert_class(cases: pd.DataFrame, communes: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Installations per desert class of the commune they landed in (classes as of the reference date)."""
+    table = query(
+        """
+        select coalesce(a.desert_class, case when a.commune_code is null then 'outside the territory'
+                                             else 'unclassified' end) as desert_class,
+               count(*) as installations,
+               coalesce(count_if(c.installation_type = 'durable'), 0) as durable,
+               coalesce(count_if(c.installation_type = 'replacement'), 0) as replacement
+        from cases c left join communes a on a.commune_code = c.installation_commune_code
+        where c.status = 'installed' group by all order by 1
+        """,
+        cases=cases, communes=communes,
+    )
+    table["share"] = table["installations"] / table["installations"].sum()
+    table = suppress_small_counts(table, ["installations"], threshold)
+    table.loc[table["installations"].isna(), "share"] = pd.NA
+    return suppress_breakdown(table, ["durable", "replacement"], threshold)
+
+
+def apl_with_and_without_agency(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, cases: pd.DataFrame,
+                                settings: AplSettings) -> tuple[pd.DataFrame, dict]:
+    """APL per commune with the register as it is, and without the GPs the agency installed
+    (found in the register by their RPPS id); and the département-level gain per installation."""
+    installed_ids = set(cases.loc[(cases["status"] == "installed") & cases["rpps_id"].fillna("").ne(""), "rpps_id"])
+    agency_gps = gps["rpps_id"].isin(installed_ids)
+    with_agency = apl_by_commune(reference, gps, pairs, settings)[["commune_code", "apl"]]
+    without = apl_by_commune(reference, gps[~agency_gps], pairs, settings)[["commune_code", "apl"]]
+    table = (with_agency.rename(columns={"apl": "apl_with_agency"})
+             .merge(without.rename(columns={"apl": "apl_without_agency"}), on="commune_code")
+             .merge(reference[["commune_code", "commune_name", "population"]], on="commune_code"))
+    table["apl_gain"] = table["apl_with_agency"] - table["apl_without_agency"]
+    population = table["population"].sum()
+    weighted = lambda column: float((table[column] * table["population"]).sum() / population) if population else None  # noqa: E731
+    found = int(agency_gps.sum())
+    summary = {
+        "gp_installations_in_register": found,
+        "gp_installations_recorded": len(installed_ids),
+        "apl_with_agency": weighted("apl_with_agency"),
+        "apl_without_agency": weighted("apl_without_agency"),
+        "density_gain_per_10000": found / population * 10_000 if population else None,
+    }
+    summary["apl_gain"] = (summary["apl_with_agency"] - summary["apl_without_agency"]) if population else None
+    summary["apl_gain_per_installation"] = summary["apl_gain"] / found if found else None
+    summary["communes_gaining"] = int((table["apl_gain"] > 1e-12).sum())
+    return table, summary
+
+
+def budget_outcomes(budget: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    """Per axis of the plan: yearly spend, installations attributable through the axis's
+    offers, and spend per installation; a last row for the whole plan."""
+    installed = cases[cases["status"] == "installed"]
+    rows = []
+    for axis, lines in budget.groupby(["axis_number", "axis_title"], sort=True):
+        offers = {offer.strip() for value in lines["offers"].fillna("") for offer in value.split(",") if offer.strip()}
+        attributable = int(installed["offer"].isin(offers).sum()) if offers else None
+        spend = float(lines["amount_eur"].sum())
+        rows.append({"axis_number": axis[0], "axis_title": axis[1], "years": ", ".join(map(str, sorted(lines["year"]))),
+                     "spend_eur": spend, "offers": ", ".join(sorted(offers)), "installations_attributable": attributable,
+                     "spend_per_installation_eur": spend / attributable if attributable else None})
+    total = float(budget["amount_eur"].sum())
+    rows.append({"axis_number": 0, "axis_title": "Ensemble du plan", "years": ", ".join(map(str, sorted(budget["year"].unique()))),
+                 "spend_eur": total, "offers": "", "installations_attributable": len(installed),
+                 "spend_per_installation_eur": total / len(installed) if len(installed) else None})
+    return pd.DataFrame(rows)
+
+
+def action_sheet_indicators(cases: pd.DataFrame, gp_series: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Per year: grants delivered (cases with an aid) and their amount, interns accompanied,
+    and GPs in the département at each register snapshot of that year."""
+    aids = query(
+        """
+        select year(coalesce(accompanied_on, first_contact)) as year,
+               coalesce(count_if(aid_eur > 0), 0) as grants_delivered,
+               coalesce(sum(aid_eur) filter (where aid_eur > 0), 0) as grants_amount_eur,
+               coalesce(count_if(profession ilike 'interne%' and accompanied_on is not null), 0) as interns_accompanied
+        from cases group by all order by year
+        """,
+        cases=cases,
+    )
+    gps = gp_series[gp_series["level"] == "departement"].assign(year=lambda t: pd.to_datetime(t["snapshot_date"]).dt.year)
+    latest = gps["snapshot_date"] == gps.groupby("year")["snapshot_date"].transform("max")  # the year's last snapshot
+    gps = gps[latest].groupby("year", as_index=False).agg(gps_in_departement=("gps", "sum"))
+    table = aids.merge(gps, on="year", how="outer").sort_values("year").reset_index(drop=True)
+    small = table["grants_delivered"].between(1, threshold - 1)
+    table.loc[small, "grants_amount_eur"] = pd.NA
+    return suppress_small_counts(table, ["grants_delivered", "interns_accompanied"], threshold)

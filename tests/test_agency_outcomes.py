@@ -1,0 +1,96 @@
+"""The agency's outcomes: funnel breakdowns, deserts, APL gained, budget, action-sheet figures."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import pytest
+
+from observatory.accessibility.apl import AplSettings
+from observatory.demo.agency import PLAN_AXES
+from observatory.indicators.agency_outcomes import apl_with_and_without_agency, budget_outcomes
+
+
+@pytest.fixture(scope="module")
+def curated(demo_build):
+    with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
+        yield {name: connection.table(name).df() for (name,) in connection.execute("show tables").fetchall()}
+
+
+def test_offers_and_professions_add_up_to_the_seed_totals(curated, spec):
+    offer = curated["agency_funnel_by_offer"].set_index("offer")
+    assert offer.loc["Ma Box Instal", "installed"] == spec.installations_durable  # durable installs use Ma Box Instal
+    assert offer.loc["Ma Box Rempla", "installed"] + offer.loc["Jobpack", "installed"] == spec.installations_replacement
+    assert offer["contacted"].sum() == spec.cases_contacted  # every offer above the threshold here
+    profession = curated["agency_funnel_by_profession"].set_index("profession")
+    assert profession.loc["Médecin généraliste", "installed"] == spec.gp_installations
+    assert profession.loc["Médecin généraliste", "conversion_accompanied_to_installed"] == pytest.approx(
+        spec.gp_installations / profession.loc["Médecin généraliste", "accompanied"])
+
+
+def test_where_installations_landed(curated, spec):
+    by_class = curated["agency_installations_by_desert_class"]
+    assert by_class["installations"].sum() == spec.installations
+    assert by_class["share"].sum() == pytest.approx(1.0)
+    communes = curated["accessibility_by_commune"].set_index("commune_code")["desert_class"]
+    assert set(by_class["desert_class"]) <= set(communes.dropna())
+
+
+def test_apl_gained_by_the_agency_installations(curated, spec):
+    impact = curated["agency_impact_summary"].iloc[0]
+    assert impact["gp_installations_with_rpps"] == spec.gp_installations
+    assert impact["apl_with_agency"] == pytest.approx(curated["accessibility_by_departement"]["apl"].iloc[0], rel=1e-12)
+    assert impact["apl_gain"] > 0
+    assert impact["density_gain_per_10000"] == pytest.approx(spec.gp_installations / spec.population * 10_000)
+    gaining = curated["agency_apl_impact"]
+    assert (gaining["apl_gain"] >= -1e-12).all() and (gaining["apl_gain"] > 0).sum() > spec.gp_installations
+
+
+def test_budget_outcomes_against_the_plan(curated, spec):
+    plan = curated["plan_budget_outcomes"].set_index("axis_number")
+    years = spec.reference_date.year - 2022 + 1
+    assert plan.loc[0, "spend_eur"] == sum(amount for _, amount, _ in PLAN_AXES) * years
+    assert plan.loc[0, "spend_per_installation_eur"] == pytest.approx(plan.loc[0, "spend_eur"] / spec.installations)
+    assert plan.loc[3, "installations_attributable"] == spec.installations_durable  # « Accompagner l'installation »
+    assert pd.isna(plan.loc[6, "installations_attributable"])  # no offer attached: nothing attributed
+
+
+def test_action_sheet_indicators(curated, demo_build, spec):
+    sheet = curated["action_sheet_indicators"].set_index("year")
+    cases = pd.read_csv(demo_build.settings.raw_dir / "agence_dossiers.csv", sep=";", dtype=str, keep_default_na=False)
+    aid = pd.to_numeric(cases["montant_aide_eur"], errors="coerce").fillna(0)
+    day = pd.to_datetime(cases["date_accompagnement"].where(cases["date_accompagnement"] != "", cases["date_premier_contact"]),
+                         format="%d/%m/%Y")
+    in_2022 = (day.dt.year == 2022) & (aid > 0)
+    assert sheet.loc[2022, "grants_delivered"] == in_2022.sum()
+    assert sheet.loc[2022, "grants_amount_eur"] == aid[in_2022].sum()
+    assert sheet.loc[2024, "gps_in_departement"] == spec.gps
+
+
+def test_apl_without_the_agency_by_hand():
+    reference = pd.DataFrame({"commune_code": ["a"], "commune_name": ["A"], "population": [1000.0],
+                              **{band: [None] for band in ["pop_0_14", "pop_15_29", "pop_30_44", "pop_45_59",
+                                                           "pop_60_74", "pop_75_plus"]}})
+    gps = pd.DataFrame({"rpps_id": ["old", "new"], "commune_code": ["a", "a"], "age": [60, 35], "fte": [1.0, 1.0]})
+    pairs = pd.DataFrame({"origin": ["a"], "destination": ["a"], "minutes": [2.0]})
+    cases = pd.DataFrame({"status": ["installed", "installed"], "rpps_id": ["new", ""]})
+    table, summary = apl_with_and_without_agency(reference, gps, pairs, cases, AplSettings(consultations_per_fte=1000))
+    assert table["apl_with_agency"].iloc[0] == pytest.approx(2.0) and table["apl_without_agency"].iloc[0] == pytest.approx(1.0)
+    assert summary["apl_gain_per_installation"] == pytest.approx(1.0) and summary["gp_installations_in_register"] == 1
+
+
+def test_budget_lines_without_offers_are_not_attributed():
+    budget = pd.DataFrame({"axis_number": [1, 2], "axis_title": ["A", "B"], "year": [2024, 2024],
+                           "amount_eur": [1000.0, 500.0], "offers": ["Ma Box Instal", ""]})
+    cases = pd.DataFrame({"status": ["installed", "installed", "contacted"], "offer": ["Ma Box Instal", "Jobpack", "Jobpack"]})
+    table = budget_outcomes(budget, cases).set_index("axis_number")
+    assert table.loc[1, "spend_per_installation_eur"] == 1000 and pd.isna(table.loc[2, "installations_attributable"])
+    assert table.loc[0, "spend_per_installation_eur"] == 750
+
+
+def test_the_dashboard_shows_what_the_agency_changes(demo_build):
+    index = (demo_build.settings.site_dir / "index.html").read_text(encoding="utf-8")
+    assert "Ce que change l&#x27;agence" in index or "Ce que change l'agence" in index
+    for text in ("Parcours par offre", "Budget du plan et installations", "Indicateurs des fiches-actions",
+                 "des installations en désert médical"):
+        assert text in index
