@@ -90,7 +90,9 @@ def write_database(path: Path, tables: dict[str, pd.DataFrame]) -> None:
                     "select * exclude (geometry_wkb), ST_GeomFromWKB(geometry_wkb) as geometry from frame"
                 )
             else:
-                connection.register("frame", frame)
+                # Categorical codes (travel times) become plain text, not DuckDB ENUMs of every commune.
+                categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+                connection.register("frame", frame.astype({column: "string" for column in categorical}))
                 connection.execute(f'create or replace table "{name}" as select * from frame')
             connection.unregister("frame")
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from .e2sfca import DREES_BANDS, Bands, e2sfca_frame
+from .e2sfca import DREES_BANDS, Bands, e2sfca, pair_positions
 
 # GP consultations and visits per inhabitant per year by age band (order of magnitude of
 # the CNAM's consumption data), and the national age structure they are averaged over.
@@ -68,13 +67,12 @@ def apl_by_commune(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFra
     locations = reference.set_index("commune_code")[[]].copy()
     locations["standardised_population"], locations["age_standardised"] = standardised_population(
         reference.set_index("commune_code"))
+    origins, destinations, minutes = pair_positions(pairs, locations.index)  # once for the four variants
+    demand = locations["standardised_population"].to_numpy(dtype="float64")
     for column, limit in AGE_LIMITS.items():
-        locations["supply"] = gp_supply(gps, settings, limit).reindex(locations.index, fill_value=0.0)
-        locations[column] = e2sfca_frame(pairs, locations, "standardised_population", "supply", settings.bands)
+        supply = gp_supply(gps, settings, limit).reindex(locations.index, fill_value=0.0).to_numpy(dtype="float64")
+        locations[column] = e2sfca(origins, destinations, minutes, demand, supply, settings.bands)
         if column == "apl":
-            locations["gp_consultations"] = locations["supply"]
-    return locations.drop(columns="supply").reset_index()
+            locations["gp_consultations"] = supply
+    return locations.reset_index()
 
-
-def pairs_summary(pairs: pd.DataFrame) -> dict:
-    return {"pairs": len(pairs), "mean_minutes": float(np.mean(pairs["minutes"])) if len(pairs) else 0.0}

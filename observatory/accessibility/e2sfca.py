@@ -38,21 +38,41 @@ def e2sfca(origins: np.ndarray, destinations: np.ndarray, minutes: np.ndarray,
     """
     weight = step_weights(minutes, bands)
     keep = weight > 0
-    origins, destinations, weight = origins[keep], destinations[keep], weight[keep]
+    if not keep.all():  # pairs are usually built within reach already: no copy then
+        origins, destinations, weight = origins[keep], destinations[keep], weight[keep]
     n = len(demand)
     weighted_demand = np.bincount(destinations, weights=weight * demand[origins], minlength=n)
     ratio = np.divide(supply, weighted_demand, out=np.zeros(n), where=weighted_demand > 0)
     return np.bincount(origins, weights=weight * ratio[destinations], minlength=n)
 
 
+def positions(codes: pd.Series, index: pd.Index) -> np.ndarray:
+    """Position of each code in ``index`` (-1 when absent). Categorical codes (as the
+    travel-time tables carry them) are mapped through their few categories, not row by row."""
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        by_category = index.get_indexer(codes.cat.categories)
+        category_codes = codes.cat.codes.to_numpy()
+        if len(by_category) == len(index) and (by_category == np.arange(len(index))).all():
+            return category_codes  # categories in the index's own order: codes are positions
+        return np.where(category_codes >= 0, by_category[category_codes], -1)
+    return index.get_indexer(codes)
+
+
+def pair_positions(pairs: pd.DataFrame, index: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Origin and destination positions in ``index`` and minutes, for pairs whose two ends are in it."""
+    origins, destinations = positions(pairs["origin"], index), positions(pairs["destination"], index)
+    minutes = pairs["minutes"].to_numpy(dtype="float64")
+    known = (origins >= 0) & (destinations >= 0)
+    if known.all():
+        return origins, destinations, minutes
+    return origins[known], destinations[known], minutes[known]
+
+
 def e2sfca_frame(pairs: pd.DataFrame, locations: pd.DataFrame, demand: str, supply: str,
                  bands: Bands = DREES_BANDS) -> pd.Series:
     """E2SFCA over a long-form ``pairs`` table (origin, destination, minutes) for the
     ``locations`` table indexed by location code with ``demand`` and ``supply`` columns."""
-    position = pd.Series(np.arange(len(locations)), index=locations.index)
-    known = pairs["origin"].isin(position.index) & pairs["destination"].isin(position.index)
-    pairs = pairs[known]
-    scores = e2sfca(position[pairs["origin"]].to_numpy(), position[pairs["destination"]].to_numpy(),
-                    pairs["minutes"].to_numpy(dtype="float64"), locations[demand].to_numpy(dtype="float64"),
+    origins, destinations, minutes = pair_positions(pairs, locations.index)
+    scores = e2sfca(origins, destinations, minutes, locations[demand].to_numpy(dtype="float64"),
                     locations[supply].to_numpy(dtype="float64"), bands)
     return pd.Series(scores, index=locations.index, name="accessibility")

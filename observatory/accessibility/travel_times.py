@@ -78,7 +78,9 @@ def estimated_times(communes: pd.DataFrame, max_minutes: float, road: RoadModel 
     destination = np.concatenate([second, first, own])
     times = np.concatenate([minutes, minutes, road.minutes(internal_km(communes["area_km2"].to_numpy()))])
     keep = times <= max_minutes
-    return pd.DataFrame({"origin": codes[origin[keep]], "destination": codes[destination[keep]],
+    categories = pd.Index(codes, dtype="string")
+    return pd.DataFrame({"origin": pd.Categorical.from_codes(origin[keep], categories),
+                         "destination": pd.Categorical.from_codes(destination[keep], categories),
                          "minutes": times[keep]})
 
 

@@ -1,0 +1,113 @@
+"""Time each stage of a refresh on national-size synthetic input, at three sizes.
+
+    .venv/bin/python -m bench.national_refresh [--scales 0.25 0.5 1] [--work /tmp/bench]
+
+Stages: parse the register (and the commune files), build the travel-time pairs,
+E2SFCA (the APL and its three age variants), aggregation (three levels), dashboard.
+Prints wall time and peak resident memory per stage, and the time per million pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from datetime import date
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from observatory.accessibility.apl import AplSettings, apl_by_commune
+from observatory.accessibility.travel_times import estimated_times
+from observatory.dashboard.site import SiteData, build_site
+from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
+from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
+from observatory.indicators.geography import commune_reference
+from observatory.indicators.gp_supply import general_practitioners, gp_supply
+from observatory.accessibility.travel_times import RoadModel
+from observatory.sources.agency import SCHEMA as AGENCY_SCHEMA
+from observatory.sources.communes import read_commune_contours
+from observatory.sources.departements import DEPARTEMENT_NAMES
+from observatory.sources.population import read_population
+from observatory.sources.roster import SCHEMA as ROSTER_SCHEMA
+from observatory.sources.rpps import read_rpps_extract
+from observatory.sources.staged import StagedTable
+
+from .measure import measured, report
+from .national_input import DEPARTEMENT_CODES, NationalSize, generate
+
+SKILLS = ("SM26", "SM53", "SM54")
+
+
+def run(raw: dict[str, Path], site_dir: Path) -> list:
+    results = []
+    departements = tuple(DEPARTEMENT_CODES)
+    with measured("parse register and communes", results) as stage:
+        contours = read_commune_contours(raw["commune_contours"], departements)
+        population = read_population(raw["population"], departements)
+        register = read_rpps_extract(raw["rpps_extract"], departements, set(contours.table["commune_code"]))
+        roster = StagedTable.absent(ROSTER_SCHEMA).table
+        gps = general_practitioners(register.table, roster, SKILLS, 2024)
+        stage.extra = {"register_rows": register.rows_read, "gps": len(gps), "communes": len(contours.table)}
+    with measured("travel-time pairs", results) as stage:
+        epcis = pd.DataFrame({"commune_code": contours.table["commune_code"],
+                              "epci_code": contours.table["commune_code"].str.slice(0, 4).str.pad(9, fillchar="0"),
+                              "epci_name": "EPCI " + contours.table["commune_code"].str.slice(0, 4)})
+        reference = commune_reference(contours.table, population.table, epcis, DEPARTEMENT_NAMES)
+        pairs = estimated_times(reference, 20.0)
+        stage.extra = {"pairs": len(pairs)}
+    with measured("E2SFCA (APL + 3 variants)", results) as stage:
+        apl = apl_by_commune(reference, gps, pairs, AplSettings())
+        stage.extra = {"median_apl": round(float(apl["apl"].median()), 3)}
+    with measured("aggregation (3 levels)", results) as stage:
+        supply = {level: gp_supply(gps, reference, level, 55, 5) for level in ("commune", "epci", "departement")}
+        communes = commune_accessibility(reference, gps, pairs, apl, (2.5, 4.0), RoadModel(),
+                                         pd.Series(True, index=list(departements)))
+        leaving = gps_with_departures(gps, date(2024, 6, 30), 67)
+        for key, label in (("epci_code", "epci_name"), ("departement_code", "departement_name")):
+            accessibility_by_level(communes, leaving, key, label, (2.5, 4.0), 5)
+        stage.extra = {"epcis": len(supply["epci"])}
+    with measured("dashboard", results) as stage:
+        cases = StagedTable.absent(AGENCY_SCHEMA).table
+        empty = pd.DataFrame()
+        build_site(site_dir, SiteData(
+            territory_name="France (synthétique)", reference_date=date(2024, 6, 30), synthetic=True,
+            boundaries=gpd.GeoDataFrame(contours.table[["commune_code", "commune_name", "geometry"]], crs=4326),
+            gp_by_commune=supply["commune"], gp_by_departement=supply["departement"], funnel=funnel_totals(cases),
+            installations_by_quarter=installations_by_quarter(cases, 5),
+            coverage=pd.DataFrame(columns=["departement_code", "benchmark_liberal_gps"]),
+            outcomes={"agency_impact_summary": empty}, vintages=pd.DataFrame(
+                columns=["file", "producer", "vintage", "rows_read", "rows_accepted", "rows_quarantined", "sha256"]),
+            quarantine=register.rejects, small_count_threshold=5))
+        stage.extra = {"index_mb": round((site_dir / "index.html").stat().st_size / 2**20, 1)}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", type=float, nargs="+", default=[0.25, 0.5, 1.0])
+    parser.add_argument("--work", default="/tmp/observatory-bench")
+    arguments = parser.parse_args()
+    summary = []
+    for scale in arguments.scales:
+        size = NationalSize().scaled(scale)
+        folder = Path(arguments.work) / f"scale-{scale:g}"
+        raw = generate(folder / "raw", size) if not (folder / "raw" / "size.json").exists() else {
+            "rpps_extract": folder / "raw" / "PS_LibreAcces_Personne_activite.txt",
+            "population": folder / "raw" / "communes_national_pop.csv",
+            "commune_contours": folder / "raw" / "communes.geojson"}
+        gc.collect()
+        results = run(raw, folder / "site")
+        print(report(results, f"\n== scale {scale:g}: {size.communes} communes, {size.gps} GPs, "
+                              f"{size.register_rows} register rows"), flush=True)
+        pairs = results[1].extra["pairs"]
+        summary.append((scale, size.communes, pairs, results[1].seconds + results[2].seconds,
+                        sum(s.seconds for s in results), max(s.peak_mb for s in results)))
+    print("\nscale  communes      pairs  pairs+E2SFCA s  s per M pairs  total s  peak MB")
+    for scale, communes, pairs, accessibility, total, peak in summary:
+        print(f"{scale:5g} {communes:9d} {pairs:10d} {accessibility:15.2f} {accessibility / pairs * 1e6:14.2f} "
+              f"{total:8.2f} {peak:8.0f}")
+
+
+if __name__ == "__main__":
+    main()
