@@ -39,6 +39,36 @@ from .national_input import DEPARTEMENT_CODES, NationalSize, generate
 SKILLS = ("SM26", "SM53", "SM54")
 
 
+def dashboard_tables(reference, contours, supply, communes, gps, pairs, register, cases) -> dict:
+    """The published tables the site reads, from the stages above (no agency records)."""
+    from observatory.indicators import agency_outcomes as outcomes
+    from observatory.indicators.time_series import indicators_over_time
+
+    leaving = gps_with_departures(gps, date(2024, 6, 30), 67)
+    levels = {key: accessibility_by_level(communes.assign(register_complete=True), leaving, key, label, (2.5, 4.0), 5)
+              for key, label in (("commune_code", "commune_name"), ("epci_code", "epci_name"),
+                                 ("departement_code", "departement_name"))}
+    accessibility = communes.merge(levels["commune_code"][["commune_code", "departures_5y", "departures_10y"]],
+                                   on="commune_code")
+    series = indicators_over_time(gps.assign(snapshot_date=pd.Timestamp("2024-06-30")), ["2024-06-30"], reference,
+                                  pairs, AplSettings(), 55, 5)
+    empty = pd.DataFrame
+    return {
+        "commune_reference": reference, "gp_supply_by_commune": supply["commune"], "gp_supply_by_epci": supply["epci"],
+        "gp_supply_by_departement": supply["departement"], "accessibility_by_commune": accessibility,
+        "accessibility_by_epci": levels["epci_code"], "accessibility_by_departement": levels["departement_code"],
+        "indicators_over_time": series, "agency_funnel": funnel_totals(cases),
+        "agency_installations_by_quarter": installations_by_quarter(cases, 5),
+        "agency_funnel_by_quarter": outcomes.funnel_by_quarter(cases, 5),
+        "agency_installations_by_epci": empty(columns=["epci_code", "epci_name", "installations"]),
+        "care_structure_locations": empty(columns=["finess_id", "name", "kind", "lon", "lat"]),
+        "gp_register_coverage": empty(columns=["departement_code", "benchmark_liberal_gps"]),
+        "agency_impact_summary": empty(), "source_report": empty(columns=[
+            "dataset", "file", "producer", "vintage", "rows_read", "rows_accepted", "rows_quarantined"]),
+        "quarantine": register.rejects,
+    }
+
+
 def run(raw: dict[str, Path], site_dir: Path) -> list:
     results = []
     departements = tuple(DEPARTEMENT_CODES)
@@ -69,17 +99,16 @@ def run(raw: dict[str, Path], site_dir: Path) -> list:
         stage.extra = {"epcis": len(supply["epci"])}
     with measured("dashboard", results) as stage:
         cases = StagedTable.absent(AGENCY_SCHEMA).table
-        empty = pd.DataFrame()
+        site_tables = dashboard_tables(reference, contours.table, supply, communes, gps, pairs, register, cases)
         build_site(site_dir, SiteData(
             territory_name="France (synthétique)", reference_date=date(2024, 6, 30), synthetic=True,
+            small_count_threshold=5, desert_thresholds=(2.5, 4.0),
             boundaries=gpd.GeoDataFrame(contours.table[["commune_code", "commune_name", "geometry"]], crs=4326),
-            gp_by_commune=supply["commune"], gp_by_departement=supply["departement"], funnel=funnel_totals(cases),
-            installations_by_quarter=installations_by_quarter(cases, 5),
-            coverage=pd.DataFrame(columns=["departement_code", "benchmark_liberal_gps"]),
-            outcomes={"agency_impact_summary": empty}, vintages=pd.DataFrame(
-                columns=["file", "producer", "vintage", "rows_read", "rows_accepted", "rows_quarantined", "sha256"]),
-            quarantine=register.rejects, small_count_threshold=5))
-        stage.extra = {"index_mb": round((site_dir / "index.html").stat().st_size / 2**20, 1)}
+            tables=site_tables, method={"bands": AplSettings().bands, "consultations_per_fte": 4900,
+                                        "travel_times": "estimés", "retirement_age": 67},
+            map_exports=False))
+        stage.extra = {"maps_page_mb": round((site_dir / "cartes.html").stat().st_size / 2**20, 1),
+                       "site_mb": round(sum(p.stat().st_size for p in site_dir.resolve().rglob("*") if p.is_file()) / 2**20)}
     return results
 
 

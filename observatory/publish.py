@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import uuid
@@ -13,17 +14,15 @@ import geopandas as gpd
 import pandas as pd
 
 
-def spatial_extension_path() -> Path:
-    """The DuckDB spatial extension shipped by the ``duckdb-extension-spatial`` package:
-    loading it from there needs no download (``INSTALL spatial`` would fetch it online)."""
-    import duckdb_extension_spatial
-
-    package = Path(duckdb_extension_spatial.__file__).parent
-    return next(package.glob(f"extensions/v{duckdb.__version__}/spatial.duckdb_extension"))
+def extension_path(name: str) -> Path:
+    """A DuckDB extension shipped by its PyPI package (``duckdb-extension-<name>``): loading
+    it from there needs no download (``INSTALL`` would fetch it online)."""
+    package = Path(importlib.import_module(f"duckdb_extension_{name}").__file__).parent
+    return next(package.glob(f"extensions/v{duckdb.__version__}/{name}.duckdb_extension"))
 
 
 def load_spatial(connection: duckdb.DuckDBPyConnection) -> None:
-    connection.execute(f"LOAD '{spatial_extension_path()}'")
+    connection.execute(f"LOAD '{extension_path('spatial')}'")
 
 
 def replace_atomically(target: Path, write: Callable[[Path], None]) -> Path:

@@ -37,6 +37,7 @@ class Settings:
     road_speed_kmh: float = 60.0
     travel_matrix: Path | None = None  # a CSV/Parquet origin-destination matrix from a routing engine
     osrm_url: str = ""  # or an OSRM server, e.g. http://127.0.0.1:5000
+    map_exports: bool = True  # PNG/PDF of the maps (needs a Chromium on the machine)
     pseudonymisation_key: str = field(default="", repr=False)
 
     @property
@@ -94,6 +95,8 @@ class Settings:
             values["travel_matrix"] = Path(env["OBSERVATORY_TRAVEL_MATRIX"])
         if "OBSERVATORY_OSRM_URL" in env:
             values["osrm_url"] = env["OBSERVATORY_OSRM_URL"]
+        if "OBSERVATORY_MAP_EXPORTS" in env:
+            values["map_exports"] = env["OBSERVATORY_MAP_EXPORTS"].lower() not in {"0", "no", "false"}
         if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:
             values["pseudonymisation_key"] = env["OBSERVATORY_PSEUDONYMISATION_KEY"]
         return replace(cls(**values), **overrides)

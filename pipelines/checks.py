@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
+from .resources import ObservatoryConfig
+
 
 def _result(passed: bool, description: str, severity=AssetCheckSeverity.ERROR, **metadata) -> AssetCheckResult:
     return AssetCheckResult(passed=bool(passed), description=description, metadata=metadata, severity=severity)
@@ -127,9 +129,20 @@ TABLE_CHECKS = [
     table_check("agency_impact_summary", [], {"apl_gain": (-1e-9, 50)}),
     table_check("plan_budget_outcomes", ["axis_number"], {"spend_eur": (0, 1e12)}, min_rows=0),
     table_check("action_sheet_indicators", ["year"], {"grants_amount_eur": (0, 1e12)}, min_rows=0),
+    table_check("agency_installations_by_epci", ["epci_code"], min_rows=0),
     table_check("quarantine", [], {"line": (0, 1e12)}, min_rows=0, required=("dataset", "file", "reason")),
     table_check("accessibility_by_commune", ["commune_code"], {"apl": APL, "apl_60": APL, "nearest_gp_minutes": (0, 600)}),
 ]
 
 
-CHECKS = [*TABLE_CHECKS, apl_conserves_supply, commune_codes_unique_and_populated, gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]
+@asset_check(asset="agency_installations_by_epci", blocking=True)
+def installations_map_respects_secrecy(agency_installations_by_epci: pd.DataFrame,
+                                       observatory: ObservatoryConfig) -> AssetCheckResult:
+    """No EPCI with fewer installations than the secrecy threshold reaches the maps."""
+    threshold = observatory.settings().small_count_threshold
+    small = int((agency_installations_by_epci["installations"] < threshold).sum())
+    return _result(small == 0, f"every EPCI shown has {threshold}+ installations", below_threshold=small)
+
+
+CHECKS = [*TABLE_CHECKS, installations_map_respects_secrecy, apl_conserves_supply, commune_codes_unique_and_populated,
+          gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]

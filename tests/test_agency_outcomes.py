@@ -89,8 +89,8 @@ def test_budget_lines_without_offers_are_not_attributed():
 
 
 def test_the_dashboard_shows_what_the_agency_changes(demo_build):
-    index = (demo_build.settings.site_dir / "index.html").read_text(encoding="utf-8")
-    assert "Ce que change l&#x27;agence" in index or "Ce que change l'agence" in index
+    index = (demo_build.settings.site_dir / "agence.html").read_text(encoding="utf-8")
+    assert "Ce que change l'agence" in index
     for text in ("Parcours par offre", "Budget du plan et installations", "Indicateurs des fiches-actions",
                  "des installations en désert médical"):
         assert text in index

@@ -1,12 +1,24 @@
-"""The dashboard: built offline, opened in a real headless Chromium."""
+"""The dashboard: every page built offline, opened in a real headless Chromium."""
 
 from __future__ import annotations
 
 import re
 
+import duckdb
 import pytest
 
 from observatory.dashboard import french
+
+PAGES = {  # page: (plots expected at least, choropleth paths expected)
+    "index.html": (1, 0),
+    "cartes.html": (4, None),
+    "evolution.html": (4, 0),
+    "agence.html": (0, 0),
+    "territoires.html": (0, 0),
+    "commune.html#00004": (1, 0),
+    "epci.html#200000001": (1, 0),
+    "methode.html": (0, 0),
+}
 
 
 def test_numbers_are_written_the_french_way():
@@ -17,40 +29,111 @@ def test_numbers_are_written_the_french_way():
 
 
 def test_pages_reference_only_local_files(demo_build):
-    index = (demo_build.settings.site_dir / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="fr">' in index
-    references = re.findall(r'(?:src|href)="([^"]+)"', index)
-    assert "assets/plotly.min.js" in references
-    assert not [ref for ref in references if re.match(r"^(?:https?:)?//", ref)]
-    assert "SYNTHÉTIQUES" in index
+    site = demo_build.settings.site_dir
+    for name in {page.split("#")[0] for page in PAGES}:
+        html = (site / name).read_text(encoding="utf-8")
+        assert '<html lang="fr">' in html and "SYNTHÉTIQUES" in html, name
+        references = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert "assets/plotly.min.js" in references, name
+        assert not [ref for ref in references if re.match(r"^(?:https?:)?//", ref)], name
+        for reference in references:
+            assert (site / reference.split("#")[0]).exists(), (name, reference)
+
+
+def test_every_table_is_downloadable_as_csv_and_xlsx(demo_build):
+    data = demo_build.settings.site_dir / "data"
+    with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
+        tables = {name for (name,) in connection.execute("show tables").fetchall()} - {"commune_boundaries"}
+        for name in tables:
+            assert (data / f"{name}.csv").exists() and (data / f"{name}.xlsx").exists(), name
+        from observatory.publish import extension_path
+
+        connection.execute(f"LOAD '{extension_path('excel')}'")
+        rows = connection.execute(f"select count(*) from read_xlsx('{data / 'accessibility_by_commune.xlsx'}')").fetchone()[0]
+    assert rows == 270
+    csv = (data / "gp_supply_by_departement.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert csv[0].startswith("departement_code;") and ";7,57" in csv[1]  # French CSV: semicolons, decimal comma
+
+
+def test_maps_are_exported_as_png_and_pdf_for_reports(demo_build, chromium):
+    exports = demo_build.settings.site_dir / "exports"
+    for name in ("carte-densite", "carte-apl", "carte-age", "carte-classes"):
+        assert (exports / f"{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (exports / f"{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        assert (exports / f"{name}.png").stat().st_size > 20_000  # a drawn map, not a blank frame
+
+
+def test_no_figure_publishes_a_small_count(demo_build):
+    """Counts from non-public data on the site are 0 or at least the threshold."""
+    threshold = demo_build.settings.small_count_threshold
+    territories = (demo_build.settings.site_dir / "data" / "territoires.js").read_text(encoding="utf-8")
+    departures = [float(v) for v in re.findall(r'"departs(?:5|10)": ([0-9.]+)', territories)]
+    assert departures and all(v == 0 or v >= threshold for v in departures)
+    by_epci = duckdb.sql(f"select installations from read_csv('{demo_build.settings.site_dir / 'data' / 'agency_installations_by_epci.csv'}', delim=';')").fetchall()
+    assert all(count >= threshold for (count,) in by_epci)
 
 
 @pytest.mark.browser
-def test_dashboard_renders_offline_in_chromium(demo_build, chromium, artifacts, spec):
+def test_every_page_renders_offline_in_chromium(demo_build, chromium, artifacts, spec):
     from playwright.sync_api import sync_playwright
 
-    index = demo_build.settings.site_dir / "index.html"
-    requests, errors = [], []
+    site = demo_build.settings.site_dir
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=chromium,
             args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"],
         )
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(index.as_uri())
-        page.wait_for_selector("#carte-densite path.choroplethlocation", state="attached", timeout=30_000)
-        communes_drawn = page.locator("#carte-densite path.choroplethlocation").count()
-        bars_drawn = page.locator("#installations .bars path").count()
-        cards = page.locator(".card .value").all_inner_texts()
-        page.screenshot(path=str(artifacts / "dashboard-index.png"), full_page=True)
+        for name, (plots, paths) in PAGES.items():
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            requests, errors = [], []
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto((site / name.split("#")[0]).as_uri() + ("#" + name.split("#")[1] if "#" in name else ""))
+            if plots:
+                page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=30_000)
+            drawn = page.locator("path.choroplethlocation").count()
+            rendered = page.locator(".js-plotly-plot").count()
+            page.screenshot(path=str(artifacts / f"dashboard-{name.replace('.html', '').replace('#', '-')}.png"),
+                            full_page=True)
+            if name == "index.html":
+                assert page.locator(".card .value").all_inner_texts()[:4] == ["330\u202f124", "250", "7,6", "56\u202f%"]
+            if name.startswith("commune.html"):
+                assert "Beauelles-sur-Loire (00004)" in page.locator("#fiche h3").inner_text()
+                page.fill("#recherche", "CC de Mentange (EPCI 200000005)")
+                page.dispatch_event("#recherche", "change")
+                page.wait_for_url("**/epci.html#200000005")
+                assert "CC de Mentange" in page.locator("#fiche h3").inner_text()
+            page.close()
+            assert errors == [], name
+            assert [url for url in requests if not url.startswith(("file://", "data:"))] == [], name
+            assert rendered >= plots, name
+            if paths is None:  # the four maps draw every commune (or EPCI) polygon
+                assert drawn == 3 * spec.communes + spec.epcis, name
         browser.close()
-    assert communes_drawn == spec.communes
-    assert bars_drawn > 0
-    assert cards[:4] == ["330\u202f124", "250", "7,6", "56\u202f%"]
-    assert errors == []
-    outside = [url for url in requests if not url.startswith(("file://", "data:"))]
-    assert outside == []
+
+
+def test_without_a_browser_the_maps_are_published_without_exports(monkeypatch, tmp_path):
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from observatory.dashboard.exports import export_maps
+
+    def no_browser(*args, **kwargs):
+        raise RuntimeError("no Chromium found")
+
+    monkeypatch.setattr(pio, "write_images", no_browser)
+    previous = pio.defaults.topojson
+    assert export_maps({"carte": go.Figure()}, tmp_path / "exports") == {}
+    assert pio.defaults.topojson == previous  # the global setting is restored
+
+
+def test_maps_page_says_when_exports_are_missing(demo_build):
+    from observatory.dashboard.pages import maps
+
+    class Data:
+        small_count_threshold = 5
+
+    html = maps(Data(), {"carte-densite": "<div></div>"}, {})
+    assert "Export image indisponible sur cette machine." in html

@@ -58,7 +58,8 @@ def test_the_real_territory_dashboard_says_what_is_missing(loir_et_cher):
     index = (settings.site_dir / "index.html").read_text(encoding="utf-8")
     assert "Loir-et-Cher" in index and "SYNTHÉTIQUES" not in index
     assert "Attention : registre incomplet" in index and "211" in index
-    assert "Aucune donnée de l'agence pour ce territoire." in index
+    agency = (settings.site_dir / "agence.html").read_text(encoding="utf-8")
+    assert "Aucune donnée de l'agence pour ce territoire." in agency
 
 
 def test_the_real_territory_accessibility_is_computed_but_not_classed_on_a_partial_register(loir_et_cher):

@@ -1,4 +1,5 @@
-"""Figure builders: pure functions from curated tables to Plotly figures."""
+"""Figure builders: pure functions from curated tables to Plotly figures (French labels,
+colour-blind-safe scales, units in every legend)."""
 
 from __future__ import annotations
 
@@ -12,55 +13,129 @@ import shapely
 from .french import PLOTLY_SEPARATORS
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"  # local fonts only
+# Okabe & Ito's palette, readable with every common colour-vision deficiency.
+CLASS_COLOURS = {"desert": "#D55E00", "fragile": "#E69F00", "adequate": "#0072B2", "unclassified": "#BBBBBB"}
+CLASS_LABELS = {"desert": "Désert médical (APL < seuil bas)", "fragile": "Zone fragile",
+                "adequate": "Hors zone fragile", "unclassified": "Non classée"}
+STRUCTURE_STYLES = {  # kind: (label, marker symbol, colour)
+    "maison_de_sante": ("Maison de santé", "circle", "#009E73"),
+    "centre_de_sante": ("Centre de santé", "square", "#56B4E9"),
+    "hopital": ("Hôpital", "cross", "#CC79A7"),
+    "clinique": ("Clinique", "diamond", "#000000"),
+}
 
 
-def plotly_geojson(boundaries: gpd.GeoDataFrame) -> dict:
+def plotly_geojson(boundaries: gpd.GeoDataFrame, key: str = "commune_code") -> dict:
     """GeoJSON for ``go.Choropleth``, whose geo projection wants clockwise exterior rings
     (the reverse of RFC 7946): standard rings would be drawn inverted, filling the frame."""
     rewound = shapely.orient_polygons(boundaries.geometry.to_crs(4326).values, exterior_cw=True)
     features = [
         {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": json.loads(shapely.to_geojson(geometry))}
-        for code, geometry in zip(boundaries["commune_code"], rewound)
+        for code, geometry in zip(boundaries[key], rewound)
     ]
     return {"type": "FeatureCollection", "features": features}
 
 
-def fig_commune_map(geojson: dict, table: pd.DataFrame, column: str, title: str, unit: str,
-                    hover_format: str = ".1f", colorscale: str = "Cividis", reverse: bool = False) -> go.Figure:
-    """Choropleth of ``column`` per commune, with a colour-blind-safe scale and French hover."""
-    figure = go.Figure(
-        go.Choropleth(
-            geojson=geojson,
-            featureidkey="properties.code",
-            locations=table["commune_code"],
-            z=table[column].astype("float64"),
-            customdata=table[["commune_name"]],
-            colorscale=colorscale,
-            reversescale=reverse,
-            marker_line_color="white",
-            marker_line_width=0.3,
-            colorbar={"title": {"text": unit}, "tickformat": hover_format},
-            hovertemplate="<b>%{customdata[0]}</b><br>%{z:" + hover_format + "} " + unit + "<extra></extra>",
-        )
-    )
+def _subset(geojson: dict, codes) -> dict:
+    """The features of ``codes`` only: each trace carries its own shapes, so a map holds
+    every polygon once however many layers (classes, suppressed values) it draws."""
+    wanted = set(codes)
+    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+
+
+def _map_layout(figure: go.Figure, title: str, height: int = 560) -> go.Figure:
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    figure.update_layout(
-        title={"text": title}, separators=PLOTLY_SEPARATORS, font_family=FONT,
-        margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=560,
-    )
+    figure.update_layout(title={"text": title}, separators=PLOTLY_SEPARATORS, font_family=FONT, height=height,
+                         margin={"l": 0, "r": 0, "t": 50, "b": 0},
+                         legend={"orientation": "h", "y": -0.02, "x": 0})
     return figure
 
 
-def fig_installations_by_quarter(table: pd.DataFrame) -> go.Figure:
-    """Stacked bars of the agency's installations per quarter (suppressed quarters left blank)."""
+def fig_commune_map(geojson: dict, table: pd.DataFrame, column: str, title: str, unit: str,
+                    hover_format: str = ".1f", colorscale: str = "Cividis", reverse: bool = False,
+                    key: str = "commune_code", name: str = "commune_name") -> go.Figure:
+    """Choropleth of ``column`` per territory (commune by default); suppressed values grey."""
+    values = table[column].astype("float64")
     figure = go.Figure()
-    for column, label, colour in (("durable", "Installations durables", "#0072B2"),
-                                  ("replacement", "Remplacements", "#E69F00")):
+    hidden = table[values.isna()]
+    if len(hidden):
+        figure.add_choropleth(geojson=_subset(geojson, hidden[key]), featureidkey="properties.code",
+                              locations=hidden[key], z=[0] * len(hidden), colorscale=[[0, "#DDDDDD"], [1, "#DDDDDD"]], showscale=False,
+                              customdata=hidden[[name]], marker_line_color="white", marker_line_width=0.3,
+                              name="non publié ou inconnu", showlegend=True,
+                              hovertemplate="<b>%{customdata[0]}</b><br>non publié ou inconnu<extra></extra>")
+    shown = table[values.notna()]
+    figure.add_choropleth(
+        geojson=_subset(geojson, shown[key]), featureidkey="properties.code", locations=shown[key],
+        z=values[values.notna()],
+        customdata=shown[[name]], colorscale=colorscale, reversescale=reverse, marker_line_color="white",
+        marker_line_width=0.3, colorbar={"title": {"text": unit}, "tickformat": hover_format},
+        hovertemplate="<b>%{customdata[0]}</b><br>%{z:" + hover_format + "} " + unit + "<extra></extra>",
+    )
+    return _map_layout(figure, title)
+
+
+def fig_class_map(geojson: dict, table: pd.DataFrame, thresholds: tuple[float, float]) -> go.Figure:
+    """Desert classes per commune, one colour per class, with the APL in the hover."""
+    figure = go.Figure()
+    classes = table["desert_class"].fillna("unclassified")
+    low, high = (f"{value:g}".replace(".", ",") for value in thresholds)
+    labels = dict(CLASS_LABELS, desert=f"Désert médical (APL < {low})", fragile=f"Zone fragile ({low} à {high})",
+                  adequate=f"Hors zone fragile (APL ≥ {high})")
+    for kind, colour in CLASS_COLOURS.items():
+        part = table[classes == kind]
+        if part.empty:
+            continue
+        figure.add_choropleth(geojson=_subset(geojson, part["commune_code"]), featureidkey="properties.code",
+                              locations=part["commune_code"], z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
+                              name=labels[kind], showlegend=True, customdata=part[["commune_name", "apl"]],
+                              marker_line_color="white", marker_line_width=0.3,
+                              hovertemplate="<b>%{customdata[0]}</b><br>" + labels[kind]
+                                            + "<br>APL %{customdata[1]:.2f}<extra></extra>")
+    return _map_layout(figure, "Classement des communes selon l'APL")
+
+
+def with_overlays(figure: go.Figure, structures: pd.DataFrame, installations: pd.DataFrame) -> go.Figure:
+    """Care structures (one symbol per kind) and the agency's installations per EPCI
+    (circles sized by count, only EPCIs at or above the secrecy threshold)."""
+    for kind, (label, symbol, colour) in STRUCTURE_STYLES.items():
+        part = structures[(structures["kind"] == kind) & structures["lon"].notna()]
+        if part.empty:
+            continue
+        figure.add_scattergeo(lon=part["lon"], lat=part["lat"], mode="markers", name=label, text=part["name"],
+                              marker={"symbol": symbol, "size": 9, "color": colour, "line": {"width": 1, "color": "white"}},
+                              hovertemplate="%{text}<extra>" + label + "</extra>")
+    if len(installations):
+        figure.add_scattergeo(lon=installations["lon"], lat=installations["lat"], mode="markers+text",
+                              name="Installations accompagnées (par EPCI)", text=installations["installations"],
+                              textfont={"color": "white", "size": 11}, customdata=installations[["epci_name"]],
+                              marker={"size": 14 + 2 * installations["installations"] ** 0.5 * 3, "color": "#332288",
+                                      "opacity": 0.85, "line": {"width": 1, "color": "white"}},
+                              hovertemplate="%{customdata[0]}<br>%{text} installations<extra></extra>")
+    return figure
+
+
+def fig_series(series: pd.DataFrame, columns: dict[str, str], title: str, unit: str) -> go.Figure:
+    """Lines over the register snapshots, one per column (label → column)."""
+    figure = go.Figure()
+    for label, column in columns.items():
+        figure.add_scatter(x=series["snapshot_date"], y=series[column].astype("float64"), mode="lines+markers",
+                           name=label, hovertemplate="%{x|%d/%m/%Y} : %{y:.2f} " + unit + "<extra>" + label + "</extra>")
+    figure.update_layout(title={"text": title}, yaxis_title=unit, separators=PLOTLY_SEPARATORS, font_family=FONT,
+                         height=340, margin={"l": 60, "r": 10, "t": 50, "b": 40}, xaxis={"tickformat": "%m/%Y"},
+                         legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def fig_funnel_by_quarter(table: pd.DataFrame) -> go.Figure:
+    """New contacts, accompaniments and installations per quarter (suppressed quarters blank)."""
+    figure = go.Figure()
+    for column, label, colour in (("new_contacts", "Premiers contacts", "#56B4E9"),
+                                  ("new_accompanied", "Accompagnements", "#0072B2"),
+                                  ("installations", "Installations", "#D55E00")):
         figure.add_bar(x=table["period"], y=table[column].astype("float64"), name=label, marker_color=colour,
                        hovertemplate="%{x} : %{y:d} " + label.lower() + "<extra></extra>")
-    figure.update_layout(
-        barmode="stack", title={"text": "Installations accompagnées par trimestre"},
-        yaxis_title="installations", separators=PLOTLY_SEPARATORS, font_family=FONT, height=380,
-        legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40},
-    )
+    figure.update_layout(barmode="group", title={"text": "Activité de l'agence par trimestre"}, yaxis_title="dossiers",
+                         separators=PLOTLY_SEPARATORS, font_family=FONT, height=380,
+                         legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
     return figure

@@ -166,3 +166,17 @@ def action_sheet_indicators(cases: pd.DataFrame, gp_series: pd.DataFrame, thresh
     small = table["grants_delivered"].between(1, threshold - 1)
     table.loc[small, "grants_amount_eur"] = pd.NA
     return suppress_small_counts(table, ["grants_delivered", "interns_accompanied"], threshold)
+
+
+def installations_by_epci(cases: pd.DataFrame, reference: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """Installations per EPCI of the installation commune, for maps: EPCIs with fewer than
+    ``threshold`` installations are left out entirely (a marker would reveal them)."""
+    table = query(
+        """
+        select r.epci_code, any_value(r.epci_name) as epci_name, count(*) as installations
+        from cases c join reference r on r.commune_code = c.installation_commune_code
+        where c.status = 'installed' and r.epci_code is not null group by r.epci_code order by 1
+        """,
+        cases=cases, reference=reference,
+    )
+    return table[table["installations"] >= threshold].reset_index(drop=True)

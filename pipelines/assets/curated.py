@@ -236,3 +236,10 @@ def action_sheet_indicators(observatory: ObservatoryConfig, agency_cases: Staged
     """Per year: grants delivered and their amount, interns accompanied, GPs in the département."""
     return _table_output(outcomes.action_sheet_indicators(agency_cases.table, indicators_over_time,
                                                           _threshold(observatory)))
+
+
+@asset(**CURATED)
+def agency_installations_by_epci(observatory: ObservatoryConfig, agency_cases: StagedTable,
+                                 commune_reference: pd.DataFrame) -> Output:
+    """Installations per EPCI for the maps; EPCIs below the secrecy threshold are left out."""
+    return _table_output(outcomes.installations_by_epci(agency_cases.table, commune_reference, _threshold(observatory)))

@@ -1,0 +1,82 @@
+// The dashboard's search and its commune / EPCI pages, from data/territoires.js (offline:
+// a script file, since browsers do not let file:// pages fetch data).
+(function () {
+  "use strict";
+  var data = window.OBSERVATOIRE || {communes: {}, epcis: {}};
+  var number = function (value, digits) {
+    if (value === null || value === undefined || Number.isNaN(value)) { return "–"; }
+    return new Intl.NumberFormat("fr-FR", {maximumFractionDigits: digits || 0,
+                                           minimumFractionDigits: digits || 0}).format(value);
+  };
+  var classes = {desert: "Désert médical", fragile: "Zone fragile", adequate: "Hors zone fragile"};
+
+  function fillSearch() {
+    var list = document.getElementById("liste-territoires");
+    var input = document.getElementById("recherche");
+    if (!list || !input) { return; }
+    var targets = {};
+    [["communes", "commune.html"], ["epcis", "epci.html"]].forEach(function (kind) {
+      Object.keys(data[kind[0]]).forEach(function (code) {
+        var label = data[kind[0]][code].nom + " (" + (kind[0] === "communes" ? "commune " : "EPCI ") + code + ")";
+        var option = document.createElement("option");
+        option.value = label;
+        list.appendChild(option);
+        targets[label] = kind[1] + "#" + code;
+      });
+    });
+    input.addEventListener("change", function () {
+      if (targets[input.value]) { window.location.href = targets[input.value]; }
+    });
+  }
+
+  function row(label, value) {
+    return "<tr><th scope=\"row\">" + label + "</th><td class=\"n\">" + value + "</td></tr>";
+  }
+
+  function renderTerritory() {
+    var sheet = document.getElementById("fiche");
+    if (!sheet) { return; }
+    var kind = sheet.getAttribute("data-kind");
+    var code = decodeURIComponent(window.location.hash.slice(1));
+    var item = data[kind === "commune" ? "communes" : "epcis"][code];
+    if (!item) { return; }
+    document.title = item.nom + " · " + document.title.split(" · ").slice(-1)[0];
+    var rows = row("Population", number(item.population)) +
+      row("Médecins généralistes", number(item.gps)) +
+      row("Densité (méd. / 10 000 hab.)", number(item.densite, 1)) +
+      row("Généralistes de 55 ans ou plus", item.part55 === null ? "–" : number(item.part55 * 100) + "\u202f%") +
+      row("APL (consultations / hab. / an)", number(item.apl, 2)) +
+      row("APL en ne comptant que les généralistes de 60 ans ou moins", number(item.apl60, 2)) +
+      row("Classe", classes[item.classe] || "non classée") +
+      row("Départs prévisibles à 5 ans", number(item.departs5)) +
+      row("Départs prévisibles à 10 ans", number(item.departs10));
+    if (item.minutes !== undefined) { rows += row("Minutes jusqu'au généraliste le plus proche", number(item.minutes)); }
+    var context = item.epci ? "<p>EPCI : <a href=\"epci.html#" + item.epci + "\">" + item.epci_nom + "</a></p>" : "";
+    if (item.communes) {
+      context = "<p>Communes : " + item.communes.map(function (c) {
+        return "<a href=\"commune.html#" + c + "\">" + (data.communes[c] ? data.communes[c].nom : c) + "</a>";
+      }).join(", ") + "</p>";
+    }
+    sheet.innerHTML = "<h3>" + item.nom + " (" + code + ")</h3>" + context +
+      "<table><tbody>" + rows + "</tbody></table>";
+    if (item.serie && item.serie.length && window.Plotly) {
+      var dates = item.serie.map(function (p) { return p[0]; });
+      window.Plotly.newPlot("serie-territoire", [
+        {x: dates, y: item.serie.map(function (p) { return p[1]; }), name: "Médecins généralistes",
+         mode: "lines+markers", marker: {color: "#0072B2"}},
+        {x: dates, y: item.serie.map(function (p) { return p[2]; }), name: "APL", yaxis: "y2",
+         mode: "lines+markers", marker: {color: "#D55E00"}}
+      ], {title: {text: "Évolution selon les registres successifs"}, separators: ",\u202f", height: 340,
+          xaxis: {tickformat: "%m/%Y", hoverformat: "%d/%m/%Y"},
+          yaxis: {title: {text: "médecins"}, rangemode: "tozero"},
+          yaxis2: {title: {text: "APL"}, overlaying: "y", side: "right", rangemode: "tozero"},
+          legend: {orientation: "h", y: -0.2}}, {displaylogo: false, responsive: true});
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    fillSearch();
+    renderTerritory();
+    window.addEventListener("hashchange", renderTerritory);
+  });
+}());

@@ -1,0 +1,297 @@
+"""The pages of the dashboard, each a function of the site's data returning its body HTML."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from ..headline import headline_figures
+from . import french
+from .figures import fig_funnel_by_quarter, fig_series
+from .layout import card, cell, cells, table, text
+from .offline import PLOTLY_CONFIG
+
+CATALOG = yaml.safe_load((Path(__file__).parent.parent / "indicators.yaml").read_text(encoding="utf-8"))
+STAGE_LABELS = {
+    "contacted": "Professionnels en contact", "accompanied": "Professionnels accompagnés",
+    "installed": "Installations réussies", "installed_durable": "dont installations durables",
+    "installed_replacement": "dont remplacements", "abandoned": "Abandons",
+}
+CLASS_NAMES = {"desert": "Désert médical", "fragile": "Zone fragile", "adequate": "Hors zone fragile",
+               "unclassified": "Non classée (registre incomplet)", "outside the territory": "Hors du territoire"}
+
+
+def plot(figure, div_id: str) -> str:
+    # validate=False: the figure was validated when built; validating again copies every polygon.
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG, validate=False)
+
+
+def catalog_card(value: str, key: str) -> str:
+    return card(value, CATALOG[key]["title"], CATALOG[key]["unit"])
+
+
+def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
+    """A search field over every commune and EPCI (the list comes with data/territoires.js)."""
+    return (f'<p><label for="recherche">{html.escape(label)}</label><br>'
+            '<input type="search" id="recherche" list="liste-territoires" autocomplete="off" '
+            'placeholder="Nom ou code INSEE">'
+            '<datalist id="liste-territoires"></datalist></p>')
+
+
+def departement_series(tables: dict) -> pd.DataFrame:
+    series = tables["indicators_over_time"]
+    series = series[series["level"] == "departement"]
+    return series.groupby("snapshot_date", as_index=False).agg(gps=("gps", "sum"), population=("population", "sum"),
+                                                                apl=("apl", "mean"), share_senior=("share_senior", "mean"))
+
+
+def coverage_notes(tables: dict) -> str:
+    """The CNAM's count beside ours, and a plain warning when the register looks partial."""
+    notes = []
+    for row in tables["gp_register_coverage"].itertuples():
+        if pd.isna(row.benchmark_liberal_gps):
+            continue
+        text_ = (f"Assurance maladie ({row.benchmark_year}) : {french.number(row.benchmark_liberal_gps)} médecins "
+                 f"généralistes libéraux en {row.departement_name} ; le registre RPPS utilisé en compte "
+                 f"{french.number(row.register_liberal_gps)} ({french.percent(row.coverage)}).")
+        partial = row.coverage < 0.8 if pd.notna(row.coverage) else True
+        notes.append(f'<p class="{"synthetic" if partial else "note"}">'
+                     f'{html.escape(("Attention : registre incomplet. " if partial else "") + text_)}</p>')
+    return "".join(notes)
+
+
+def home(data) -> str:
+    tables = data.tables
+    figures = headline_figures(tables["gp_supply_by_departement"], tables["agency_funnel"],
+                               tables["agency_installations_by_quarter"])
+    access = tables["accessibility_by_departement"]
+    population = access["population"].sum()
+    in_deserts = access["population_desert"].sum() / population if population else None
+    apl = (access["apl"] * access["population"]).sum() / population if population else None
+    series = departement_series(tables)
+    cards = "".join([
+        catalog_card(french.number(figures["population"]), "population"),
+        catalog_card(french.number(figures["gps"]), "gps"),
+        catalog_card(french.number(figures["gp_density"], 1), "gp_density"),
+        catalog_card(french.percent(figures["share_senior"]), "share_senior"),
+        card(french.number(apl, 2), "Accessibilité potentielle localisée (APL)", "consultations / hab. standardisé / an"),
+        card(french.percent(in_deserts), "de la population en désert médical",
+             f"{french.number(access['population_desert'].sum())} habitants"),
+        catalog_card(french.number(figures.get("agency_accompanied")), "agency_accompanied"),
+        catalog_card(f'{french.number(figures.get("agency_installed"))} '
+                     f'({french.number(figures.get("agency_installed_durable"))} + '
+                     f'{french.number(figures.get("agency_installed_replacement"))})', "agency_installed"),
+    ])
+    evolution = ""
+    if len(series) > 1:
+        first, last = series.iloc[0], series.iloc[-1]
+        evolution = (
+            "<section><h3>Évolution depuis le "
+            f"{pd.Timestamp(first['snapshot_date']):%d/%m/%Y}</h3>"
+            + table(["Indicateur", f"{pd.Timestamp(first['snapshot_date']):%m/%Y}",
+                     f"{pd.Timestamp(last['snapshot_date']):%m/%Y}", "Évolution"],
+                    [["Médecins généralistes", cell(first["gps"]), cell(last["gps"]),
+                      f"{int(last['gps'] - first['gps']):+d}".replace("-", "−")],
+                     ["APL", french.number(first["apl"], 2), french.number(last["apl"], 2),
+                      french.number(last["apl"] - first["apl"], 2)]], {1, 2, 3})
+            + plot(fig_series(series, {"Médecins généralistes": "gps"}, "Médecins généralistes", "médecins"), "serie-accueil")
+            + '<p><a href="evolution.html">Toutes les évolutions</a></p></section>')
+    return (f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
+            + coverage_notes(tables) + evolution
+            + f'<section>{search_box()}<p><a href="cartes.html">Voir les cartes</a> · '
+              '<a href="territoires.html">Toutes les communes et EPCI</a></p></section>')
+
+
+def maps(data, map_divs: dict[str, str], exports: dict[str, list[str]]) -> str:
+    parts = []
+    for name, div in map_divs.items():
+        links = " · ".join(f'<a href="exports/{file}">{file.rsplit(".", 1)[1].upper()}</a>'
+                           for file in exports.get(name, []))
+        parts.append(f"<section>{div}<p class=\"note\">"
+                     + (f"Export pour les rapports : {links}" if links else "Export image indisponible sur cette machine.")
+                     + "</p></section>")
+    return ('<p class="note">Symboles : établissements de santé (FINESS) et installations accompagnées par '
+            "l'agence, regroupées par EPCI (seuls les EPCI comptant au moins "
+            f"{data.small_count_threshold} installations sont montrés). Gris : valeur non publiée ou inconnue.</p>"
+            + "".join(parts))
+
+
+def evolution(data) -> str:
+    tables = data.tables
+    series = departement_series(tables)
+    density = series.assign(gp_density=series["gps"] / series["population"] * 10_000)
+    epci = tables["indicators_over_time"]
+    epci = epci[epci["level"] == "epci"]
+    dates = sorted(epci["snapshot_date"].unique())
+    epci_rows = []
+    if dates:
+        names = epci.drop_duplicates("code").set_index("code")["name"]
+        wide = epci.pivot_table(index="code", columns="snapshot_date", values="apl", dropna=False)
+        epci_rows = [[text(names.get(code)), *[french.number(value, 2) for value in values]]
+                     for code, values in zip(wide.index, wide[dates].to_numpy())]
+    funnel = tables["agency_funnel_by_quarter"]
+    return (
+        "<section>" + plot(fig_series(density, {"Densité": "gp_density"}, "Densité de médecins généralistes",
+                                      "méd. / 10 000 hab."), "serie-densite") + "</section>"
+        + "<section>" + plot(fig_series(series, {"APL": "apl"}, "Accessibilité potentielle localisée",
+                                        "consultations / hab. / an"), "serie-apl") + "</section>"
+        + "<section>" + plot(fig_series(series.assign(share=series["share_senior"] * 100), {"55 ans ou plus": "share"},
+                                        "Part des généralistes de 55 ans ou plus", "%"), "serie-age") + "</section>"
+        + "<section><h3>APL par EPCI et par date de registre</h3>"
+        + table(["EPCI", *[f"{pd.Timestamp(d):%d/%m/%Y}" for d in dates]], epci_rows, set(range(1, len(dates) + 1)))
+        + "</section>"
+        + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres") + "</section>" if len(funnel) else "")
+    )
+
+
+def agency(data) -> str:
+    tables = data.tables
+    funnel = tables["agency_funnel"]
+    if not funnel["cases"].any():
+        return "<section><p>Aucune donnée de l'agence pour ce territoire.</p></section>"
+    funnel_rows = [[STAGE_LABELS[stage], french.number(cases)] for stage, cases in zip(funnel["stage"], funnel["cases"])]
+    quarters = tables["agency_installations_by_quarter"]
+    quarter_rows = cells(quarters, ["period", "installations", "durable", "replacement"])
+    return (
+        "<section><h3>Parcours des professionnels</h3>" + table(["Étape", "Dossiers"], funnel_rows, {1})
+        + "<h3>Installations par trimestre</h3>"
+        + table(["Trimestre", "Installations", "Durables", "Remplacements"], quarter_rows, {1, 2, 3})
+        + f'<p class="note">« – » : effectif inférieur à {data.small_count_threshold}, non publié.</p></section>'
+        + agency_outcomes(data)
+    )
+
+
+def agency_outcomes(data) -> str:
+    """What the agency's work changes: where installations land, APL gained, cost, pace."""
+    tables = data.tables
+    impact = tables["agency_impact_summary"]
+    if impact.empty or not impact["installations"].iloc[0]:
+        return ""
+    impact = impact.iloc[0]
+    by_class = tables["agency_installations_by_desert_class"]
+    in_deserts = by_class.loc[by_class["desert_class"] == "desert", "share"]
+    timing = tables["agency_time_to_installation"].iloc[0]
+    plan = tables["plan_budget_outcomes"]
+    whole = plan[plan["axis_number"] == 0]
+    cards = "".join([
+        card(french.percent(in_deserts.iloc[0] if len(in_deserts) else None), "des installations en désert médical",
+             "part des installations"),
+        card(french.number(impact["apl_gain"], 2), "APL gagnée grâce aux médecins installés",
+             f"consultations / hab. / an ({french.number(impact['gp_installations_with_rpps'])} généralistes)"),
+        card(french.number(impact["density_gain_per_10000"], 2), "densité gagnée", "médecins pour 10 000 habitants"),
+        card(french.number(timing["median_days_from_contact"]), "jours du premier contact à l'installation", "médiane"),
+        card(french.number(whole["spend_per_installation_eur"].iloc[0]) if len(whole) else "–",
+             "euros du plan par installation", "budget total / installations"),
+    ])
+    stage_columns = ["contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned"]
+    headers = ["Contacts", "Accompagnés", "Installés", "Durables", "Remplacements", "Abandons"]
+    class_rows = [[CLASS_NAMES.get(r.desert_class, r.desert_class), french.number(r.installations), french.percent(r.share)]
+                  for r in by_class.itertuples()]
+    budget_rows = [[text(r.axis_title), text(r.years), french.number(r.spend_eur), text(r.offers),
+                    french.number(r.installations_attributable), french.number(r.spend_per_installation_eur)]
+                   for r in plan.itertuples()]
+    sheet_rows = [[str(int(r.year)), french.number(r.grants_delivered), french.number(r.grants_amount_eur),
+                   french.number(r.interns_accompanied), french.number(r.gps_in_departement)]
+                  for r in tables["action_sheet_indicators"].itertuples()]
+    return (
+        '<section id="agence-impact"><h3>Ce que change l\'agence</h3>'
+        f'<div class="cards">{cards}</div>'
+        "<h3>Où les installations ont eu lieu</h3>"
+        + table(["Classe de la commune", "Installations", "Part"], class_rows, {1, 2})
+        + "<h3>Parcours par profession</h3>"
+        + table(["Profession", *headers], cells(tables["agency_funnel_by_profession"], ["profession", *stage_columns]),
+                set(range(1, 7)))
+        + "<h3>Parcours par offre</h3>"
+        + table(["Offre", *headers], cells(tables["agency_funnel_by_offer"], ["offer", *stage_columns]), set(range(1, 7)))
+        + "<h3>Budget du plan et installations</h3>"
+        + table(["Axe", "Années", "Dépense (€)", "Offres rattachées", "Installations", "€ par installation"],
+                budget_rows, {2, 4, 5})
+        + "<h3>Indicateurs des fiches-actions</h3>"
+        + table(["Année", "Aides versées", "Montant (€)", "Internes accompagnés", "Généralistes (RPPS)"], sheet_rows,
+                {1, 2, 3, 4})
+        + '<p class="note">APL gagnée : APL moyenne pondérée par la population, calculée avec puis sans les '
+        "généralistes installés par l'agence (retrouvés dans le RPPS). Les classes sont celles de la date de "
+        "référence.</p></section>"
+    )
+
+
+def territories(data) -> str:
+    tables = data.tables
+    epci = tables["accessibility_by_epci"].merge(tables["gp_supply_by_epci"][["epci_code", "gps", "gp_density"]],
+                                                 on="epci_code", how="left")
+    epci_rows = [[f'{text(r.epci_name) or "(sans EPCI)"}', french.number(r.population), french.number(r.gps),
+                  french.number(r.apl, 2), CLASS_NAMES.get(r.desert_class, "–") if isinstance(r.desert_class, str) else "–"]
+                 for r in epci.itertuples()]
+    links = "".join(f'<li><a href="epci.html#{html.escape(text(r.epci_code))}">{html.escape(text(r.epci_name))}</a></li>'
+                    for r in epci.itertuples() if text(r.epci_code))
+    worst = tables["accessibility_by_commune"].dropna(subset=["apl"]).sort_values("apl").head(25)
+    worst_rows = "".join(
+        f'<tr><td><a href="commune.html#{html.escape(r.commune_code)}">{html.escape(text(r.commune_name))}</a></td>'
+        f'<td class="n">{french.number(r.population)}</td><td class="n">{french.number(r.apl, 2)}</td>'
+        f'<td class="n">{french.number(r.nearest_gp_minutes, 0)}</td></tr>' for r in worst.itertuples())
+    return (
+        f"<section>{search_box()}</section>"
+        + "<section><h3>Intercommunalités</h3>"
+        + table(["EPCI", "Population", "Généralistes", "APL", "Classe"], epci_rows, {1, 2, 3})
+        + f"<ul>{links}</ul></section>"
+        + "<section><h3>Les 25 communes à l'APL la plus faible</h3><table><thead><tr><th>Commune</th>"
+          "<th>Population</th><th>APL</th><th>Minutes jusqu'au généraliste le plus proche</th></tr></thead>"
+          f"<tbody>{worst_rows}</tbody></table></section>"
+    )
+
+
+def territory_page(kind: str) -> str:
+    """The body of commune.html / epci.html: filled in by assets/observatoire.js from the URL's #code."""
+    return (f'<section>{search_box()}</section>'
+            f'<section id="fiche" data-kind="{kind}"><p>Choisissez un territoire dans la recherche.</p></section>'
+            '<section><div id="serie-territoire"></div></section>')
+
+
+def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[str]]) -> str:
+    tables = data.tables
+    definitions = "".join(
+        f"<dt>{html.escape(entry['title'])} ({html.escape(entry['unit'])})</dt><dd>{html.escape(entry['definition'])}</dd>"
+        for entry in CATALOG.values())
+    method = data.method
+    bands = " ; ".join(f"≤ {french.number(bound)} min : {french.number(weight, 2)}" for bound, weight in method["bands"])
+    apl = (
+        "<h3>Accessibilité potentielle localisée (APL)</h3>"
+        "<p>Méthode de la DREES (aire flottante à deux étapes améliorée, E2SFCA) : "
+        "APL<sub>i</sub> = Σ<sub>j</sub> W(t<sub>ij</sub>) · S<sub>j</sub> / Σ<sub>k</sub> W(t<sub>kj</sub>) · "
+        "P*<sub>k</sub>, où S<sub>j</sub> est l'offre de la commune j (ETP × "
+        f"{french.number(method['consultations_per_fte'])} consultations par an), P*<sub>k</sub> la population "
+        "standardisée selon la consommation de soins par âge, W le poids du temps de trajet t : "
+        f"{html.escape(bands)} ; au-delà : 0. Temps de trajet : {html.escape(method['travel_times'])}. "
+        f"Désert médical : APL < {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
+        f"{french.number(data.desert_thresholds[1], 1)}. Départs : âge de {method['retirement_age']} ans atteint, "
+        "ou départ déclaré.</p>")
+    vintages = tables["source_report"]
+    sources = table(
+        ["Jeu de données", "Fichier", "Producteur", "Millésime", "Lignes lues", "Retenues", "En quarantaine"],
+        [[text(v.dataset), text(v.file) or "(absent)", text(v.producer), text(v.vintage) or "–",
+          french.number(v.rows_read), french.number(v.rows_accepted), french.number(v.rows_quarantined)]
+         for v in vintages.itertuples()], {4, 5, 6})
+    quarantine = tables["quarantine"]
+    reasons = quarantine.groupby(["dataset", "field"], as_index=False).size()
+    quarantine_table = table(["Jeu de données", "Champ", "Lignes écartées"],
+                             [[r.dataset, r.field, french.number(r.size)] for r in reasons.itertuples()], {2}) \
+        if len(reasons) else "<p>Aucune ligne écartée.</p>"
+    download_rows = "".join(
+        f"<li>{html.escape(name)} : " + " · ".join(f'<a href="data/{file}">{file.rsplit(".", 1)[1].upper()}</a>'
+                                                  for file in files) + "</li>"
+        for name, files in downloads.items())
+    return (
+        f"<section><h3>Définitions</h3><dl>{definitions}</dl>{apl}"
+        f"<h3>Secret statistique</h3><p>Les effectifs issus de données non publiques (âges du répertoire "
+        f"départemental, dossiers de l'agence) inférieurs à {data.small_count_threshold} ne sont pas publiés ; "
+        "une ventilation est masquée en entier si l'une de ses parts l'est. Les effectifs du RPPS, public, sont "
+        "publiés tels quels.</p></section>"
+        f"<section><h3>Sources et millésimes</h3>{sources}"
+        f"<h3>Lignes mises en quarantaine ({french.number(len(quarantine))})</h3>{quarantine_table}"
+        '<p class="note">Chaque ligne écartée est conservée avec son fichier, sa ligne, son champ et son motif '
+        "dans la table <code>quarantine</code>.</p></section>"
+        f"<section><h3>Télécharger les tableaux (CSV ; et XLSX)</h3><ul>{download_rows}</ul></section>"
+    )
