@@ -129,7 +129,7 @@ def test_without_a_browser_the_maps_are_published_without_exports(monkeypatch, t
     assert pio.defaults.topojson == previous  # the global setting is restored
 
 
-def test_maps_page_says_when_exports_are_missing(demo_build):
+def test_maps_page_says_when_exports_are_missing():
     from observatory.dashboard.pages import maps
 
     class Data:
