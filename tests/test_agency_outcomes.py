@@ -8,7 +8,7 @@ import pytest
 
 from observatory.accessibility.apl import AplSettings
 from observatory.demo.agency import PLAN_AXES
-from observatory.indicators.agency_outcomes import apl_with_and_without_agency, budget_outcomes
+from observatory.indicators.agency_outcomes import apl_with_and_without_agency, budget_outcomes, impact_summary
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,9 @@ def test_where_installations_landed(curated, spec):
 
 def test_apl_gained_by_the_agency_installations(curated, spec):
     impact = curated["agency_impact_summary"].iloc[0]
-    assert impact["gp_installations_with_rpps"] == spec.gp_installations
+    assert impact["gp_installations_recorded"] == impact["gp_installations_in_register"] == spec.gp_installations
+    assert impact["installations"] == spec.installations
+    assert impact["apl_gain_per_installation"] == pytest.approx(impact["apl_gain"] / spec.gp_installations)
     assert impact["apl_with_agency"] == pytest.approx(curated["accessibility_by_departement"]["apl"].iloc[0], rel=1e-12)
     assert impact["apl_gain"] > 0
     assert impact["density_gain_per_10000"] == pytest.approx(spec.gp_installations / spec.population * 10_000)
@@ -74,9 +76,11 @@ def test_apl_without_the_agency_by_hand():
     gps = pd.DataFrame({"rpps_id": ["old", "new"], "commune_code": ["a", "a"], "age": [60, 35], "fte": [1.0, 1.0]})
     pairs = pd.DataFrame({"origin": ["a"], "destination": ["a"], "minutes": [2.0]})
     cases = pd.DataFrame({"status": ["installed", "installed"], "rpps_id": ["new", ""]})
-    table, summary = apl_with_and_without_agency(reference, gps, pairs, cases, AplSettings(consultations_per_fte=1000))
+    table = apl_with_and_without_agency(reference, gps, pairs, cases, AplSettings(consultations_per_fte=1000))
     assert table["apl_with_agency"].iloc[0] == pytest.approx(2.0) and table["apl_without_agency"].iloc[0] == pytest.approx(1.0)
+    summary = impact_summary(table, cases, gps).iloc[0]
     assert summary["apl_gain_per_installation"] == pytest.approx(1.0) and summary["gp_installations_in_register"] == 1
+    assert summary["installations"] == 2 and summary["gp_installations_recorded"] == 1
 
 
 def test_budget_lines_without_offers_are_not_attributed():

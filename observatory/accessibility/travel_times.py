@@ -46,7 +46,8 @@ class RoadModel:
         return minutes / 60.0 * self.speed_kmh / self.detour
 
 
-def _unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def unit_vectors(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Points on the unit sphere, for k-d tree searches by great-circle distance."""
     lon, lat = np.radians(lon), np.radians(lat)
     return np.column_stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)])
 
@@ -68,7 +69,7 @@ def estimated_times(communes: pd.DataFrame, max_minutes: float, road: RoadModel 
     commune with itself. ``communes`` has commune_code, lon, lat, area_km2."""
     codes = communes["commune_code"].to_numpy()
     lon, lat = communes["lon"].to_numpy(dtype="float64"), communes["lat"].to_numpy(dtype="float64")
-    tree = cKDTree(_unit_vectors(lon, lat))
+    tree = cKDTree(unit_vectors(lon, lat))
     chord = 2 * np.sin(road.reach_km(max_minutes) / EARTH_RADIUS_KM / 2)  # great-circle reach as a chord
     pairs = tree.query_pairs(chord, output_type="ndarray")
     first, second = pairs[:, 0], pairs[:, 1]

@@ -15,8 +15,8 @@ from .french import PLOTLY_SEPARATORS
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"  # local fonts only
 # Okabe & Ito's palette, readable with every common colour-vision deficiency.
 CLASS_COLOURS = {"desert": "#D55E00", "fragile": "#E69F00", "adequate": "#0072B2", "unclassified": "#BBBBBB"}
-CLASS_LABELS = {"desert": "Désert médical (APL < seuil bas)", "fragile": "Zone fragile",
-                "adequate": "Hors zone fragile", "unclassified": "Non classée"}
+CLASS_NAMES = {"desert": "Désert médical", "fragile": "Zone fragile", "adequate": "Hors zone fragile",
+               "unclassified": "Non classée (registre incomplet)", "outside the territory": "Hors du territoire"}
 STRUCTURE_STYLES = {  # kind: (label, marker symbol, colour)
     "maison_de_sante": ("Maison de santé", "circle", "#009E73"),
     "centre_de_sante": ("Centre de santé", "square", "#56B4E9"),
@@ -80,8 +80,8 @@ def fig_class_map(geojson: dict, table: pd.DataFrame, thresholds: tuple[float, f
     figure = go.Figure()
     classes = table["desert_class"].fillna("unclassified")
     low, high = (f"{value:g}".replace(".", ",") for value in thresholds)
-    labels = dict(CLASS_LABELS, desert=f"Désert médical (APL < {low})", fragile=f"Zone fragile ({low} à {high})",
-                  adequate=f"Hors zone fragile (APL ≥ {high})")
+    labels = dict(CLASS_NAMES, desert=f"{CLASS_NAMES['desert']} (APL < {low})",
+                  fragile=f"{CLASS_NAMES['fragile']} ({low} à {high})", adequate=f"{CLASS_NAMES['adequate']} (APL ≥ {high})")
     for kind, colour in CLASS_COLOURS.items():
         part = table[classes == kind]
         if part.empty:

@@ -10,7 +10,7 @@ import yaml
 
 from ..headline import headline_figures
 from . import french
-from .figures import fig_funnel_by_quarter, fig_series
+from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
 from .layout import card, cell, cells, table, text
 from .offline import PLOTLY_CONFIG
 
@@ -20,8 +20,6 @@ STAGE_LABELS = {
     "installed": "Installations réussies", "installed_durable": "dont installations durables",
     "installed_replacement": "dont remplacements", "abandoned": "Abandons",
 }
-CLASS_NAMES = {"desert": "Désert médical", "fragile": "Zone fragile", "adequate": "Hors zone fragile",
-               "unclassified": "Non classée (registre incomplet)", "outside the territory": "Hors du territoire"}
 
 
 def plot(figure, div_id: str) -> str:
@@ -42,10 +40,15 @@ def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
 
 
 def departement_series(tables: dict) -> pd.DataFrame:
+    """The territory's series: counts summed over its départements, the APL weighted by
+    population and the 55+ share by GPs of known age (not means of means)."""
     series = tables["indicators_over_time"]
-    series = series[series["level"] == "departement"]
-    return series.groupby("snapshot_date", as_index=False).agg(gps=("gps", "sum"), population=("population", "sum"),
-                                                                apl=("apl", "mean"), share_senior=("share_senior", "mean"))
+    series = series[series["level"] == "departement"].assign(
+        apl_weight=lambda t: t["apl"] * t["population"], senior_weight=lambda t: t["share_senior"] * t["gps_age_known"])
+    totals = series.groupby("snapshot_date", as_index=False)[
+        ["gps", "population", "apl_weight", "senior_weight", "gps_age_known"]].sum(min_count=1)
+    return totals.assign(apl=totals["apl_weight"] / totals["population"],
+                         share_senior=totals["senior_weight"] / totals["gps_age_known"].where(totals["gps_age_known"] > 0))
 
 
 def coverage_notes(tables: dict) -> str:
@@ -180,7 +183,7 @@ def agency_outcomes(data) -> str:
         card(french.percent(in_deserts.iloc[0] if len(in_deserts) else None), "des installations en désert médical",
              "part des installations"),
         card(french.number(impact["apl_gain"], 2), "APL gagnée grâce aux médecins installés",
-             f"consultations / hab. / an ({french.number(impact['gp_installations_with_rpps'])} généralistes)"),
+             f"consultations / hab. / an ({french.number(impact['gp_installations_in_register'])} généralistes)"),
         card(french.number(impact["density_gain_per_10000"], 2), "densité gagnée", "médecins pour 10 000 habitants"),
         card(french.number(timing["median_days_from_contact"]), "jours du premier contact à l'installation", "médiane"),
         card(french.number(whole["spend_per_installation_eur"].iloc[0]) if len(whole) else "–",

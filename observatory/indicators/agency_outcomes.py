@@ -99,32 +99,46 @@ def installations_by_desert_class(cases: pd.DataFrame, communes: pd.DataFrame, t
     return suppress_breakdown(table, ["durable", "replacement"], threshold)
 
 
-def apl_with_and_without_agency(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, cases: pd.DataFrame,
-                                settings: AplSettings) -> tuple[pd.DataFrame, dict]:
-    """APL per commune with the register as it is, and without the GPs the agency installed
-    (found in the register by their RPPS id); and the département-level gain per installation."""
+def agency_gps(gps: pd.DataFrame, cases: pd.DataFrame) -> pd.Series:
+    """Which GPs of the register the agency installed (found by the RPPS id of an installed case)."""
     installed_ids = set(cases.loc[(cases["status"] == "installed") & cases["rpps_id"].fillna("").ne(""), "rpps_id"])
-    agency_gps = gps["rpps_id"].isin(installed_ids)
+    return gps["rpps_id"].isin(installed_ids)
+
+
+def apl_with_and_without_agency(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, cases: pd.DataFrame,
+                                settings: AplSettings) -> pd.DataFrame:
+    """APL per commune with the register as it is, and without the GPs the agency installed."""
     with_agency = apl_by_commune(reference, gps, pairs, settings)[["commune_code", "apl"]]
-    without = apl_by_commune(reference, gps[~agency_gps], pairs, settings)[["commune_code", "apl"]]
+    without = apl_by_commune(reference, gps[~agency_gps(gps, cases)], pairs, settings)[["commune_code", "apl"]]
     table = (with_agency.rename(columns={"apl": "apl_with_agency"})
              .merge(without.rename(columns={"apl": "apl_without_agency"}), on="commune_code")
              .merge(reference[["commune_code", "commune_name", "population"]], on="commune_code"))
     table["apl_gain"] = table["apl_with_agency"] - table["apl_without_agency"]
-    population = table["population"].sum()
-    weighted = lambda column: float((table[column] * table["population"]).sum() / population) if population else None  # noqa: E731
-    found = int(agency_gps.sum())
-    summary = {
+    return table
+
+
+def impact_summary(impact: pd.DataFrame, cases: pd.DataFrame, gps: pd.DataFrame) -> pd.DataFrame:
+    """One line for the territory: installations, GP installations recorded with an RPPS id
+    and found in the register, population-weighted APL with and without them, the gain per
+    GP installation found, and the density gained."""
+    population = impact["population"].sum()
+    found = int(agency_gps(gps, cases).sum())
+    installed = cases["status"] == "installed"
+
+    def weighted(column: str):
+        return float((impact[column] * impact["population"]).sum() / population) if population else None
+
+    summary = pd.DataFrame([{
+        "installations": int(installed.sum()),
+        "gp_installations_recorded": int((installed & cases["rpps_id"].fillna("").ne("")).sum()),
         "gp_installations_in_register": found,
-        "gp_installations_recorded": len(installed_ids),
-        "apl_with_agency": weighted("apl_with_agency"),
-        "apl_without_agency": weighted("apl_without_agency"),
-        "density_gain_per_10000": found / population * 10_000 if population else None,
-    }
-    summary["apl_gain"] = (summary["apl_with_agency"] - summary["apl_without_agency"]) if population else None
+        "apl_with_agency": weighted("apl_with_agency"), "apl_without_agency": weighted("apl_without_agency"),
+        "communes_gaining": int((impact["apl_gain"] > 1e-12).sum()),
+    }])
+    summary["apl_gain"] = summary["apl_with_agency"] - summary["apl_without_agency"]
     summary["apl_gain_per_installation"] = summary["apl_gain"] / found if found else None
-    summary["communes_gaining"] = int((table["apl_gain"] > 1e-12).sum())
-    return table, summary
+    summary["density_gain_per_10000"] = found / population * 10_000 if population else None
+    return summary
 
 
 def budget_outcomes(budget: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:

@@ -15,13 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
-from ..accessibility.travel_times import RoadModel, _unit_vectors, great_circle_km, internal_km
+from ..accessibility.travel_times import RoadModel, unit_vectors, great_circle_km, internal_km
 from ..privacy import suppress_small_counts
 from ..sql import query
-
-CLASSES = ("desert", "fragile", "adequate")
-CLASS_LABELS = {"desert": "Désert médical", "fragile": "Zone fragile", "adequate": "Hors zone fragile"}
-
 
 def classify(apl: pd.Series, thresholds: tuple[float, float]) -> pd.Series:
     """``desert`` below the first threshold, ``fragile`` below the second, else ``adequate``."""
@@ -40,8 +36,8 @@ def nearest_gp_minutes(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.Dat
     located = reference[reference["commune_code"].isin(with_gp)]
     if located.empty:
         return pd.Series(np.nan, index=communes.index)
-    tree = cKDTree(_unit_vectors(located["lon"].to_numpy(), located["lat"].to_numpy()))
-    _, nearest = tree.query(_unit_vectors(communes["lon"].to_numpy(), communes["lat"].to_numpy()))
+    tree = cKDTree(unit_vectors(located["lon"].to_numpy(), located["lat"].to_numpy()))
+    _, nearest = tree.query(unit_vectors(communes["lon"].to_numpy(), communes["lat"].to_numpy()))
     estimate = road.minutes(great_circle_km(communes["lon"].to_numpy(), communes["lat"].to_numpy(),
                                             located["lon"].to_numpy()[nearest], located["lat"].to_numpy()[nearest]))
     own = communes.index.isin(with_gp)

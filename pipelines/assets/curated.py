@@ -199,26 +199,16 @@ def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.Data
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
                       agency_cases: StagedTable) -> Output:
     """APL per commune with and without the GPs the agency installed, and the gain."""
-    table, summary = outcomes.apl_with_and_without_agency(commune_reference, general_practitioners, commune_travel_times,
-                                                          agency_cases.table, apl_settings(observatory.settings()))
-    return _table_output(table, **{key: float(value) for key, value in summary.items() if value is not None})
+    table = outcomes.apl_with_and_without_agency(commune_reference, general_practitioners, commune_travel_times,
+                                                 agency_cases.table, apl_settings(observatory.settings()))
+    return _table_output(table, communes_gaining=int((table["apl_gain"] > 1e-12).sum()))
 
 
 @asset(**CURATED)
-def agency_impact_summary(agency_apl_impact: pd.DataFrame, agency_cases: StagedTable) -> Output:
-    """One line: GP installations found in the register, APL with and without them, gain per installation, density gained."""
-    population = agency_apl_impact["population"].sum()
-    weighted = lambda column: float((agency_apl_impact[column] * agency_apl_impact["population"]).sum() / population)  # noqa: E731
-    installed = agency_cases.table[agency_cases.table["status"] == "installed"]
-    found = int(installed["rpps_id"].fillna("").ne("").sum())
-    summary = pd.DataFrame([{
-        "installations": len(installed), "gp_installations_with_rpps": found,
-        "apl_with_agency": weighted("apl_with_agency"), "apl_without_agency": weighted("apl_without_agency"),
-    }])
-    summary["apl_gain"] = summary["apl_with_agency"] - summary["apl_without_agency"]
-    summary["apl_gain_per_gp_installation"] = summary["apl_gain"] / found if found else None
-    summary["density_gain_per_10000"] = found / population * 10_000 if population else None
-    return _table_output(summary)
+def agency_impact_summary(agency_apl_impact: pd.DataFrame, agency_cases: StagedTable,
+                          general_practitioners: pd.DataFrame) -> Output:
+    """One line: installations, GP installations found in the register, APL with and without them, gain, density gained."""
+    return _table_output(outcomes.impact_summary(agency_apl_impact, agency_cases.table, general_practitioners))
 
 
 @asset(**CURATED)
