@@ -61,21 +61,20 @@ def build(settings: Settings) -> int:
             connection.table("agency_funnel").df(),
             connection.table("agency_installations_by_quarter").df(),
         )
+        coverage = connection.table("gp_register_coverage").df()
+        unmapped = connection.execute("select count(*) from quarantine where dataset = 'commune_history'").fetchone()[0]
+        communes = connection.execute("select count(*) from commune_reference").fetchone()[0]
     print(f"\nHeadline figures ({settings.territory}, {settings.reference_date:%d/%m/%Y}):")
     print(f"  population                 {french.number(figures['population'])}")
     print(f"  GPs                        {figures['gps']}")
     print(f"  GP density / 10 000 inh.   {french.number(figures['gp_density'], 2)}")
     print(f"  share of GPs aged 55+      {french.percent(figures['share_senior'], 1)}"
           + ("" if figures["share_senior"] is not None else "  (unknown: no roster, or suppressed)"))
-    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
-        coverage = connection.table("gp_register_coverage").df()
-        unmapped = connection.execute("select count(*) from quarantine where dataset = 'commune_history'").fetchone()[0]
-        remapped = connection.execute("select count(*) from commune_reference").fetchone()[0]
     for row in coverage.itertuples():
         if pd.notna(row.benchmark_liberal_gps):
             print(f"  CNAM benchmark {row.departement_code} ({row.benchmark_year}): {int(row.benchmark_liberal_gps)} liberal GPs,"
                   f" register holds {row.register_liberal_gps} ({french.percent(row.coverage)})")
-    print(f"  communes                   {remapped}; former commune codes not mapped: {unmapped}")
+    print(f"  communes                   {communes}; former commune codes not mapped: {unmapped}")
     print(f"  agency: contacted {figures.get('agency_contacted')}, accompanied {figures.get('agency_accompanied')}, "
           f"installed {figures.get('agency_installed')} = {figures.get('agency_installed_durable')} durable + "
           f"{figures.get('agency_installed_replacement')} replacements")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -100,3 +101,22 @@ class Settings:
         if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:
             values["pseudonymisation_key"] = env["OBSERVATORY_PSEUDONYMISATION_KEY"]
         return replace(cls(**values), **overrides)
+
+    def to_json(self) -> str:
+        """Every setting as JSON, so that an orchestrator can carry them whole to its steps;
+        all but the pseudonymisation key, a secret never written into run configuration
+        (``from_json`` takes it from the environment, or the key file is used)."""
+        values = asdict(self)
+        del values["pseudonymisation_key"]
+        return json.dumps(values, default=str)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Settings":
+        values = json.loads(text)
+        values["data_dir"] = Path(values["data_dir"])
+        values["reference_date"] = date.fromisoformat(values["reference_date"])
+        values["travel_matrix"] = Path(values["travel_matrix"]) if values["travel_matrix"] else None
+        for name in ("gp_savoir_faire", "desert_thresholds"):
+            values[name] = tuple(values[name])
+        values["apl_bands"] = tuple(tuple(band) for band in values["apl_bands"])
+        return cls(pseudonymisation_key=os.environ.get("OBSERVATORY_PSEUDONYMISATION_KEY", ""), **values)

@@ -4,6 +4,8 @@ import numpy as np
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
+from observatory.indicators.benchmark import register_complete
+
 from .resources import ObservatoryConfig
 
 
@@ -37,9 +39,7 @@ def register_covers_benchmark(gp_register_coverage: pd.DataFrame) -> AssetCheckR
     """Warns when the register holds fewer than 80 % (or more than 125 %) of the liberal GPs
     the CNAM counts, or no GP at all: a partial or outdated extract. The figures are still
     published, with the coverage shown on the dashboard."""
-    coverage = gp_register_coverage["coverage"]
-    plausible = coverage.isna() | coverage.between(0.8, 1.25)
-    off = gp_register_coverage[(gp_register_coverage["register_gps"] == 0) | ~plausible]
+    off = gp_register_coverage[~register_complete(gp_register_coverage).to_numpy()]
     return _result(off.empty, "register coverage of the CNAM's liberal GP count", AssetCheckSeverity.WARN,
                    departements=", ".join(f"{row.departement_code}: {row.register_liberal_gps} / "
                                           f"{row.benchmark_liberal_gps}" for row in off.itertuples()))

@@ -22,11 +22,7 @@ def build_definitions(settings: Settings | None = None, loggers: dict | None = N
         schedules=[monthly_refresh],
         sensors=[new_raw_file],
         resources={
-            "observatory": ObservatoryConfig(
-                data_dir=str(settings.data_dir), territory=settings.territory,
-                reference_date=settings.reference_date.isoformat(),
-                small_count_threshold=settings.small_count_threshold,
-            ),
+            "observatory": ObservatoryConfig.of(settings),
             "staging_io": StagingIOManager(base_dir=str(settings.staging_dir / "assets")),
         },
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,24 +13,18 @@ from dagster import ConfigurableIOManager, ConfigurableResource, InputContext, O
 from observatory.settings import Settings
 from observatory.sources.staged import StagedTable
 
-_DEFAULTS = Settings.from_env()
-
-
 class ObservatoryConfig(ConfigurableResource):
-    """The settings of a run; defaults come from the ``OBSERVATORY_*`` environment."""
+    """The settings of a run, carried whole (as JSON); by default those of the
+    ``OBSERVATORY_*`` environment."""
 
-    data_dir: str = str(_DEFAULTS.data_dir)
-    territory: str = _DEFAULTS.territory
-    reference_date: str = _DEFAULTS.reference_date.isoformat()
-    small_count_threshold: int = _DEFAULTS.small_count_threshold
+    settings_json: str = Settings.from_env().to_json()
+
+    @classmethod
+    def of(cls, settings: Settings) -> "ObservatoryConfig":
+        return cls(settings_json=settings.to_json())
 
     def settings(self) -> Settings:
-        return Settings.from_env(
-            data_dir=Path(self.data_dir),
-            territory=self.territory,
-            reference_date=date.fromisoformat(self.reference_date),
-            small_count_threshold=self.small_count_threshold,
-        )
+        return Settings.from_json(self.settings_json)
 
 
 class StagingIOManager(ConfigurableIOManager):

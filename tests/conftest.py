@@ -48,7 +48,7 @@ def demo_build(tmp_path_factory) -> Build:
 
     from pipelines.definitions import build_definitions
 
-    settings = Settings(data_dir=tmp_path_factory.mktemp("observatory-data"), pseudonymisation_key="test-key")
+    settings = Settings(data_dir=tmp_path_factory.mktemp("observatory-data"))
     definitions = build_definitions(settings)
     result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources)
     return Build(settings=settings, result=result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import replace
 import sys
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def test_sensor_requests_a_refresh_when_a_raw_file_lands(tmp_path):
     settings = Settings(data_dir=tmp_path, territory="41")
     settings.raw_dir.mkdir(parents=True)
     (settings.raw_dir / "communes.geojson").write_text("{}")
-    resources = {"observatory": ObservatoryConfig(data_dir=str(tmp_path), territory="41")}
+    resources = {"observatory": ObservatoryConfig.of(settings)}
     with dg.instance_for_test() as instance:
         first = new_raw_file.evaluate_tick(dg.build_sensor_context(instance=instance, resources=resources))
         assert len(first.run_requests) == 1
@@ -70,3 +71,17 @@ def test_the_workspace_loads_with_the_dagster_command():
     result = subprocess.run([str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
                              "-w", "workspace.yaml"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_setting_reaches_the_steps():
+    """The resource carries the whole settings, not a few fields rebuilt from the environment."""
+    from datetime import date
+
+    settings = Settings(data_dir=Path("/tmp/x"), territory="41,47", reference_date=date(2023, 1, 1),
+                        allow_download=False, map_exports=False, pseudonymisation_key="k", retirement_age=65,
+                        desert_thresholds=(2.0, 3.5), apl_bands=((12.0, 1.0), (20.0, 0.5)),
+                        travel_matrix=Path("/tmp/m.parquet"))
+    carried = replace(settings, pseudonymisation_key="")
+    assert ObservatoryConfig.of(settings).settings() == carried
+    assert build_definitions(settings).resources["observatory"].settings() == carried
+    assert '"k"' not in ObservatoryConfig.of(settings).settings_json  # a secret stays out of run configuration

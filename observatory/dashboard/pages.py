@@ -9,6 +9,8 @@ import pandas as pd
 import yaml
 
 from ..headline import headline_figures
+from ..indicators.agency_funnel import STAGES
+from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
 from .layout import card, cell, cells, table, text
@@ -54,15 +56,17 @@ def departement_series(tables: dict) -> pd.DataFrame:
 def coverage_notes(tables: dict) -> str:
     """The CNAM's count beside ours, and a plain warning when the register looks partial."""
     notes = []
-    for row in tables["gp_register_coverage"].itertuples():
+    coverage = tables["gp_register_coverage"]
+    complete = register_complete(coverage).to_numpy() if len(coverage) else []
+    for row, trusted in zip(coverage.itertuples(), complete):
         if pd.isna(row.benchmark_liberal_gps):
             continue
         text_ = (f"Assurance maladie ({row.benchmark_year}) : {french.number(row.benchmark_liberal_gps)} médecins "
                  f"généralistes libéraux en {row.departement_name} ; le registre RPPS utilisé en compte "
                  f"{french.number(row.register_liberal_gps)} ({french.percent(row.coverage)}).")
-        partial = row.coverage < 0.8 if pd.notna(row.coverage) else True
+        partial = not trusted
         notes.append(f'<p class="{"synthetic" if partial else "note"}">'
-                     f'{html.escape(("Attention : registre incomplet. " if partial else "") + text_)}</p>')
+                     f'{html.escape(("Attention : registre incomplet ou discordant. " if partial else "") + text_)}</p>')
     return "".join(notes)
 
 
@@ -189,7 +193,6 @@ def agency_outcomes(data) -> str:
         card(french.number(whole["spend_per_installation_eur"].iloc[0]) if len(whole) else "–",
              "euros du plan par installation", "budget total / installations"),
     ])
-    stage_columns = ["contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned"]
     headers = ["Contacts", "Accompagnés", "Installés", "Durables", "Remplacements", "Abandons"]
     class_rows = [[CLASS_NAMES.get(r.desert_class, r.desert_class), french.number(r.installations), french.percent(r.share)]
                   for r in by_class.itertuples()]
@@ -205,10 +208,10 @@ def agency_outcomes(data) -> str:
         "<h3>Où les installations ont eu lieu</h3>"
         + table(["Classe de la commune", "Installations", "Part"], class_rows, {1, 2})
         + "<h3>Parcours par profession</h3>"
-        + table(["Profession", *headers], cells(tables["agency_funnel_by_profession"], ["profession", *stage_columns]),
+        + table(["Profession", *headers], cells(tables["agency_funnel_by_profession"], ["profession", *STAGES]),
                 set(range(1, 7)))
         + "<h3>Parcours par offre</h3>"
-        + table(["Offre", *headers], cells(tables["agency_funnel_by_offer"], ["offer", *stage_columns]), set(range(1, 7)))
+        + table(["Offre", *headers], cells(tables["agency_funnel_by_offer"], ["offer", *STAGES]), set(range(1, 7)))
         + "<h3>Budget du plan et installations</h3>"
         + table(["Axe", "Années", "Dépense (€)", "Offres rattachées", "Installations", "€ par installation"],
                 budget_rows, {2, 4, 5})

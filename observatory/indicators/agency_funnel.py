@@ -13,22 +13,20 @@ from ..privacy import suppress_breakdown, suppress_small_counts
 from ..sql import query
 
 STAGES = ("contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned")
+# The cases reaching each stage, as SQL select items over a ``cases`` table (one definition
+# for the totals and every breakdown).
+STAGE_COUNTS = """
+    count(*) as contacted,
+    coalesce(count_if(status in ('accompanied', 'installed', 'abandoned')), 0) as accompanied,
+    coalesce(count_if(status = 'installed'), 0) as installed,
+    coalesce(count_if(status = 'installed' and installation_type = 'durable'), 0) as installed_durable,
+    coalesce(count_if(status = 'installed' and installation_type = 'replacement'), 0) as installed_replacement,
+    coalesce(count_if(status = 'abandoned'), 0) as abandoned"""
 
 
 def funnel_totals(cases: pd.DataFrame) -> pd.DataFrame:
     """One row per stage with the number of cases that reached it (département totals)."""
-    totals = query(
-        """
-        select count(*) as contacted,
-               coalesce(count_if(status in ('accompanied', 'installed', 'abandoned')), 0) as accompanied,
-               coalesce(count_if(status = 'installed'), 0) as installed,
-               coalesce(count_if(status = 'installed' and installation_type = 'durable'), 0) as installed_durable,
-               coalesce(count_if(status = 'installed' and installation_type = 'replacement'), 0) as installed_replacement,
-               coalesce(count_if(status = 'abandoned'), 0) as abandoned
-        from cases
-        """,
-        cases=cases,
-    )
+    totals = query(f"select {STAGE_COUNTS} from cases", cases=cases)
     row = totals.iloc[0]
     return pd.DataFrame({"stage": list(STAGES), "cases": [int(row[stage]) for stage in STAGES]})
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from ..accessibility.apl import AplSettings, apl_by_commune
+from .agency_funnel import STAGE_COUNTS
 from ..privacy import suppress_breakdown, suppress_small_counts
 from ..sql import query
 
-STAGE_COLUMNS = ["contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned"]
 DIMENSIONS = {"profession": "profession", "offer": "offer"}
 
 
@@ -23,12 +23,7 @@ def funnel_by(cases: pd.DataFrame, dimension: str, threshold: int) -> pd.DataFra
     column = DIMENSIONS[dimension]
     table = query(
         f"""
-        select {column} as {dimension}, count(*) as contacted,
-               coalesce(count_if(status in ('accompanied', 'installed', 'abandoned')), 0) as accompanied,
-               coalesce(count_if(status = 'installed'), 0) as installed,
-               coalesce(count_if(status = 'installed' and installation_type = 'durable'), 0) as installed_durable,
-               coalesce(count_if(status = 'installed' and installation_type = 'replacement'), 0) as installed_replacement,
-               coalesce(count_if(status = 'abandoned'), 0) as abandoned,
+        select {column} as {dimension}, {STAGE_COUNTS},
                median(date_diff('day', first_contact, installed_on)) filter (where status = 'installed')
                    as median_days_contact_to_installation
         from cases group by all order by contacted desc, {dimension}

@@ -11,6 +11,8 @@ import pandas as pd
 
 from ..sql import query
 
+PLAUSIBLE_COVERAGE = (0.8, 1.25)  # register's liberal GPs / the CNAM's count
+
 
 def register_coverage(gps: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
     """Per département: liberal GPs in the register, in the CNAM's count, and their ratio."""
@@ -37,3 +39,11 @@ def register_coverage(gps: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.
         """,
         gps=gps, reference=reference, benchmark=benchmark,
     )
+
+
+def register_complete(coverage: pd.DataFrame) -> pd.Series:
+    """Per département: can the register be trusted for accessibility? Not when it holds no
+    GP, nor when it holds less than 80 % (or more than 125 %) of the CNAM's liberal GPs."""
+    plausible = coverage["coverage"].isna() | coverage["coverage"].between(*PLAUSIBLE_COVERAGE)
+    complete = ((coverage["register_gps"] > 0) & plausible).astype("boolean").fillna(False).astype(bool)
+    return pd.Series(complete.to_numpy(), index=coverage["departement_code"].to_numpy())

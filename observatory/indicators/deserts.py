@@ -19,6 +19,7 @@ from ..accessibility.travel_times import RoadModel, unit_vectors, great_circle_k
 from ..privacy import suppress_small_counts
 from ..sql import query
 
+
 def classify(apl: pd.Series, thresholds: tuple[float, float]) -> pd.Series:
     """``desert`` below the first threshold, ``fragile`` below the second, else ``adequate``."""
     low, high = thresholds
@@ -91,14 +92,6 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
     table["desert_class"] = classify(table["apl"], thresholds).mask(~table["register_complete"].astype(bool))
     table.loc[table["gps_known_departure"] == 0, ["departures_5y", "departures_10y"]] = np.nan
     return suppress_small_counts(table, ["departures_5y", "departures_10y"], threshold_small)
-
-
-def register_complete(coverage: pd.DataFrame) -> pd.Series:
-    """Per département: can the register be trusted for accessibility? Not when it holds no
-    GP, nor when it holds less than 80 % (or more than 125 %) of the CNAM's liberal GPs."""
-    plausible = coverage["coverage"].isna() | coverage["coverage"].between(0.8, 1.25)
-    complete = ((coverage["register_gps"] > 0) & plausible).astype("boolean").fillna(False).astype(bool)
-    return pd.Series(complete.to_numpy(), index=coverage["departement_code"].to_numpy())
 
 
 def commune_accessibility(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, apl: pd.DataFrame,

@@ -6,9 +6,8 @@ from dagster import MetadataValue, Output, asset
 
 from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.providers import apl_settings, road_model, travel_times
-from observatory.indicators.benchmark import register_coverage
-from observatory.indicators.deserts import (accessibility_by_level, commune_accessibility, gps_with_departures,
-                                            register_complete)
+from observatory.indicators.benchmark import register_complete, register_coverage
+from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators import agency_outcomes as outcomes
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import commune_reference as build_reference
