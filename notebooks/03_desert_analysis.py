@@ -54,22 +54,23 @@ connection.sql("""
 """).df()
 
 # %% [markdown]
-# ## The retirement outlook: APL counting only GPs aged 60 or less
-# Communes that would fall below the desert threshold if the GPs over 60 stopped.
+# ## The retirement outlook: APL counting only GPs aged 65, 62 or 60 or less
+# Published for the département only: per commune (and per EPCI) the E2SFCA's linear system
+# would give back the supply of GPs past each age, so the age bracket of the GP of a one-GP
+# commune. Where the GPs leaving within 5 or 10 years are published (secrecy permitting),
+# the EPCI table above shows them.
 
 # %%
-threshold = settings.desert_thresholds[0]
-at_risk = communes[(communes["apl"] >= threshold) & (communes["apl_60"] < threshold)]
-at_risk[["commune_name", "population", "apl", "apl_60", "nearest_gp_minutes"]].sort_values("population", ascending=False)
-
-# %%
-px.scatter(communes, x="apl", y="apl_60", size="population", color="desert_class", hover_name="commune_name",
-           labels={"apl": "APL, tous les généralistes", "apl_60": "APL, généralistes de 60 ans ou moins"},
-           title="Ce que les départs en retraite changeraient").show()
+outlook = connection.sql("""
+    select departement_name, round(apl, 2) as apl, round(apl_65, 2) as apl_65, round(apl_62, 2) as apl_62,
+           round(apl_60, 2) as apl_60, departures_5y, departures_10y
+    from accessibility_by_departement
+""").df()
+outlook
 
 # %%
 summary = {"population_in_deserts": float(communes.loc[communes["desert_class"] == "desert", "population"].sum()),
-           "population_at_risk": float(at_risk["population"].sum())}
+           "apl_loss_if_gps_over_60_stopped": float((outlook["apl"] - outlook["apl_60"]).max())}
 summary
 
 # %%

@@ -13,7 +13,7 @@ def headline_figures(gp_by_departement: pd.DataFrame, funnel: pd.DataFrame, quar
     """
     totals = gp_by_departement[["population", "gps", "gps_age_known"]].sum()
     senior = gp_by_departement["gps_senior"]
-    stages = dict(zip(funnel["stage"], funnel["cases"].astype(int)))
+    stages = {stage: None if pd.isna(cases) else int(cases) for stage, cases in zip(funnel["stage"], funnel["cases"])}
     return {
         "population": float(totals["population"]),
         "gps": int(totals["gps"]),

@@ -1,4 +1,5 @@
-"""Personal data rules: pseudonymise at the door, suppress small counts on the way out."""
+"""Personal data rules at the door: pseudonymise case identifiers (small counts are
+protected on the way out, ``confidential``)."""
 
 from __future__ import annotations
 
@@ -36,32 +37,3 @@ def pseudonymise(values: pd.Series, key: bytes) -> pd.Series:
         lambda value: hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:16],
         na_action="ignore",
     ).astype("string")
-
-
-def _small(values: pd.Series, threshold: int) -> pd.Series:
-    return ((values > 0) & (values < threshold)).fillna(False).astype(bool)
-
-
-def suppress_small_counts(frame: pd.DataFrame, columns: list[str], threshold: int) -> pd.DataFrame:
-    """Blank each count in ``(0, threshold)`` (statistical secrecy); zeros stay published."""
-    frame = frame.copy()
-    for column in columns:
-        frame[column] = frame[column].astype("Float64").mask(_small(frame[column], threshold))
-    return frame
-
-
-def suppress_breakdown(frame: pd.DataFrame, parts: list[str], threshold: int,
-                       derived: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Blank every part of a breakdown, and the ``derived`` columns, on rows where any
-    part is in ``(0, threshold)``.
-
-    Blanking only the small part would not protect it: it could be recomputed as the
-    published total minus the other parts.
-    """
-    frame = frame.copy()
-    hidden = pd.Series(False, index=frame.index)
-    for column in parts:
-        hidden |= _small(frame[column], threshold)
-    for column in [*parts, *derived]:
-        frame[column] = frame[column].astype("Float64").mask(hidden)
-    return frame

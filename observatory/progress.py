@@ -27,7 +27,19 @@ class StepProgress(logging.Handler):
         elif kind in {"STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED"}:
             elapsed = time.perf_counter() - self.started.get(event.step_key, time.perf_counter())
             mark = {"STEP_SUCCESS": "✓", "STEP_FAILURE": "✗", "STEP_SKIPPED": "–"}[kind]
-            print(f"  {mark} {event.step_key} ({elapsed:.1f} s)", file=self.stream or sys.stdout, flush=True)
+            reason = f": {failure_reason(event.step_failure_data.error)}" if kind == "STEP_FAILURE" else ""
+            print(f"  {mark} {event.step_key} ({elapsed:.1f} s){reason}", file=self.stream or sys.stdout, flush=True)
+
+
+def failure_reason(error) -> str:
+    """The message of the exception that failed a step: the innermost cause of Dagster's
+    serialised error (the readers' errors name the file, the line and the field)."""
+    while error is not None and error.cause is not None:
+        error = error.cause
+    if error is None:
+        return "unknown error"
+    lines = error.message.strip().splitlines()
+    return lines[-1] if lines else error.cls_name
 
 
 def progress_logger_definition():

@@ -6,7 +6,6 @@ from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
 from observatory.indicators.benchmark import register_complete
 
-from .resources import ObservatoryConfig
 
 
 def _result(passed: bool, description: str, severity=AssetCheckSeverity.ERROR, **metadata) -> AssetCheckResult:
@@ -135,14 +134,5 @@ TABLE_CHECKS = [
 ]
 
 
-@asset_check(asset="agency_installations_by_epci", blocking=True)
-def installations_map_respects_secrecy(agency_installations_by_epci: pd.DataFrame,
-                                       observatory: ObservatoryConfig) -> AssetCheckResult:
-    """No EPCI with fewer installations than the secrecy threshold reaches the maps."""
-    threshold = observatory.settings().small_count_threshold
-    small = int((agency_installations_by_epci["installations"] < threshold).sum())
-    return _result(small == 0, f"every EPCI shown has {threshold}+ installations", below_threshold=small)
-
-
-CHECKS = [*TABLE_CHECKS, installations_map_respects_secrecy, apl_conserves_supply, commune_codes_unique_and_populated,
+CHECKS = [*TABLE_CHECKS, apl_conserves_supply, commune_codes_unique_and_populated,
           gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]

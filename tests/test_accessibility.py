@@ -70,14 +70,28 @@ def test_identical_to_pysal_access_on_random_territories(seed, n):
 
 
 def test_identical_to_pysal_access_on_the_demo_territory(demo_build):
+    """PySAL on supply rebuilt here from the raw register and roster (not read from the
+    table under test): each GP counted once, at the commune of their first liberal activity,
+    FTE from the roster (1 when absent) × 4 900 consultations."""
     import duckdb
 
+    raw = demo_build.settings.raw_dir
+    register = pd.read_csv(raw / "PS_LibreAcces_Personne_activite.txt", sep="|", dtype=str, keep_default_na=False,
+                           on_bad_lines="skip", encoding="utf-8")
     with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
         pairs = connection.table("commune_travel_times").df()
         apl = connection.table("accessibility_by_commune").df().set_index("commune_code")
-        supply = connection.execute("select commune_code, gp_consultations from accessibility_by_commune").df()
-    locations = pd.DataFrame({"demand": apl["standardised_population"],
-                              "supply": supply.set_index("commune_code")["gp_consultations"]})
+    gps = register[(register["Code profession"] == "10") & register["Code savoir-faire"].isin(["SM26", "SM53", "SM54"])
+                   & register["Code commune (coord. structure)"].isin(apl.index)].copy()
+    gps["commune"] = gps["Code commune (coord. structure)"]
+    gps["order"] = (gps["Code mode exercice"] != "L").astype(int)
+    first = gps.reset_index().sort_values(["order", "index"]).drop_duplicates("Identifiant PP")
+    assert len(first) == 250  # DemoSpec.gps
+    roster = pd.read_csv(raw / "repertoire_medecins_departement.csv", sep=";", dtype=str, keep_default_na=False)
+    fte = roster.set_index("identifiant_rpps")["etp"].str.replace(",", ".").astype(float)
+    first["consultations"] = first["Identifiant PP"].map(fte).fillna(1.0) * 4_900
+    supply = first.groupby("commune")["consultations"].sum().reindex(apl.index, fill_value=0.0)
+    locations = pd.DataFrame({"demand": apl["standardised_population"], "supply": supply})
     reference = pysal_e2sfca(pairs, locations)
     assert np.abs(apl["apl"].to_numpy() - reference.to_numpy()).max() <= 1e-9
     assert apl["apl"].median() > 0

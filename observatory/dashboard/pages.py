@@ -157,7 +157,7 @@ def evolution(data) -> str:
 def agency(data) -> str:
     tables = data.tables
     funnel = tables["agency_funnel"]
-    if not funnel["cases"].any():
+    if not funnel["cases"].fillna(1).any():
         return "<section><p>Aucune donnée de l'agence pour ce territoire.</p></section>"
     funnel_rows = [[STAGE_LABELS[stage], french.number(cases)] for stage, cases in zip(funnel["stage"], funnel["cases"])]
     quarters = tables["agency_installations_by_quarter"]
@@ -291,10 +291,15 @@ def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[s
         for name, files in downloads.items())
     return (
         f"<section><h3>Définitions</h3><dl>{definitions}</dl>{apl}"
-        f"<h3>Secret statistique</h3><p>Les effectifs issus de données non publiques (âges du répertoire "
-        f"départemental, dossiers de l'agence) inférieurs à {data.small_count_threshold} ne sont pas publiés ; "
-        "une ventilation est masquée en entier si l'une de ses parts l'est. Les effectifs du RPPS, public, sont "
-        "publiés tels quels.</p></section>"
+        f"<h3>Secret statistique</h3><p>Les effectifs issus de données non publiques (âges et départs du "
+        f"répertoire départemental, dossiers de l'agence) compris entre 1 et {data.small_count_threshold - 1} ne "
+        "sont pas publiés (secret primaire), ni les autres parts de la même ventilation. D'autres cases sont "
+        "masquées en complément (secret secondaire) partout où une case masquée pourrait se retrouver par "
+        "différence : commune, EPCI et département ; profession, offre, trimestre, classe, année et axe du plan "
+        "face aux totaux de l'agence. Ne sont pas publiées non plus, par commune, l'APL ne comptant que les "
+        "généralistes de 65, 62 ou 60 ans au plus ni l'APL avec et sans les installations de l'agence : le "
+        "système linéaire de l'APL permettrait d'en déduire l'âge ou l'installation d'un médecin nommé. "
+        "Les effectifs du RPPS, public, sont publiés tels quels.</p></section>"
         f"<section><h3>Sources et millésimes</h3>{sources}"
         f"<h3>Lignes mises en quarantaine ({french.number(len(quarantine))})</h3>{quarantine_table}"
         '<p class="note">Chaque ligne écartée est conservée avec son fichier, sa ligne, son champ et son motif '

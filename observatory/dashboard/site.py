@@ -57,7 +57,7 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
 
     def figures(row) -> dict:
         return {"population": _number(row.population), "gps": _number(row.gps), "densite": _number(row.gp_density),
-                "part55": _number(row.share_senior), "apl": _number(row.apl), "apl60": _number(row.apl_60),
+                "part55": _number(row.share_senior), "apl": _number(row.apl),
                 "classe": row.desert_class if isinstance(row.desert_class, str) else None,
                 "departs5": _number(row.departures_5y), "departs10": _number(row.departures_10y)}
 

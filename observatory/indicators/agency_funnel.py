@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..privacy import suppress_breakdown, suppress_small_counts
 from ..sql import query
 
 STAGES = ("contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned")
@@ -31,13 +30,10 @@ def funnel_totals(cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"stage": list(STAGES), "cases": [int(row[stage]) for stage in STAGES]})
 
 
-def installations_by_quarter(cases: pd.DataFrame, small_count_threshold: int) -> pd.DataFrame:
-    """Installations per calendar quarter (``2024-T1``), durable and replacements.
-
-    Totals below ``small_count_threshold`` are suppressed, and so is the durable /
-    replacement split wherever one of its parts is.
-    """
-    table = query(
+def installations_by_quarter(cases: pd.DataFrame) -> pd.DataFrame:
+    """Installations per calendar quarter (``2024-T1``), durable and replacements (exact:
+    protected on publication, ``confidential``)."""
+    return query(
         """
         select year(installed_on) as year, quarter(installed_on) as quarter,
                year(installed_on) || '-T' || quarter(installed_on) as period,
@@ -49,5 +45,3 @@ def installations_by_quarter(cases: pd.DataFrame, small_count_threshold: int) ->
         """,
         cases=cases,
     )
-    table = suppress_small_counts(table, ["installations"], small_count_threshold)
-    return suppress_breakdown(table, ["durable", "replacement"], small_count_threshold)

@@ -2,8 +2,9 @@
 quarter, the time it takes, where installations land relative to deserts, the APL they
 add, and what they cost against the plan's budget.
 
-Counts come from pseudonymised case records; every published count below the secrecy
-threshold is blanked, and a breakdown is blanked whole when one of its parts is.
+Counts come from pseudonymised case records. They are exact here (the curated tables
+stay in the staging folder) and protected as one system on publication
+(``confidential.protect_agency_tables``).
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ import pandas as pd
 
 from ..accessibility.apl import AplSettings, apl_by_commune
 from .agency_funnel import STAGE_COUNTS
-from ..privacy import suppress_breakdown, suppress_small_counts
 from ..sql import query
 
 DIMENSIONS = {"profession": "profession", "offer": "offer"}
 
 
-def funnel_by(cases: pd.DataFrame, dimension: str, threshold: int) -> pd.DataFrame:
+def funnel_by(cases: pd.DataFrame, dimension: str) -> pd.DataFrame:
     """The funnel per profession or per offer, with conversion and median days to installation."""
     column = DIMENSIONS[dimension]
     table = query(
@@ -31,16 +31,12 @@ def funnel_by(cases: pd.DataFrame, dimension: str, threshold: int) -> pd.DataFra
         cases=cases,
     )
     table["conversion_accompanied_to_installed"] = table["installed"] / table["accompanied"].where(table["accompanied"] > 0)
-    table = suppress_small_counts(table, ["contacted", "accompanied", "installed", "abandoned"], threshold)
-    table = suppress_breakdown(table, ["installed_durable", "installed_replacement"], threshold)
-    small_installed = table["installed"].isna()
-    table.loc[small_installed, ["conversion_accompanied_to_installed", "median_days_contact_to_installation"]] = pd.NA
     return table
 
 
-def funnel_by_quarter(cases: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def funnel_by_quarter(cases: pd.DataFrame) -> pd.DataFrame:
     """New contacts, new accompaniments and installations per calendar quarter."""
-    table = query(
+    return query(
         """
         with events as (
             select first_contact as day, 'new_contacts' as event from cases
@@ -55,7 +51,6 @@ def funnel_by_quarter(cases: pd.DataFrame, threshold: int) -> pd.DataFrame:
         """,
         cases=cases,
     )
-    return suppress_small_counts(table, ["new_contacts", "new_accompanied", "installations"], threshold)
 
 
 def time_to_installation(cases: pd.DataFrame) -> pd.DataFrame:
@@ -74,7 +69,7 @@ def time_to_installation(cases: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def installations_by_desert_class(cases: pd.DataFrame, communes: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def installations_by_desert_class(cases: pd.DataFrame, communes: pd.DataFrame) -> pd.DataFrame:
     """Installations per desert class of the commune they landed in (classes as of the reference date)."""
     table = query(
         """
@@ -89,9 +84,7 @@ def installations_by_desert_class(cases: pd.DataFrame, communes: pd.DataFrame, t
         cases=cases, communes=communes,
     )
     table["share"] = table["installations"] / table["installations"].sum()
-    table = suppress_small_counts(table, ["installations"], threshold)
-    table.loc[table["installations"].isna(), "share"] = pd.NA
-    return suppress_breakdown(table, ["durable", "replacement"], threshold)
+    return table
 
 
 def agency_gps(gps: pd.DataFrame, cases: pd.DataFrame) -> pd.Series:
@@ -155,7 +148,7 @@ def budget_outcomes(budget: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def action_sheet_indicators(cases: pd.DataFrame, gp_series: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def action_sheet_indicators(cases: pd.DataFrame, gp_series: pd.DataFrame) -> pd.DataFrame:
     """Per year: grants delivered (cases with an aid) and their amount, interns accompanied,
     and GPs in the département at each register snapshot of that year."""
     aids = query(
@@ -171,16 +164,13 @@ def action_sheet_indicators(cases: pd.DataFrame, gp_series: pd.DataFrame, thresh
     gps = gp_series[gp_series["level"] == "departement"].assign(year=lambda t: pd.to_datetime(t["snapshot_date"]).dt.year)
     latest = gps["snapshot_date"] == gps.groupby("year")["snapshot_date"].transform("max")  # the year's last snapshot
     gps = gps[latest].groupby("year", as_index=False).agg(gps_in_departement=("gps", "sum"))
-    table = aids.merge(gps, on="year", how="outer").sort_values("year").reset_index(drop=True)
-    small = table["grants_delivered"].between(1, threshold - 1)
-    table.loc[small, "grants_amount_eur"] = pd.NA
-    return suppress_small_counts(table, ["grants_delivered", "interns_accompanied"], threshold)
+    return aids.merge(gps, on="year", how="outer").sort_values("year").reset_index(drop=True)
 
 
-def installations_by_epci(cases: pd.DataFrame, reference: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """Installations per EPCI of the installation commune, for maps: EPCIs with fewer than
-    ``threshold`` installations are left out entirely (a marker would reveal them)."""
-    table = query(
+def installations_by_epci(cases: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Installations per EPCI of the installation commune, for maps (on publication, the
+    EPCIs whose count is hidden are left out entirely: a marker would reveal them)."""
+    return query(
         """
         select r.epci_code, any_value(r.epci_name) as epci_name, count(*) as installations
         from cases c join reference r on r.commune_code = c.installation_commune_code
@@ -188,4 +178,3 @@ def installations_by_epci(cases: pd.DataFrame, reference: pd.DataFrame, threshol
         """,
         cases=cases, reference=reference,
     )
-    return table[table["installations"] >= threshold].reset_index(drop=True)

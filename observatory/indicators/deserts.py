@@ -16,7 +16,6 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from ..accessibility.travel_times import RoadModel, unit_vectors, great_circle_km, internal_km
-from ..privacy import suppress_small_counts
 from ..sql import query
 
 
@@ -57,9 +56,10 @@ def departures(gps: pd.DataFrame, reference_date: date, retirement_age: int, yea
 
 
 def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key: str, level_label: str,
-                           thresholds: tuple[float, float], threshold_small: int) -> pd.DataFrame:
+                           thresholds: tuple[float, float]) -> pd.DataFrame:
     """Population-weighted APL, population per class, GPs leaving within 5 and 10 years,
-    for one level (``commune_code``, ``epci_code`` or ``departement_code``)."""
+    for one level (``commune_code``, ``epci_code`` or ``departement_code``). Departures
+    come from the roster: exact here, protected on publication (``confidential``)."""
     table = query(
         f"""
         with leaving as (
@@ -91,7 +91,7 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
         table["share_" + column.removeprefix("population_")] = table[column] / table["population"]
     table["desert_class"] = classify(table["apl"], thresholds).mask(~table["register_complete"].astype(bool))
     table.loc[table["gps_known_departure"] == 0, ["departures_5y", "departures_10y"]] = np.nan
-    return suppress_small_counts(table, ["departures_5y", "departures_10y"], threshold_small)
+    return table
 
 
 def commune_accessibility(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, apl: pd.DataFrame,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..privacy import suppress_breakdown
 from ..sql import query
 
 LEVELS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
@@ -56,15 +55,13 @@ def general_practitioners(
     )
 
 
-def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age: int,
-              small_count_threshold: int) -> pd.DataFrame:
+def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age: int) -> pd.DataFrame:
     """GP headcount, density and 55+ share per territory of ``level``.
 
     ``density`` = GPs / population × 10 000. ``share_senior`` = GPs aged
-    ``senior_age``+ / GPs of known age; empty when no age is known. Age figures (and
-    FTE, also from the roster, which is not public) are suppressed where either age
-    group numbers from 1 to ``small_count_threshold`` - 1, which covers every territory
-    with fewer GPs of known age than the threshold.
+    ``senior_age``+ / GPs of known age; empty when no age is known. Age and FTE figures
+    come from the roster, which is not public: they are exact here and protected on
+    publication (``confidential.protect_age_figures``).
     """
     key, label = LEVELS[level], LEVEL_LABELS[level]
     table = query(
@@ -88,7 +85,7 @@ def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age
                coalesce(c.gps, 0) as gps,
                coalesce(c.gps, 0) / t.population * 10000 as gp_density,
                coalesce(c.gps_age_known, 0) as gps_age_known,
-               c.gps_senior,
+               coalesce(c.gps_senior, 0) as gps_senior,
                c.gps_senior / nullif(c.gps_age_known, 0) as share_senior,
                c.gp_fte
         from territories t left join counts c using (code)
@@ -98,8 +95,4 @@ def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age
         gps=gps,
         reference=reference,
     )
-    table["gps_junior"] = table["gps_age_known"] - table["gps_senior"].fillna(0)
-    published = suppress_breakdown(table, ["gps_senior", "gps_junior"], small_count_threshold,
-                                   derived=("share_senior", "gp_fte"))
-    published["age_suppressed"] = published["gps_senior"].isna() & (table["gps_age_known"] > 0)
-    return published.drop(columns="gps_junior")
+    return table

@@ -16,7 +16,7 @@ from .gp_supply import LEVEL_LABELS, LEVELS, gp_supply
 
 
 def indicators_over_time(gps_by_date: pd.DataFrame, dates: list, reference: pd.DataFrame, pairs: pd.DataFrame,
-                         apl_settings: AplSettings, senior_age: int, small_count_threshold: int) -> pd.DataFrame:
+                         apl_settings: AplSettings, senior_age: int) -> pd.DataFrame:
     """Per snapshot date and territory (commune, EPCI, département): GPs, density, 55+ share, APL.
 
     ``gps_by_date`` holds the GPs of every snapshot, with a ``snapshot_date`` column;
@@ -30,13 +30,13 @@ def indicators_over_time(gps_by_date: pd.DataFrame, dates: list, reference: pd.D
         communes = reference.merge(apl, on="commune_code", how="left")
         communes["apl_weight"] = communes["apl"] * communes["population"]
         for level, key in LEVELS.items():
-            supply = gp_supply(gps, reference, level, senior_age, small_count_threshold)
+            supply = gp_supply(gps, reference, level, senior_age)
             weighted = communes.groupby(key)[["apl_weight", "population"]].sum()
             supply["apl"] = (weighted["apl_weight"] / weighted["population"]).reindex(supply[key]).to_numpy()
             supply = supply.rename(columns={key: "code", LEVEL_LABELS[level]: "name"})
             rows.append(supply.assign(snapshot_date=snapshot, level=level))
     columns = ["snapshot_date", "level", "code", "name", "population", "gps", "gp_density", "gps_age_known",
-               "gps_senior", "share_senior", "age_suppressed", "apl"]
+               "gps_senior", "share_senior", "apl"]
     return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
 

@@ -6,6 +6,7 @@ from dagster import MetadataValue, Output, asset
 
 from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.providers import apl_settings, road_model, travel_times
+from observatory.confidential import ROSTER_COLUMNS
 from observatory.indicators.benchmark import register_complete, register_coverage
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators import agency_outcomes as outcomes
@@ -22,8 +23,13 @@ from . import OWNERS
 CURATED = dict(group_name="curated", io_manager_key="staging_io", compute_kind="duckdb", owners=OWNERS)
 
 
-def _table_output(table: pd.DataFrame, **metadata) -> Output:
-    preview = pd.DataFrame(table.drop(columns="geometry", errors="ignore")).head(5)
+def _table_output(table: pd.DataFrame, *, from_agency_cases: bool = False, **metadata) -> Output:
+    """A curated table with its row count and a preview of its public figures. Curated
+    tables hold exact figures from non-public data, which only publication protects:
+    roster columns and agency tables never reach Dagster's event log."""
+    if from_agency_cases:
+        return Output(table, metadata={"rows": len(table), **metadata})
+    preview = pd.DataFrame(table.drop(columns=["geometry", *ROSTER_COLUMNS], errors="ignore")).head(5)
     return Output(table, metadata={"rows": len(table), **metadata, "preview": MetadataValue.md(preview.to_markdown(index=False))})
 
 
@@ -46,7 +52,7 @@ def commune_boundaries(commune_contours: StagedTable) -> Output:
 
 def _supply(level: str, general_practitioners: pd.DataFrame, commune_reference: pd.DataFrame, observatory) -> Output:
     settings = observatory.settings()
-    table = gp_supply(general_practitioners, commune_reference, level, settings.senior_age, settings.small_count_threshold)
+    table = gp_supply(general_practitioners, commune_reference, level, settings.senior_age)
     return _table_output(table, gps=int(table["gps"].sum()))
 
 
@@ -75,13 +81,13 @@ def gp_supply_by_departement(observatory: ObservatoryConfig, general_practitione
 def agency_funnel(agency_cases: StagedTable) -> Output:
     """Cases reaching each stage: contacted, accompanied, installed (durable, replacement), abandoned."""
     table = funnel_totals(agency_cases.table)
-    return _table_output(table, **{stage: int(cases) for stage, cases in zip(table["stage"], table["cases"])})
+    return _table_output(table, from_agency_cases=True)
 
 
 @asset(**CURATED)
-def agency_installations_by_quarter(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+def agency_installations_by_quarter(agency_cases: StagedTable) -> Output:
     """The agency's installations per quarter, durable and replacements, small counts suppressed."""
-    return _table_output(installations_by_quarter(agency_cases.table, observatory.settings().small_count_threshold))
+    return _table_output(installations_by_quarter(agency_cases.table), from_agency_cases=True)
 
 
 @asset(**CURATED)
@@ -116,9 +122,8 @@ def accessibility_by_commune(observatory: ObservatoryConfig, commune_reference: 
                                      settings.desert_thresholds, road_model(settings),
                                      register_complete(gp_register_coverage))
     leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
-    departures = accessibility_by_level(communes, leaving, "commune_code", "commune_name", settings.desert_thresholds,
-                                        settings.small_count_threshold)
-    table = communes.merge(departures[["commune_code", "departures_5y", "departures_10y"]], on="commune_code")
+    departures = accessibility_by_level(communes, leaving, "commune_code", "commune_name", settings.desert_thresholds)
+    table = communes.merge(departures[["commune_code", "departures_5y", "departures_10y", "gps_known_departure"]], on="commune_code")
     return _table_output(table, apl_median=float(table["apl"].median()),
                          communes_in_desert=int((table["desert_class"] == "desert").sum()))
 
@@ -126,8 +131,7 @@ def accessibility_by_commune(observatory: ObservatoryConfig, commune_reference: 
 def _accessibility(level: str, label: str, observatory, accessibility_by_commune, general_practitioners) -> Output:
     settings = observatory.settings()
     leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
-    table = accessibility_by_level(accessibility_by_commune, leaving, level, label, settings.desert_thresholds,
-                                   settings.small_count_threshold)
+    table = accessibility_by_level(accessibility_by_commune, leaving, level, label, settings.desert_thresholds)
     return _table_output(table)
 
 
@@ -152,45 +156,40 @@ def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTab
     """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
     settings = observatory.settings()
     table = series(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
-                   apl_settings(settings),
-                   settings.senior_age, settings.small_count_threshold)
+                   apl_settings(settings), settings.senior_age)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
 
 
-def _threshold(observatory: ObservatoryConfig) -> int:
-    return observatory.settings().small_count_threshold
-
-
 @asset(**CURATED)
-def agency_funnel_by_profession(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+def agency_funnel_by_profession(agency_cases: StagedTable) -> Output:
     """The agency's funnel per profession: stages reached, conversion, median days to installation."""
-    return _table_output(outcomes.funnel_by(agency_cases.table, "profession", _threshold(observatory)))
+    return _table_output(outcomes.funnel_by(agency_cases.table, "profession"), from_agency_cases=True)
 
 
 @asset(**CURATED)
-def agency_funnel_by_offer(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+def agency_funnel_by_offer(agency_cases: StagedTable) -> Output:
     """The agency's funnel per offer (Ma Box Stage, Rempla, Instal, Jobpack, Job Conjoint)."""
-    return _table_output(outcomes.funnel_by(agency_cases.table, "offer", _threshold(observatory)))
+    return _table_output(outcomes.funnel_by(agency_cases.table, "offer"), from_agency_cases=True)
 
 
 @asset(**CURATED)
-def agency_funnel_by_quarter(observatory: ObservatoryConfig, agency_cases: StagedTable) -> Output:
+def agency_funnel_by_quarter(agency_cases: StagedTable) -> Output:
     """New contacts, new accompaniments and installations per quarter."""
-    return _table_output(outcomes.funnel_by_quarter(agency_cases.table, _threshold(observatory)))
+    return _table_output(outcomes.funnel_by_quarter(agency_cases.table), from_agency_cases=True)
 
 
 @asset(**CURATED)
 def agency_time_to_installation(agency_cases: StagedTable) -> Output:
     """Days from first contact and from accompaniment to installation (median, mean, quartiles)."""
-    return _table_output(outcomes.time_to_installation(agency_cases.table))
+    return _table_output(outcomes.time_to_installation(agency_cases.table), from_agency_cases=True)
 
 
 @asset(**CURATED)
-def agency_installations_by_desert_class(observatory: ObservatoryConfig, agency_cases: StagedTable,
+def agency_installations_by_desert_class(agency_cases: StagedTable,
                                          accessibility_by_commune: pd.DataFrame) -> Output:
     """Where the agency's installations landed: per desert class of their commune."""
-    table = outcomes.installations_by_desert_class(agency_cases.table, accessibility_by_commune, _threshold(observatory))
-    return _table_output(table)
+    table = outcomes.installations_by_desert_class(agency_cases.table, accessibility_by_commune)
+    return _table_output(table, from_agency_cases=True)
 
 
 @asset(**CURATED)
@@ -200,14 +199,15 @@ def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.Data
     """APL per commune with and without the GPs the agency installed, and the gain."""
     table = outcomes.apl_with_and_without_agency(commune_reference, general_practitioners, commune_travel_times,
                                                  agency_cases.table, apl_settings(observatory.settings()))
-    return _table_output(table, communes_gaining=int((table["apl_gain"] > 1e-12).sum()))
+    return _table_output(table, from_agency_cases=True)
 
 
 @asset(**CURATED)
 def agency_impact_summary(agency_apl_impact: pd.DataFrame, agency_cases: StagedTable,
                           general_practitioners: pd.DataFrame) -> Output:
     """One line: installations, GP installations found in the register, APL with and without them, gain, density gained."""
-    return _table_output(outcomes.impact_summary(agency_apl_impact, agency_cases.table, general_practitioners))
+    table = outcomes.impact_summary(agency_apl_impact, agency_cases.table, general_practitioners)
+    return _table_output(table, from_agency_cases=True)
 
 
 @asset(**CURATED)
@@ -216,19 +216,19 @@ def plan_budget_outcomes(plan_budget: StagedTable, agency_cases: StagedTable) ->
     if plan_budget.table.empty:
         return _table_output(pd.DataFrame(columns=["axis_number", "axis_title", "years", "spend_eur", "offers",
                                                    "installations_attributable", "spend_per_installation_eur"]))
-    return _table_output(outcomes.budget_outcomes(plan_budget.table, agency_cases.table))
+    return _table_output(outcomes.budget_outcomes(plan_budget.table, agency_cases.table), from_agency_cases=True)
 
 
 @asset(**CURATED)
-def action_sheet_indicators(observatory: ObservatoryConfig, agency_cases: StagedTable,
+def action_sheet_indicators(agency_cases: StagedTable,
                             indicators_over_time: pd.DataFrame) -> Output:
     """Per year: grants delivered and their amount, interns accompanied, GPs in the département."""
-    return _table_output(outcomes.action_sheet_indicators(agency_cases.table, indicators_over_time,
-                                                          _threshold(observatory)))
+    table = outcomes.action_sheet_indicators(agency_cases.table, indicators_over_time)
+    return _table_output(table, from_agency_cases=True)
 
 
 @asset(**CURATED)
-def agency_installations_by_epci(observatory: ObservatoryConfig, agency_cases: StagedTable,
+def agency_installations_by_epci(agency_cases: StagedTable,
                                  commune_reference: pd.DataFrame) -> Output:
-    """Installations per EPCI for the maps; EPCIs below the secrecy threshold are left out."""
-    return _table_output(outcomes.installations_by_epci(agency_cases.table, commune_reference, _threshold(observatory)))
+    """Installations per EPCI for the maps (EPCIs whose count is secret are left out on publication)."""
+    return _table_output(outcomes.installations_by_epci(agency_cases.table, commune_reference), from_agency_cases=True)

@@ -3,6 +3,7 @@
 import pandas as pd
 from dagster import AssetIn, MetadataValue, Output, asset
 
+from observatory.confidential import protect_tables
 from observatory.dashboard.site import SiteData, build_site
 from observatory.accessibility.providers import travel_time_method
 from observatory.publish import publish_tables
@@ -11,22 +12,25 @@ from observatory.sources.departements import DEPARTEMENT_NAMES
 from ..resources import ObservatoryConfig
 from . import OWNERS
 
-# Curated assets published as tables, under their asset names.
+# Curated assets published as tables, under their asset names, once protected
+# (``protect_tables``: secret cells blanked, some withheld).
 PUBLISHED_TABLES = (
     "commune_reference", "commune_boundaries", "gp_supply_by_commune", "gp_supply_by_epci",
     "gp_supply_by_departement", "agency_funnel", "agency_installations_by_quarter",
     "care_structure_locations", "gp_register_coverage", "commune_travel_times", "accessibility_by_commune",
     "accessibility_by_epci", "accessibility_by_departement", "indicators_over_time", "agency_funnel_by_profession",
     "agency_funnel_by_offer", "agency_funnel_by_quarter", "agency_time_to_installation",
-    "agency_installations_by_desert_class", "agency_apl_impact", "agency_impact_summary", "plan_budget_outcomes",
+    "agency_installations_by_desert_class", "agency_impact_summary", "plan_budget_outcomes",
     "action_sheet_indicators", "agency_installations_by_epci", "source_report", "quarantine",
 )
 
 
 @asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="duckdb")
 def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame) -> Output:
-    """data/curated/observatory.duckdb and data/curated/parquet/: every curated table, replaced whole."""
-    paths = publish_tables(observatory.settings().curated_dir, tables)
+    """data/curated/observatory.duckdb and data/curated/parquet/: every curated table as it may be published, replaced whole."""
+    settings = observatory.settings()
+    tables = protect_tables(tables, settings.small_count_threshold)
+    paths = publish_tables(settings.curated_dir, tables)
     return Output(str(paths["database"]), metadata={"path": MetadataValue.path(str(paths["database"])),
                                                     "tables": MetadataValue.json({n: len(t) for n, t in tables.items()})})
 
@@ -35,6 +39,7 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
 def dashboard_site(observatory: ObservatoryConfig, **tables: pd.DataFrame) -> Output:
     """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline."""
     settings = observatory.settings()
+    tables = protect_tables(tables, settings.small_count_threshold)
     data = SiteData(
         territory_name=", ".join(DEPARTEMENT_NAMES.get(code, code) for code in settings.departements),
         reference_date=settings.reference_date,

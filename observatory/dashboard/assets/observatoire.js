@@ -46,7 +46,6 @@
       row("Densité (méd. / 10 000 hab.)", number(item.densite, 1)) +
       row("Généralistes de 55 ans ou plus", item.part55 === null ? "–" : number(item.part55 * 100) + "\u202f%") +
       row("APL (consultations / hab. / an)", number(item.apl, 2)) +
-      row("APL en ne comptant que les généralistes de 60 ans ou moins", number(item.apl60, 2)) +
       row("Classe", classes[item.classe] || "non classée") +
       row("Départs prévisibles à 5 ans", number(item.departs5)) +
       row("Départs prévisibles à 10 ans", number(item.departs10));

@@ -1,0 +1,289 @@
+"""The published figures that come from non-public data, the relations that tie them, and
+how they are protected before they leave the observatory.
+
+Non-public: the département's roster (ages, FTE, planned departures) and the agency's
+cases. The curated tables hold exact figures (they stay in the staging folder); every
+publication (database, Parquet, site) goes through ``protect_tables``:
+
+- roster counts (GPs aged 55+, departures within 5 and 10 years) by commune ⊂ EPCI ⊂
+  département, and per register snapshot, with complementary suppression along that
+  hierarchy (``disclosure``);
+- the agency's counts in every table that breaks the funnel down (profession, offer,
+  quarter, desert class, EPCI, year, plan axis), protected as one system of relations
+  since they share their totals;
+- withheld outright: APL variants by GP age per commune and EPCI (solving the E2SFCA's
+  linear system per commune gives the supply of GPs past each age, hence a named GP's
+  age bracket in a one-GP commune) and the per-commune supply in consultations (FTE ×
+  rate). For the same reason the per-commune APL with and without the agency's GPs
+  (``agency_apl_impact``, which would show where accompanied GPs settled) is not among
+  the published tables at all: only its territory summary is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+import pandas as pd
+
+from .disclosure import Relation, blank, hidden_cells, hierarchy_relations
+
+LEVEL_KEYS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
+NO_CODE = ""  # communes outside any EPCI form one row of the EPCI tables
+WITHHELD_COLUMNS = {
+    "accessibility_by_commune": ("gp_consultations", "apl_65", "apl_62", "apl_60"),
+    "accessibility_by_epci": ("apl_65", "apl_62", "apl_60"),
+}
+ROSTER_COLUMNS = ("gps_senior", "share_senior", "gp_fte", "departures_5y", "departures_10y", "gp_consultations",
+                  "apl_65", "apl_62", "apl_60")  # figures from the roster (exact in curated tables)
+AGE_COLUMNS = ("gps_senior", "share_senior", "gp_fte")
+DEPARTURE_COLUMNS = ("departures_5y", "departures_10y")
+STAGES = ("contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned")
+SPLIT = ("installations", "durable", "replacement")  # installations = durable + replacement
+
+
+def _codes(frame: pd.DataFrame, level: str) -> pd.Series:
+    return frame[LEVEL_KEYS[level]].astype("string").fillna(NO_CODE)
+
+
+def _members(reference: pd.DataFrame) -> dict[Hashable, list[Hashable]]:
+    """Each EPCI's and each département's communes, as (level, code) units."""
+    communes = reference["commune_code"].astype("string")
+    members = {}
+    for level in ("epci", "departement"):
+        for code, units in communes.groupby(_codes(reference, level).to_numpy()):
+            members[(level, code)] = [("commune", commune) for commune in units]
+    return members
+
+
+def geographic_masks(levels: dict[str, pd.DataFrame], parts: dict[str, pd.DataFrame], reference: pd.DataFrame,
+                     threshold: int) -> dict[str, pd.Series]:
+    """Which rows of each level's table hide a breakdown whose ``parts`` (one frame of
+    counts per level, aligned on the table) partition a unit's public headcount."""
+    values: dict[Hashable, float] = {}
+    together = []
+    for level, table in levels.items():
+        counts = parts[level].fillna(0).to_numpy(dtype="float64")
+        for code, row in zip(_codes(table, level), counts):
+            cells = [(level, code, part) for part in parts[level].columns]
+            values.update(zip(cells, row))
+            together.append(cells)
+    columns = list(next(iter(parts.values())).columns)
+    relations = [relation for relation in hierarchy_relations(_members(reference), columns,
+                                                              lambda unit, part: (*unit, part))
+                 if relation.total in values]
+    hidden = hidden_cells(values, relations, threshold, together)
+    return {level: pd.Series([(level, code, columns[0]) in hidden for code in _codes(table, level)], index=table.index)
+            for level, table in levels.items()}
+
+
+def _age_parts(table: pd.DataFrame) -> pd.DataFrame:
+    senior = table["gps_senior"].astype("float64").fillna(0)
+    return pd.DataFrame({"senior": senior, "junior": table["gps_age_known"].astype("float64") - senior})
+
+
+def _departure_parts(table: pd.DataFrame) -> pd.DataFrame:
+    five = table["departures_5y"].astype("float64").fillna(0)
+    ten = table["departures_10y"].astype("float64").fillna(0)
+    known = table["gps_known_departure"].astype("float64").where(table["departures_10y"].notna(), 0)
+    return pd.DataFrame({"within_5y": five, "within_5_10y": ten - five, "staying": known - ten})
+
+
+def _protect_levels(levels: dict[str, pd.DataFrame], parts_of, columns, reference, threshold) -> dict[str, pd.DataFrame]:
+    masks = geographic_masks(levels, {level: parts_of(table) for level, table in levels.items()}, reference, threshold)
+    protected = {}
+    for level, table in levels.items():
+        table = blank(table, masks[level], columns)
+        if "age_suppressed" in columns:
+            table["age_suppressed"] = masks[level].to_numpy() & (table["gps_age_known"] > 0).to_numpy()
+        protected[level] = table
+    return protected
+
+
+def protect_age_figures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
+    """GPs aged 55+ (and the share and FTE that go with them) per commune, EPCI, département."""
+    return _protect_levels(levels, _age_parts, [*AGE_COLUMNS, "age_suppressed"], reference, threshold)
+
+
+def protect_departures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
+    """GPs leaving within 5 and 10 years per commune, EPCI, département."""
+    return _protect_levels(levels, _departure_parts, DEPARTURE_COLUMNS, reference, threshold)
+
+
+def protect_series(series: pd.DataFrame, reference: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The age figures of every register snapshot, each protected like today's."""
+    parts = []
+    for _, snapshot in series.groupby("snapshot_date", sort=True):
+        levels = {level: rows.rename(columns={"code": LEVEL_KEYS[level]})
+                  for level, rows in snapshot.groupby("level") if level in LEVEL_KEYS}
+        for level, table in protect_age_figures(levels, reference, threshold).items():
+            parts.append(table.rename(columns={LEVEL_KEYS[level]: "code"}))
+    columns = [*series.columns.drop("age_suppressed", errors="ignore"), "age_suppressed"]
+    return pd.concat(parts).sort_index()[columns] if parts else series.assign(age_suppressed=False)[columns]
+
+
+class AgencyCells:
+    """The agency's published counts as cells of one system of relations."""
+
+    def __init__(self):
+        self.values: dict[Hashable, float] = {}
+        self.relations: list[Relation] = []
+        self.fixed: set[Hashable] = set()
+
+    def add(self, table: str, keys, frame: pd.DataFrame, columns) -> list[list[Hashable]]:
+        """One cell per row and column; returns the cells per column."""
+        cells = []
+        for column in columns:
+            named = [(table, key, column) for key in keys]
+            self.values.update(zip(named, frame[column].astype("float64").fillna(0)))
+            cells.append(named)
+        return cells
+
+    def sum(self, total: Hashable, parts) -> None:
+        self.relations.append(Relation(total, tuple(parts)))
+
+    def split(self, whole, durable, replacement) -> None:
+        """installations = durable + replacement, row by row."""
+        for cells in zip(whole, durable, replacement):
+            self.relations.append(Relation(cells[0], cells[1:]))
+
+
+def _funnel_cell(stage: str) -> tuple:
+    return ("agency_funnel", stage, "cases")
+
+
+def protect_agency_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
+    """Every agency table with its small counts and their complements blanked."""
+    system = AgencyCells()
+    funnel = tables["agency_funnel"]
+    totals = dict(zip(funnel["stage"], funnel["cases"].astype("float64")))
+    for stage in STAGES:
+        system.values[_funnel_cell(stage)] = totals.get(stage, 0.0)
+    system.relations.append(Relation(_funnel_cell("installed"), (_funnel_cell("installed_durable"),
+                                                                  _funnel_cell("installed_replacement"))))
+    stage_totals = {"installations": "installed", "durable": "installed_durable", "replacement": "installed_replacement"}
+
+    for name, key in (("agency_funnel_by_profession", "profession"), ("agency_funnel_by_offer", "offer")):
+        frame = tables[name]
+        cells = dict(zip(STAGES, system.add(name, frame[key], frame, STAGES)))
+        for stage in STAGES:
+            system.sum(_funnel_cell(stage), cells[stage])
+        system.split(cells["installed"], cells["installed_durable"], cells["installed_replacement"])
+
+    quarters = tables["agency_installations_by_quarter"]
+    quarter_cells = dict(zip(SPLIT, system.add("quarter", quarters["period"], quarters, SPLIT)))
+    system.split(*quarter_cells.values())
+    for column, stage in stage_totals.items():
+        system.sum(_funnel_cell(stage), quarter_cells[column])
+    activity = tables["agency_funnel_by_quarter"]
+    for column, stage in (("new_contacts", "contacted"), ("new_accompanied", "accompanied")):
+        cells = system.add("quarter", activity["period"], activity, [column])[0]
+        if activity[column].sum() == totals.get(stage):  # a relation only where the totals agree
+            system.sum(_funnel_cell(stage), cells)
+
+    classes = tables["agency_installations_by_desert_class"]
+    class_cells = dict(zip(SPLIT, system.add("desert_class", classes["desert_class"], classes, SPLIT)))
+    system.split(*class_cells.values())
+    for column, stage in stage_totals.items():
+        system.sum(_funnel_cell(stage), class_cells[column])
+
+    epcis = tables["agency_installations_by_epci"]
+    epci_cells = system.add("epci", epcis["epci_code"], epcis, ["installations"])[0]
+    in_epcis = ("epci", "all", "installations")
+    system.values[in_epcis] = float(epcis["installations"].sum())
+    system.fixed.add(in_epcis)
+    system.sum(in_epcis, epci_cells)
+
+    offers = set(tables["agency_funnel_by_offer"]["offer"])
+    plan = tables["plan_budget_outcomes"]
+    plan_cells = system.add("plan", plan["axis_number"], plan, ["installations_attributable"])[0]
+    for cell, axis, listed in zip(plan_cells, plan["axis_number"], plan["offers"].fillna("")):
+        if axis == 0:  # the whole plan: every installation
+            system.sum(_funnel_cell("installed"), [cell])
+        else:
+            system.sum(cell, [("agency_funnel_by_offer", offer.strip(), "installed")
+                              for offer in listed.split(",") if offer.strip() in offers])
+
+    sheet = tables["action_sheet_indicators"]
+    system.add("year", sheet["year"], sheet, ["grants_delivered"])
+    interns = system.add("year", sheet["year"], sheet, ["interns_accompanied"])[0]
+    profession = tables["agency_funnel_by_profession"]
+    intern_rows = profession.index[profession["profession"].str.lower().str.startswith("interne")]
+    if len(intern_rows) == 1:
+        system.sum(("agency_funnel_by_profession", profession.at[intern_rows[0], "profession"], "accompanied"), interns)
+
+    summary = tables["agency_impact_summary"]
+    system.add("summary", summary.index, summary, ["gp_installations_recorded", "gp_installations_in_register"])
+
+    hidden = hidden_cells(system.values, system.relations, threshold, fixed=system.fixed)
+    return _apply_agency_masks(tables, hidden)
+
+
+def _mask(hidden: set, table: str, keys, column: str) -> pd.Series:
+    return pd.Series([(table, key, column) in hidden for key in keys])
+
+
+def _apply_agency_masks(tables: dict[str, pd.DataFrame], hidden: set) -> dict[str, pd.DataFrame]:
+    out = {}
+    funnel = tables["agency_funnel"]
+    out["agency_funnel"] = blank(funnel, pd.Series([_funnel_cell(s) in hidden for s in funnel["stage"]]), ["cases"])
+    installed_hidden = _funnel_cell("installed") in hidden
+    for name, key in (("agency_funnel_by_profession", "profession"), ("agency_funnel_by_offer", "offer")):
+        frame = tables[name].reset_index(drop=True)
+        for stage in STAGES:
+            frame = blank(frame, _mask(hidden, name, frame[key], stage), [stage])
+        frame = blank(frame, frame["installed"].isna() | frame["accompanied"].isna(),
+                      ["conversion_accompanied_to_installed"])
+        out[name] = blank(frame, frame["installed"].isna(), ["median_days_contact_to_installation"])
+    quarters = tables["agency_installations_by_quarter"].reset_index(drop=True)
+    for column in SPLIT:
+        quarters = blank(quarters, _mask(hidden, "quarter", quarters["period"], column), [column])
+    out["agency_installations_by_quarter"] = quarters
+    activity = tables["agency_funnel_by_quarter"].reset_index(drop=True)
+    for column in ("new_contacts", "new_accompanied", "installations"):
+        activity = blank(activity, _mask(hidden, "quarter", activity["period"], column), [column])
+    out["agency_funnel_by_quarter"] = activity
+    classes = tables["agency_installations_by_desert_class"].reset_index(drop=True)
+    for column in SPLIT:
+        classes = blank(classes, _mask(hidden, "desert_class", classes["desert_class"], column), [column])
+    out["agency_installations_by_desert_class"] = blank(classes, classes["installations"].isna(), ["share"])
+    epcis = tables["agency_installations_by_epci"].reset_index(drop=True)
+    shown = ~_mask(hidden, "epci", epcis["epci_code"], "installations") & (epcis["installations"] > 0)
+    out["agency_installations_by_epci"] = epcis[shown.to_numpy()].reset_index(drop=True)
+    plan = tables["plan_budget_outcomes"].reset_index(drop=True)
+    plan = blank(plan, _mask(hidden, "plan", plan["axis_number"], "installations_attributable"),
+                 ["installations_attributable", "spend_per_installation_eur"])
+    out["plan_budget_outcomes"] = plan
+    sheet = tables["action_sheet_indicators"].reset_index(drop=True)
+    sheet = blank(sheet, _mask(hidden, "year", sheet["year"], "grants_delivered"), ["grants_delivered", "grants_amount_eur"])
+    out["action_sheet_indicators"] = blank(sheet, _mask(hidden, "year", sheet["year"], "interns_accompanied"),
+                                           ["interns_accompanied"])
+    summary = tables["agency_impact_summary"]
+    found_hidden = pd.Series([("summary", key, "gp_installations_in_register") in hidden for key in summary.index],
+                             index=summary.index) | installed_hidden
+    summary = blank(summary, found_hidden, ["gp_installations_in_register", "apl_without_agency", "apl_gain",
+                                            "apl_gain_per_installation", "density_gain_per_10000", "communes_gaining"])
+    recorded_hidden = pd.Series([("summary", key, "gp_installations_recorded") in hidden for key in summary.index],
+                                index=summary.index)
+    summary = blank(summary, recorded_hidden, ["gp_installations_recorded"])
+    out["agency_impact_summary"] = blank(summary, pd.Series(installed_hidden, index=summary.index), ["installations"])
+    timing = tables["agency_time_to_installation"]
+    out["agency_time_to_installation"] = blank(timing, pd.Series(installed_hidden, index=timing.index), timing.columns)
+    return out
+
+
+def protect_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
+    """The tables as they may be published: every rule above applied, withheld ones left out."""
+    reference = tables["commune_reference"]
+    out = dict(tables)
+    supply = protect_age_figures({level: tables[f"gp_supply_by_{level}"] for level in LEVEL_KEYS}, reference, threshold)
+    leaving = protect_departures({level: tables[f"accessibility_by_{level}"] for level in LEVEL_KEYS}, reference,
+                                 threshold)
+    for level in LEVEL_KEYS:
+        out[f"gp_supply_by_{level}"] = supply[level]
+        out[f"accessibility_by_{level}"] = leaving[level]
+    out["indicators_over_time"] = protect_series(tables["indicators_over_time"], reference, threshold)
+    out.update(protect_agency_tables(tables, threshold))
+    for name, columns in WITHHELD_COLUMNS.items():
+        out[name] = out[name].drop(columns=list(columns), errors="ignore")
+    return out
+
