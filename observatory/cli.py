@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from .locking import RefreshRunning, data_folder_lock
 from .settings import Settings
 from .progress import progress_logger_definition
 from .sources.catalog import SOURCES, locate, locate_all, read_origin
@@ -135,7 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         arguments.territory = arguments.departement
     settings = _settings(arguments)
     if arguments.command in {"build", "refresh"}:
-        return build(settings)
+        try:
+            with data_folder_lock(settings.data_dir):
+                return build(settings)
+        except RefreshRunning as error:
+            print(f"observatory: {error}", file=sys.stderr)
+            return 1
     if arguments.command == "dashboard":
         print(settings.site_dir / "index.html")
         return 0

@@ -13,10 +13,25 @@ from .sources.download import download
 from .sources.errors import SourceFormatError
 
 
-def source_url(source: RawSource, settings: Settings) -> str:
-    """The publisher's address for this territory; ``OBSERVATORY_URL_<NAME>`` overrides it."""
+def source_url(source: RawSource, departement: str) -> str:
+    """The publisher's address (for one département where it has ``{dep}``);
+    ``OBSERVATORY_URL_<NAME>`` overrides it."""
     override = os.environ.get(f"OBSERVATORY_URL_{source.name.upper()}")
-    return (override or source.url).replace("{dep}", settings.departements[0])
+    return (override or source.url).replace("{dep}", departement)
+
+
+def _fetch(source: RawSource, settings: Settings) -> tuple[list[Path], str]:
+    """Download a missing source: once, or once per département for a source published by
+    département (each under its own name). Returns the files and, on failure, why."""
+    raw_dir = settings.raw_dir
+    try:
+        if source.per_departement:
+            stem, suffix = source.filename.rsplit(".", 1)
+            return [download(source, source_url(source, code), raw_dir, name=f"{stem}-{code}.{suffix}")
+                    for code in settings.departements], ""
+        return [download(source, source_url(source, settings.departements[0]), raw_dir)], ""
+    except SourceFormatError as error:
+        return [], str(error)
 
 
 def ensure_raw_files(settings: Settings) -> dict[str, dict]:
@@ -36,21 +51,23 @@ def ensure_raw_files(settings: Settings) -> dict[str, dict]:
             files = [{**read_origin(path, source), "path": str(path)} for path in locate_all(raw_dir, source)]
             origins[source.name] = {"present": bool(files), "file": "", "producer": source.producer, "files": files}
             continue
-        path = locate(raw_dir, source)
+        paths = locate_all(raw_dir, source)
+        paths = paths if source.per_departement else paths[-1:]  # else the newest vintage only
         problem = ""
-        if path is None and not settings.is_demo and settings.allow_download and source.url:
-            try:
-                path = download(source, source_url(source, settings), raw_dir)
-            except SourceFormatError as error:
-                problem = str(error)
-        if path is None and source.required:
+        if not paths and not settings.is_demo and settings.allow_download and source.url:
+            paths, problem = _fetch(source, settings)
+        if not paths and source.required:
             raise SourceFormatError(raw_dir / source.filename, None, None,
                                     problem or f"required file missing for territory {settings.territory} "
                                                f"(looked for {', '.join(source.patterns)})")
-        if path is None:
+        if not paths:
             origins[source.name] = {"present": False, "file": "", "producer": source.producer, "problem": problem}
         else:
-            origins[source.name] = {**read_origin(path, source), "present": True, "path": str(path)}
+            records = [read_origin(path, source) for path in paths]
+            origins[source.name] = {**records[0], "present": True, "path": str(paths[0]),
+                                    "paths": [str(path) for path in paths],
+                                    "file": ", ".join(record["file"] for record in records),
+                                    "vintage": ", ".join(sorted({str(record["vintage"]) for record in records}))}
     return origins
 
 
@@ -69,3 +86,8 @@ def raw_fingerprint(raw_dir: Path) -> tuple[str, list[str]]:
 
 def raw_path(origin: dict) -> Path:
     return Path(origin["path"])
+
+
+def raw_paths(origin: dict) -> list[Path]:
+    """Every file of a source (several for a source published by département)."""
+    return [Path(path) for path in origin.get("paths", [origin["path"]])]

@@ -39,6 +39,7 @@ class Settings:
     travel_matrix: Path | None = None  # a CSV/Parquet origin-destination matrix from a routing engine
     osrm_url: str = ""  # or an OSRM server, e.g. http://127.0.0.1:5000
     map_exports: bool = True  # PNG/PDF of the maps (needs a Chromium on the machine)
+    max_quarantine_share: float = 0.2  # a source with more of its rows quarantined fails the build
     pseudonymisation_key: str = field(default="", repr=False)
 
     @property
@@ -98,6 +99,8 @@ class Settings:
             values["osrm_url"] = env["OBSERVATORY_OSRM_URL"]
         if "OBSERVATORY_MAP_EXPORTS" in env:
             values["map_exports"] = env["OBSERVATORY_MAP_EXPORTS"].lower() not in {"0", "no", "false"}
+        if "OBSERVATORY_MAX_QUARANTINE_SHARE" in env:
+            values["max_quarantine_share"] = float(env["OBSERVATORY_MAX_QUARANTINE_SHARE"])
         if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:
             values["pseudonymisation_key"] = env["OBSERVATORY_PSEUDONYMISATION_KEY"]
         return replace(cls(**values), **overrides)

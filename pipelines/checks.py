@@ -6,6 +6,8 @@ from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
 from observatory.indicators.benchmark import register_complete
 
+from .resources import ObservatoryConfig
+
 
 
 def _result(passed: bool, description: str, severity=AssetCheckSeverity.ERROR, **metadata) -> AssetCheckResult:
@@ -41,7 +43,8 @@ def register_covers_benchmark(gp_register_coverage: pd.DataFrame) -> AssetCheckR
     off = gp_register_coverage[~register_complete(gp_register_coverage).to_numpy()]
     return _result(off.empty, "register coverage of the CNAM's liberal GP count", AssetCheckSeverity.WARN,
                    departements=", ".join(f"{row.departement_code}: {row.register_liberal_gps} / "
-                                          f"{row.benchmark_liberal_gps}" for row in off.itertuples()))
+                                          f"{'inconnu' if pd.isna(row.benchmark_liberal_gps) else int(row.benchmark_liberal_gps)}"
+                                          for row in off.itertuples()))
 
 
 @asset_check(asset="agency_funnel", blocking=True)
@@ -134,5 +137,35 @@ TABLE_CHECKS = [
 ]
 
 
-CHECKS = [*TABLE_CHECKS, apl_conserves_supply, commune_codes_unique_and_populated,
+@asset_check(asset="source_report", blocking=True)
+def sources_mostly_readable(source_report: pd.DataFrame, observatory: ObservatoryConfig) -> AssetCheckResult:
+    """No source has more than the allowed share of its rows quarantined (a file whose
+    every line has one field too many would otherwise publish an empty observatory)."""
+    limit = observatory.settings().max_quarantine_share
+    considered = source_report["rows_accepted"] + source_report["rows_quarantined"]
+    share = (source_report["rows_quarantined"] / considered.where(considered > 0)).fillna(0.0)
+    over = source_report[share > limit]
+    return _result(over.empty, f"at most {limit:.0%} of each source's rows quarantined",
+                   sources=", ".join(f"{row.dataset} ({row.file}): {int(row.rows_quarantined)} of "
+                                     f"{int(row.rows_accepted + row.rows_quarantined)} rows quarantined"
+                                     for row in over.itertuples()) or "none")
+
+
+@asset_check(asset="gp_supply_by_departement", blocking=True)
+def every_departement_observed(gp_supply_by_departement: pd.DataFrame, observatory: ObservatoryConfig) -> AssetCheckResult:
+    """Every département of the territory has communes and population, and the territory
+    has GPs in its register: an empty input never replaces a good observatory. (A
+    département with no GP is not an error here: its coverage warning stands and its
+    classes are withheld.)"""
+    table = gp_supply_by_departement.set_index("departement_code")
+    missing = [code for code in observatory.settings().departements
+               if code not in table.index or not table.at[code, "communes"] > 0 or not table.at[code, "population"] > 0]
+    gps = int(table["gps"].sum())
+    problems = ([f"no commune or no population for {', '.join(missing)}"] if missing else []) + (
+        ["no GP in the register for the whole territory"] if gps == 0 else [])
+    return _result(not problems, "every département has communes and population; the territory has GPs",
+                   problems="; ".join(problems) or "none", gps=gps)
+
+
+CHECKS = [*TABLE_CHECKS, apl_conserves_supply, sources_mostly_readable, every_departement_observed, commune_codes_unique_and_populated,
           gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]

@@ -10,6 +10,20 @@ import pandas as pd
 from ..publish import extension_path
 
 EXCEL_MAX_ROWS = 1_048_575  # one row is the header
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would evaluate as a formula (« =HYPERLINK(…) » in a
+    commune name from a source file) prefixed with an apostrophe, as OWASP advises for
+    CSV exports; numbers are left alone (negative values stay numbers)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            text = frame[column]
+            risky = text.map(lambda value: isinstance(value, str) and value.startswith(FORMULA_STARTS))
+            frame[column] = text.where(~risky.astype(bool), "'" + text.astype("string"))
+    return frame
 
 
 def write_downloads(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
@@ -23,7 +37,7 @@ def write_downloads(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, 
         for name, frame in tables.items():
             frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
             frame = frame.astype({c: "string" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
-            frame.to_csv(folder / f"{name}.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")
+            neutralised(frame).to_csv(folder / f"{name}.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")
             files[name] = [f"{name}.csv"]
             if len(frame.columns) and len(frame) <= EXCEL_MAX_ROWS:
                 connection.register("frame", frame)

@@ -6,7 +6,6 @@ the staged table. Each case is keyed by a keyed hash of the agency's file number
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from .delimited import read_delimited
 from .geography import is_commune_code
 from .staged import RowChecks, StagedTable
 from .values import parse_date, parse_decimal
+from .vocabularies import OFFERS, OTHER, PROFESSIONS, fold, vocabulary_label
 
 DATASET = "agency_cases"
 SCHEMA = {"case_key": "string", "first_contact": "datetime64[s]", "profession": "string", "offer": "string",
@@ -44,12 +44,10 @@ STATUSES = {
     "abandon": "abandoned",
 }
 INSTALLATION_TYPES = {"durable": "durable", "remplacement": "replacement"}
+FREE_TEXT = "free text not quoted: it may hold personal data"
 
 
 def _normalised(values: pd.Series) -> pd.Series:
-    def fold(text: str) -> str:
-        return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
     return values.astype("string").str.strip().str.lower().map(fold, na_action="ignore").astype("string")
 
 
@@ -70,6 +68,8 @@ def read_agency_cases(path: Path, key: bytes, today: date) -> StagedTable:
         status=_normalised(raw["status"]).map(STATUSES).astype("string"),
         installation_type=_normalised(raw["installation_type"]).map(INSTALLATION_TYPES).astype("string"),
         aid_eur=parse_decimal(raw["aid_eur"]).astype("float64") if "aid_eur" in raw else float("nan"),
+        profession=vocabulary_label(raw["profession"], PROFESSIONS),
+        offer=vocabulary_label(raw["offer"], OFFERS),
     )
     if "rpps_id" not in frame:
         frame["rpps_id"] = pd.Series("", index=frame.index, dtype="string")
@@ -78,7 +78,7 @@ def read_agency_cases(path: Path, key: bytes, today: date) -> StagedTable:
     checks = RowChecks(DATASET, path.name, frame)
     checks.reject(raw["case_id"].eq(""), "id_dossier", "empty case number")
     checks.reject(frame["first_contact"].isna(), "date_premier_contact", "missing or unreadable date")
-    checks.reject(frame["status"].isna(), "statut", "unknown status '" + raw["status"] + "'")
+    checks.reject(frame["status"].isna(), "statut", f"unknown status ({FREE_TEXT})")
     for column, source in (("first_contact", "date_premier_contact"), ("accompanied_on", "date_accompagnement"),
                            ("installed_on", "date_installation")):
         checks.reject(frame[column] > limit, source, "date in the future")
@@ -102,5 +102,6 @@ def read_agency_cases(path: Path, key: bytes, today: date) -> StagedTable:
         table=table,
         rejects=checks.rejects(read.rejects),
         rows_read=read.rows_read,
-        stats={"encoding": read.encoding},
+        stats={"encoding": read.encoding, "professions_as_autre": int((table["profession"] == OTHER).sum()),
+               "offers_as_autre": int((table["offer"] == OTHER).sum())},
     )

@@ -3,12 +3,15 @@ where the official publishers serve them, and the origin record kept beside each
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from .errors import SourceFormatError
 
 
 @dataclass(frozen=True)
@@ -26,10 +29,17 @@ class RawSource:
     licence: str = "Licence Ouverte / Open Licence 2.0 (Etalab)"
     archive_member: str = ""  # the file to extract when the download is a ZIP archive
     multiple: bool = False  # every matching file is used (e.g. dated snapshots), not only the newest
+    per_departement: bool = False  # publishers give one file per département: every matching file is read
 
     @property
     def filename(self) -> str:
-        return self.patterns[0]
+        """The name a download is saved under when the publisher gives none: the first
+        pattern, its wildcards dropped (``v_mvt_commune*.csv`` → ``v_mvt_commune.csv``)."""
+        return self.patterns[0].replace("*", "")
+
+    def matches(self, name: str) -> bool:
+        """Whether a file name is one of this source's (case aside: ``….CSV`` is a CSV)."""
+        return any(fnmatch.fnmatchcase(name.lower(), Path(pattern).name.lower()) for pattern in self.patterns)
 
 
 SOURCES = (
@@ -46,9 +56,10 @@ SOURCES = (
               archive_member="base-cc-evol-struct-pop-*.CSV"),
     RawSource("commune_contours", ("communes.geojson", "*communes*.geojson"), True,
               "IGN / Etalab (API Découpage administratif)",
-              "https://geo.api.gouv.fr/departements/{dep}/communes?format=geojson&geometry=contour&fields=code,nom"),
+              "https://geo.api.gouv.fr/departements/{dep}/communes?format=geojson&geometry=contour&fields=code,nom",
+              per_departement=True),
     RawSource("commune_contours_previous", ("previous/*.geojson",), False,
-              "IGN (ADMIN EXPRESS, earlier vintage): used to map former commune codes"),
+              "IGN (ADMIN EXPRESS, earlier vintage): used to map former commune codes", per_departement=True),
     RawSource("commune_history", ("v_mvt_commune*.csv",), False, "INSEE (Code officiel géographique, mouvements)",
               "https://www.insee.fr/fr/statistiques/fichier/7766585/v_mvt_commune_2024.csv"),
     RawSource("epci_membership", ("epci_composition.csv", "epci_composition*.csv"), False,
@@ -72,11 +83,28 @@ DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membersh
                 "care_structures", "agency_cases", "gp_benchmark", "plan_budget")
 
 
+def _glob(raw_dir: Path, pattern: str) -> list[Path]:
+    """Paths under ``raw_dir`` matching ``pattern``, the file name compared without case
+    (publishers write ``.CSV`` as often as ``.csv``); origin records and hidden files
+    (partial downloads) are not data."""
+    folder = Path(raw_dir) / Path(pattern).parent
+    if not folder.is_dir():
+        return []
+    wanted = Path(pattern).name.lower()
+    return sorted(path for path in folder.iterdir()
+                  if fnmatch.fnmatchcase(path.name.lower(), wanted) and not path.name.startswith(".")
+                  and not path.name.endswith(".origin.json"))
+
+
 def locate_all(raw_dir: Path, source: RawSource) -> list[Path]:
-    """Every file matching ``source``'s first matching pattern, in sort order."""
+    """Every file matching ``source``'s first matching pattern, in sort order. A match that
+    is not a readable file (a folder, a broken link) is an error, never a missing source."""
     for pattern in source.patterns:
-        matches = sorted(path for path in Path(raw_dir).glob(pattern)
-                         if path.is_file() and not path.name.endswith(".origin.json"))
+        matches = _glob(raw_dir, pattern)
+        for path in matches:
+            if not path.is_file():
+                raise SourceFormatError(path, None, None, f"present for {source.name} but not a readable file "
+                                                          "(a folder or a broken link?): remove or replace it")
         if matches:
             return matches
     return []
@@ -120,12 +148,15 @@ def write_origin(path: Path, *, producer: str, url: str, licence: str, vintage: 
 
 def vintage_from_name(name: str) -> str:
     """The vintage a publisher wrote into a file name: a date stamp (``202407010800`` →
-    ``2024-07-01``) or a year (``..._2024_...``); ``unknown`` otherwise. The file's own
-    date says when it was copied, not what it describes, so it is never used."""
+    ``2024-07-01``), a geography or census year (``cog2023``, ``rp2021``), or a year
+    ending the name (``v_mvt_commune_2024.csv``); ``unknown`` otherwise: any other number
+    may be anything (a copy's date, a version), so it is not taken for a vintage. The
+    file's own date says when it was copied, not what it describes: never used."""
     stamp = re.search(r"(?<!\d)(20\d{2})(0[1-9]|1[0-2])([0-2]\d|3[01])(?:\d{4})?(?!\d)", name)
     if stamp:
         return "-".join(stamp.groups())
-    year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", name)
+    year = (re.search(r"(?:cog|rp)((?:19|20)\d{2})(?!\d)", name, re.IGNORECASE)
+            or re.search(r"[_-]((?:19|20)\d{2})\.[A-Za-z]+$", name))
     return year.group(1) if year else "unknown"
 
 

@@ -11,7 +11,7 @@ import shapely
 
 from .errors import SourceFormatError
 from .geography import departement_of, is_commune_code
-from .staged import RowChecks, StagedTable
+from .staged import RowChecks, StagedTable, rejections
 
 DATASET = "commune_contours"
 CODE_FIELDS = ("code", "INSEE_COM", "insee_com", "codgeo", "CODGEO", "code_insee")
@@ -27,12 +27,47 @@ def _first_present(path: Path, columns, candidates: tuple[str, ...], what: str) 
     raise SourceFormatError(path, None, candidates[0], f"no {what} property (tried {', '.join(candidates)})")
 
 
+def _check_wgs84(path: Path, frame: gpd.GeoDataFrame, declared: bool) -> None:
+    """Coordinates said (or, without a ``crs`` member, assumed) to be WGS84 must be
+    longitudes and latitudes: a projected file would otherwise fail much later."""
+    if frame.empty:
+        return
+    west, south, east, north = frame.total_bounds
+    if -180 <= west <= east <= 180 and -90 <= south <= north <= 90:
+        return
+    looks = " (they look like Lambert-93, EPSG:2154)" if 0 < west < 1.3e6 and 6.0e6 < south < 7.2e6 else ""
+    said = "declares WGS84" if declared else "has no 'crs' member, so WGS84 (the GeoJSON standard) is assumed"
+    raise SourceFormatError(path, None, "crs", f"the file {said}, but its coordinates reach x {west:.0f}…{east:.0f}, "
+                                               f"y {south:.0f}…{north:.0f}{looks}: state its CRS or reproject it")
+
+
+def read_contour_files(paths: list[Path], departements: tuple[str, ...]) -> StagedTable:
+    """Contours from one file or several (publishers give one per département): each read
+    as below, then a commune found in two files is quarantined in the later one."""
+    parts = [read_commune_contours(path, departements) for path in paths]
+    if len(parts) == 1:
+        return parts[0]
+    tables = [part.table.assign(file=Path(path).name) for part, path in zip(parts, paths)]
+    table = gpd.GeoDataFrame(pd.concat(tables, ignore_index=True), geometry="geometry", crs=WGS84)
+    repeated = table["commune_code"].duplicated()
+    first_file = table.groupby("commune_code")["file"].transform("first")
+    rejects = [part.rejects for part in parts] + [
+        rejections(DATASET, file, group["line"], "code", "commune already read from " + group["first_file"])
+        for file, group in table[repeated].assign(first_file=first_file[repeated]).groupby("file")]
+    return StagedTable(table=table[~repeated].drop(columns="file").reset_index(drop=True),
+                       rejects=pd.concat(rejects, ignore_index=True), rows_read=sum(p.rows_read for p in parts),
+                       out_of_scope=sum(p.out_of_scope for p in parts),
+                       stats={"files": len(paths),
+                              "geometries_repaired": sum(p.stats["geometries_repaired"] for p in parts)})
+
+
 def read_commune_contours(path: Path, departements: tuple[str, ...]) -> StagedTable:
     """Contours of the communes of ``departements`` with area and an interior point.
 
-    A file without CRS is taken as WGS84 (the GeoJSON standard). Invalid geometries are
-    repaired when ``make_valid`` yields a polygon, otherwise quarantined, as are empty
-    geometries, malformed codes and repeated communes. ``line`` is the feature's position.
+    A file without CRS is taken as WGS84 (the GeoJSON standard), and its coordinates must
+    then be longitudes and latitudes. Invalid geometries are repaired when ``make_valid``
+    yields a polygon, otherwise quarantined, as are empty geometries, malformed codes and
+    repeated communes. ``line`` is the feature's position.
     """
     path = Path(path)
     if not path.exists():
@@ -43,8 +78,9 @@ def read_commune_contours(path: Path, departements: tuple[str, ...]) -> StagedTa
         raise SourceFormatError(path, None, None, f"unreadable geometry file: {error}") from error
     code_field = _first_present(path, frame.columns, CODE_FIELDS, "commune code")
     name_field = _first_present(path, frame.columns, NAME_FIELDS, "commune name")
-    if frame.crs is None:
-        frame = frame.set_crs(WGS84)
+    if frame.crs is None or frame.crs.equals(WGS84):
+        _check_wgs84(path, frame, declared=frame.crs is not None)
+        frame = frame.set_crs(WGS84, allow_override=True)
     frame = gpd.GeoDataFrame(
         {
             "commune_code": frame[code_field].astype("string").str.strip(),

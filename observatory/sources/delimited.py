@@ -110,7 +110,11 @@ def _unquoted_fields(path: Path, delimiter: str) -> tuple[list[str], pa.ListArra
 
 def _quoted_fields(path: Path, delimiter: str) -> tuple[list[str], pa.ListArray, pa.Array, str]:
     """Same as ``_unquoted_fields`` for CSV with quoted values (which may span lines):
-    office exports such as rosters and CRM extracts. The line number is where the record starts."""
+    office exports such as rosters and CRM extracts. The line number is where the record starts.
+
+    A malformed record spanning several lines (a stray quote swallows the lines after it)
+    is returned once per physical line, the later ones with no field, so that each line
+    is quarantined and accounted for, not only the first."""
     data = path.read_bytes()
     try:
         text, encoding = data.decode("utf-8"), "utf8"
@@ -127,6 +131,10 @@ def _quoted_fields(path: Path, delimiter: str) -> tuple[list[str], pa.ListArray,
             if any(value.strip() for value in record):
                 records.append(record)
                 numbers.append(start)
+                if len(record) != len(header):
+                    swallowed = range(start + 1, reader.line_num + 1)
+                    records.extend([] for _ in swallowed)
+                    numbers.extend(swallowed)
             start = reader.line_num + 1
     except csv.Error as error:
         raise SourceFormatError(path, start, None, f"unreadable CSV: {error}") from error
@@ -169,7 +177,8 @@ def read_delimited(
         path.name,
         numbers.filter(pc.invert(well_formed)).to_pylist(),
         "(line)",
-        [f"expected {len(header)} fields, found {n} (truncated or malformed line)" for n in bad_counts],
+        [f"expected {len(header)} fields, found {n} (truncated or malformed line)" if n else
+         "inside a malformed quoted record that starts on an earlier line (stray quote?)" for n in bad_counts],
     )
     fields = fields.filter(well_formed)
     data = {

@@ -53,11 +53,13 @@ def _layout(path: Path) -> tuple[str, dict[str, str], int]:
                                            "populations, or a commune table with insee_com and population_YYYY)")
 
 
-def read_population(path: Path, departements: tuple[str, ...], history: dict[str, str] | None = None) -> StagedTable:
+def read_population(path: Path, departements: tuple[str, ...], history: dict[str, str] | None = None,
+                    contoured: set[str] | None = None) -> StagedTable:
     """Population (and age bands when the file has them) per current commune of ``departements``.
 
     Quarantined: malformed commune codes, missing or negative figures, bands that do not
-    add up to the total (beyond rounding), repeated communes.
+    add up to the total (beyond rounding), repeated communes, and (given the ``contoured``
+    communes) communes without a contour, which no figure could hold.
     """
     path = Path(path)
     delimiter, columns, year = _layout(path)
@@ -82,6 +84,9 @@ def read_population(path: Path, departements: tuple[str, ...], history: dict[str
         off = (band_sum - figures["population"]).abs() > 1 + 0.005 * figures["population"]
         checks.reject(off, columns["population"], "age bands do not add up to the population")
     checks.reject_duplicates(["commune_code"], columns.get("commune_code", "CODCOM"), "commune")
+    if contoured is not None:  # a population with no commune to hold it would vanish from every figure
+        uncontoured = ~modernise(frame["commune_code"], history or {}).isin(contoured)
+        checks.reject(uncontoured, columns.get("commune_code", "CODCOM"), "no contour for this commune in the contour files")
 
     accepted = checks.accepted()
     current = modernise(accepted["commune_code"], history or {})

@@ -13,10 +13,10 @@ from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 
 from observatory.indicators.gp_supply import general_practitioners as gp_people
 from observatory.privacy import pseudonymisation_key
-from observatory.raw_files import raw_path
+from observatory.raw_files import raw_path, raw_paths
 from observatory.sources import agency, ars_zoning, budget, care_structures as finess, epci, gp_benchmark as benchmark, roster
 from observatory.sources.commune_history import build_history
-from observatory.sources.communes import read_commune_contours
+from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
 from observatory.sources.rpps import read_rpps_extract
 from observatory.indicators.time_series import snapshot_date
@@ -28,17 +28,22 @@ from . import OWNERS
 STAGED = dict(group_name="staged", io_manager_key="staging_io", compute_kind="pandas", owners=OWNERS)
 
 
-def _output(staged: StagedTable, origin: dict) -> Output:
-    """The staged table with its counts and its source's identity as metadata."""
+def _output(staged: StagedTable, origin: dict, *, personal: bool = False) -> Output:
+    """The staged table with its counts and its source's identity as metadata, and a
+    preview of its first rows unless it holds ``personal`` data (the register's, the
+    roster's, the agency's rows): Dagster keeps metadata in its run storage, outside the
+    ingestion layer."""
     staged.stats |= {"file": origin.get("file", ""), "sha256": origin.get("sha256", ""),
                      "vintage": origin.get("vintage"), "producer": origin.get("producer", "")}
+    if personal:
+        return Output(staged, metadata=staged.metadata())
     preview = pd.DataFrame(staged.table.drop(columns="geometry", errors="ignore")).head(5)
     return Output(staged, metadata={**staged.metadata(), "preview": MetadataValue.md(preview.to_markdown(index=False))})
 
 
-def _optional(origin: dict, schema: dict, read) -> Output:
+def _optional(origin: dict, schema: dict, read, *, personal: bool = False) -> Output:
     """Stage an optional source, or an empty typed table when the territory lacks it."""
-    return _output(read(raw_path(origin)) if origin["present"] else StagedTable.absent(schema), origin)
+    return _output(read(raw_path(origin)) if origin["present"] else StagedTable.absent(schema), origin, personal=personal)
 
 
 def _history(commune_code_history: StagedTable) -> dict[str, str]:
@@ -49,7 +54,7 @@ def _history(commune_code_history: StagedTable) -> dict[str, str]:
 def commune_contours(observatory: ObservatoryConfig, commune_contours_file: dict) -> Output:
     """Commune contours of the territory in WGS84, with area and an interior point."""
     settings = observatory.settings()
-    return _output(read_commune_contours(raw_path(commune_contours_file), settings.departements), commune_contours_file)
+    return _output(read_contour_files(raw_paths(commune_contours_file), settings.departements), commune_contours_file)
 
 
 @asset(**STAGED)
@@ -57,7 +62,7 @@ def commune_code_history(observatory: ObservatoryConfig, commune_contours: Stage
                          commune_contours_previous_file: dict, commune_history_file: dict) -> Output:
     """Former commune code → current code (INSEE movements, else earlier contours); unmapped ones quarantined."""
     settings = observatory.settings()
-    previous = (read_commune_contours(raw_path(commune_contours_previous_file), settings.departements).table
+    previous = (read_contour_files(raw_paths(commune_contours_previous_file), settings.departements).table
                 if commune_contours_previous_file["present"] else None)
     movements = raw_path(commune_history_file) if commune_history_file["present"] else None
     staged = build_history(gpd.GeoDataFrame(commune_contours.table), previous, movements,
@@ -67,10 +72,12 @@ def commune_code_history(observatory: ObservatoryConfig, commune_contours: Stage
 
 
 @asset(**STAGED)
-def populations(observatory: ObservatoryConfig, population_file: dict, commune_code_history: StagedTable) -> Output:
+def populations(observatory: ObservatoryConfig, population_file: dict, commune_code_history: StagedTable,
+                commune_contours: StagedTable) -> Output:
     """Population per current commune, with age bands when the source has them (census year in metadata)."""
     settings = observatory.settings()
-    staged = read_population(raw_path(population_file), settings.departements, _history(commune_code_history))
+    staged = read_population(raw_path(population_file), settings.departements, _history(commune_code_history),
+                             set(commune_contours.table["commune_code"]))
     return _output(staged, population_file)
 
 
@@ -88,14 +95,14 @@ def rpps_activities(observatory: ObservatoryConfig, rpps_extract_file: dict, com
     settings = observatory.settings()
     known = set(commune_contours.table["commune_code"])
     staged = read_rpps_extract(raw_path(rpps_extract_file), settings.departements, known, _history(commune_code_history))
-    return _output(staged, rpps_extract_file)
+    return _output(staged, rpps_extract_file, personal=True)
 
 
 @asset(**STAGED)
 def gp_roster(observatory: ObservatoryConfig, gp_roster_file: dict) -> Output:
     """The département's roster: birth year, FTE and planned departure per RPPS id, without names."""
     reference_date = observatory.settings().reference_date
-    return _optional(gp_roster_file, roster.SCHEMA, lambda path: roster.read_roster(path, reference_date))
+    return _optional(gp_roster_file, roster.SCHEMA, lambda path: roster.read_roster(path, reference_date), personal=True)
 
 
 @asset(**STAGED)
@@ -114,7 +121,7 @@ def agency_cases(observatory: ObservatoryConfig, agency_cases_file: dict) -> Out
         key = pseudonymisation_key(settings.pseudonymisation_key, settings.data_dir / "staging" / ".pseudonymisation_key")
         return agency.read_agency_cases(path, key, date.today())
 
-    return _optional(agency_cases_file, agency.SCHEMA, read)
+    return _optional(agency_cases_file, agency.SCHEMA, read, personal=True)
 
 
 @asset(**STAGED)

@@ -29,8 +29,17 @@
     });
   }
 
-  function row(label, value) {
-    return "<tr><th scope=\"row\">" + label + "</th><td class=\"n\">" + value + "</td></tr>";
+  // Names come from source files: untrusted. Every node is built with textContent and
+  // attributes set one by one, never by parsing data as HTML.
+  function element(tag, text, attributes) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    return node;
+  }
+
+  function link(page, code, label) {
+    return element("a", label, {href: page + "#" + encodeURIComponent(code)});
   }
 
   function renderTerritory() {
@@ -38,26 +47,44 @@
     if (!sheet) { return; }
     var kind = sheet.getAttribute("data-kind");
     var code = decodeURIComponent(window.location.hash.slice(1));
-    var item = data[kind === "commune" ? "communes" : "epcis"][code];
+    var item = Object.prototype.hasOwnProperty.call(data[kind === "commune" ? "communes" : "epcis"], code)
+      ? data[kind === "commune" ? "communes" : "epcis"][code] : null;
     if (!item) { return; }
     document.title = item.nom + " · " + document.title.split(" · ").slice(-1)[0];
-    var rows = row("Population", number(item.population)) +
-      row("Médecins généralistes", number(item.gps)) +
-      row("Densité (méd. / 10 000 hab.)", number(item.densite, 1)) +
-      row("Généralistes de 55 ans ou plus", item.part55 === null ? "–" : number(item.part55 * 100) + "\u202f%") +
-      row("APL (consultations / hab. / an)", number(item.apl, 2)) +
-      row("Classe", classes[item.classe] || "non classée") +
-      row("Départs prévisibles à 5 ans", number(item.departs5)) +
-      row("Départs prévisibles à 10 ans", number(item.departs10));
-    if (item.minutes !== undefined) { rows += row("Minutes jusqu'au généraliste le plus proche", number(item.minutes)); }
-    var context = item.epci ? "<p>EPCI : <a href=\"epci.html#" + item.epci + "\">" + item.epci_nom + "</a></p>" : "";
-    if (item.communes) {
-      context = "<p>Communes : " + item.communes.map(function (c) {
-        return "<a href=\"commune.html#" + c + "\">" + (data.communes[c] ? data.communes[c].nom : c) + "</a>";
-      }).join(", ") + "</p>";
+    var rows = [
+      ["Population", number(item.population)],
+      ["Médecins généralistes", number(item.gps)],
+      ["Densité (méd. / 10 000 hab.)", number(item.densite, 1)],
+      ["Généralistes de 55 ans ou plus", item.part55 === null ? "–" : number(item.part55 * 100) + "\u202f%"],
+      ["APL (consultations / hab. / an)", number(item.apl, 2)],
+      ["Classe", classes[item.classe] || "non classée"],
+      ["Départs prévisibles à 5 ans", number(item.departs5)],
+      ["Départs prévisibles à 10 ans", number(item.departs10)]
+    ];
+    if (item.minutes !== undefined) { rows.push(["Minutes jusqu'au généraliste le plus proche", number(item.minutes)]); }
+    var heading = element("h3", item.nom + " (" + code + ")");
+    var context = element("p");
+    if (item.epci) {
+      context.appendChild(document.createTextNode("EPCI : "));
+      context.appendChild(link("epci.html", item.epci, item.epci_nom));
     }
-    sheet.innerHTML = "<h3>" + item.nom + " (" + code + ")</h3>" + context +
-      "<table><tbody>" + rows + "</tbody></table>";
+    if (item.communes) {
+      context.appendChild(document.createTextNode("Communes : "));
+      item.communes.forEach(function (c, index) {
+        if (index) { context.appendChild(document.createTextNode(", ")); }
+        context.appendChild(link("commune.html", c, data.communes[c] ? data.communes[c].nom : c));
+      });
+    }
+    var body = element("tbody");
+    rows.forEach(function (pair) {
+      var tr = element("tr");
+      tr.appendChild(element("th", pair[0], {scope: "row"}));
+      tr.appendChild(element("td", pair[1], {"class": "n"}));
+      body.appendChild(tr);
+    });
+    var table = element("table");
+    table.appendChild(body);
+    sheet.replaceChildren(heading, context, table);
     if (item.serie && item.serie.length && window.Plotly) {
       var dates = item.serie.map(function (p) { return p[0]; });
       window.Plotly.newPlot("serie-territoire", [
