@@ -169,22 +169,22 @@ def protect_agency_tables(tables: dict[str, pd.DataFrame], threshold: int) -> di
             system.sum(_funnel_cell(stage), cells[stage])
         system.split(cells["installed"], cells["installed_durable"], cells["installed_replacement"])
 
-    quarters = tables["agency_installations_by_quarter"]
-    quarter_cells = dict(zip(SPLIT, system.add("quarter", quarters["period"], quarters, SPLIT)))
-    system.split(*quarter_cells.values())
-    for column, stage in stage_totals.items():
-        system.sum(_funnel_cell(stage), quarter_cells[column])
+    def installations_by(table: str, key: str, frame: pd.DataFrame) -> None:
+        """Installations, durable and replacements per row: each row adds up, each column
+        adds up to the funnel's totals."""
+        cells = dict(zip(SPLIT, system.add(table, frame[key], frame, SPLIT)))
+        system.split(*cells.values())
+        for column, stage in stage_totals.items():
+            system.sum(_funnel_cell(stage), cells[column])
+
+    installations_by("quarter", "period", tables["agency_installations_by_quarter"])
     activity = tables["agency_funnel_by_quarter"]
     for column, stage in (("new_contacts", "contacted"), ("new_accompanied", "accompanied")):
         cells = system.add("quarter", activity["period"], activity, [column])[0]
         if activity[column].sum() == totals.get(stage):  # a relation only where the totals agree
             system.sum(_funnel_cell(stage), cells)
 
-    classes = tables["agency_installations_by_desert_class"]
-    class_cells = dict(zip(SPLIT, system.add("desert_class", classes["desert_class"], classes, SPLIT)))
-    system.split(*class_cells.values())
-    for column, stage in stage_totals.items():
-        system.sum(_funnel_cell(stage), class_cells[column])
+    installations_by("desert_class", "desert_class", tables["agency_installations_by_desert_class"])
 
     epcis = tables["agency_installations_by_epci"]
     epci_cells = system.add("epci", epcis["epci_code"], epcis, ["installations"])[0]

@@ -62,6 +62,9 @@ def _zip(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
     return buffer.getvalue()
 
 
+EMPTY_GEOJSON = '{"type":"FeatureCollection","features":[]}'
+
+
 def _leftovers(folder) -> list[str]:
     return sorted(path.name for path in folder.iterdir() if path.name.startswith("."))
 
@@ -130,18 +133,26 @@ def test_member_names_that_are_paths_are_refused_cleanly(tmp_path, publisher, me
     assert _leftovers(folder) == []
 
 
+def _territory(tmp_path, monkeypatch, territory: str, files: dict[str, str], **addresses) -> Settings:
+    """A raw folder holding ``files``; the sources given ``addresses`` download from them,
+    the other downloadable ones from nowhere."""
+    settings = Settings(data_dir=tmp_path, territory=territory)
+    settings.raw_dir.mkdir(parents=True)
+    for name, text in files.items():
+        (settings.raw_dir / name).write_text(text)
+    for name in ("commune_history", "care_structures", "population", "commune_contours", "rpps_extract"):
+        monkeypatch.setenv(f"OBSERVATORY_URL_{name.upper()}", addresses.get(name, "http://127.0.0.1:9/unreachable"))
+    return settings
+
+
 def test_an_upper_case_member_is_found_again_without_downloading(tmp_path, publisher, monkeypatch):
     base, routes = publisher
     routes["/insee"] = (_zip({"base-cc-evol-struct-pop-2021.CSV": b"CODGEO;P21_POP\n41018;45000\n",
                               "meta_base-cc-evol-struct-pop-2021.CSV": b"notes\n"}), None, 0)
-    settings = Settings(data_dir=tmp_path, territory="41")
+    settings = _territory(tmp_path, monkeypatch, "41", {"PS_LibreAcces_Personne_activite.txt": "x\n",
+                                                        "communes-41.geojson": EMPTY_GEOJSON},
+                          population=f"{base}/insee")
     raw = settings.raw_dir
-    raw.mkdir(parents=True)
-    (raw / "PS_LibreAcces_Personne_activite.txt").write_text("x\n")
-    (raw / "communes-41.geojson").write_text('{"type":"FeatureCollection","features":[]}')
-    for name in ("commune_history", "care_structures"):
-        monkeypatch.setenv(f"OBSERVATORY_URL_{name.upper()}", "http://127.0.0.1:9/unreachable")
-    monkeypatch.setenv("OBSERVATORY_URL_POPULATION", f"{base}/insee")
     origins = ensure_raw_files(settings)
     assert origins["population"]["file"] == "base-cc-evol-struct-pop-2021.CSV"
     assert locate(raw, SOURCES_BY_NAME["population"]) == raw / "base-cc-evol-struct-pop-2021.CSV"
@@ -160,15 +171,10 @@ def test_a_pattern_source_is_saved_under_a_real_name(tmp_path, publisher):
 def test_contours_are_downloaded_for_every_departement(tmp_path, publisher, monkeypatch):
     base, routes = publisher
     for code in ("2A", "2B"):
-        routes[f"/departements/{code}/communes"] = (b'{"type":"FeatureCollection","features":[]}', None, 0)
-    settings = Settings(data_dir=tmp_path, territory="2A,2B")
-    raw = settings.raw_dir
-    raw.mkdir(parents=True)
-    (raw / "PS_LibreAcces_Personne_activite.txt").write_text("x\n")
-    (raw / "communes_2A_2B_population.csv").write_text("insee_com;population_2022\n")
-    for name in ("commune_history", "care_structures"):
-        monkeypatch.setenv(f"OBSERVATORY_URL_{name.upper()}", "http://127.0.0.1:9/unreachable")
-    monkeypatch.setenv("OBSERVATORY_URL_COMMUNE_CONTOURS", f"{base}/departements/{{dep}}/communes")
+        routes[f"/departements/{code}/communes"] = (EMPTY_GEOJSON.encode(), None, 0)
+    settings = _territory(tmp_path, monkeypatch, "2A,2B", {"PS_LibreAcces_Personne_activite.txt": "x\n",
+                                                           "communes_2A_2B_population.csv": "insee_com;population_2022\n"},
+                          commune_contours=f"{base}/departements/{{dep}}/communes")
     origins = ensure_raw_files(settings)
     assert [path.rsplit("/", 1)[1] for path in origins["commune_contours"]["paths"]] == [
         "communes-2A.geojson", "communes-2B.geojson"]

@@ -153,7 +153,7 @@ def test_agency_reader_quarantines_future_dates_and_incomplete_installations(tmp
     assert dict(zip(staged.rejects["line"], staged.rejects["reason"])) == {
         3: "date in the future",
         4: "installation without date",
-        5: "unknown status 'perdu de vue'",
+        5: "unknown status (free text not quoted: it may hold personal data)",
         6: "installation before first contact",
     }
 

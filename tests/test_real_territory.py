@@ -1,4 +1,6 @@
-"""The whole pipeline on the real public files of Loir-et-Cher (41) from ../shared/data."""
+"""The whole pipeline on real public files from ../shared/data: Loir-et-Cher (41), whose
+register sample holds no GP there (the build must fail loudly), and Corsica (2A, 2B), with
+the real GP practice locations of Corse-du-Sud and one contour file per département."""
 
 from __future__ import annotations
 
@@ -29,49 +31,80 @@ def loir_et_cher(shared_data, tmp_path_factory):
     for link, target in links.items():
         link.symlink_to(target)
     definitions = build_definitions(settings)
+    result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources,
+                            raise_on_error=False)
+    return settings, result
+
+
+@pytest.fixture(scope="module")
+def corsica(shared_data, tmp_path_factory):
+    """data/raw/2A,2B/ with the real files: GP practice locations of 2A (none in 2B), the
+    two départements' contour files as published, legal populations, the CNAM counts."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    settings = Settings(data_dir=tmp_path_factory.mktemp("real-corse"), territory="2A,2B", allow_download=False,
+                        map_exports=False)
+    raw = settings.raw_dir
+    raw.mkdir(parents=True)
+    corse = shared_data / "corse"
+    for name in ("PS_LibreAcces_Personne_activite_2A_cnam2021.txt", "communes_2A_2B_population.csv",
+                 "gregoiredavid_communes-2A-corse-du-sud.geojson", "gregoiredavid_communes-2B-haute-corse.geojson"):
+        (raw / name).symlink_to(corse / name)
+    (raw / "ameli_demographie_ps_liberaux_2024_departement.csv").symlink_to(
+        shared_data / "other" / "ameli_demographie_ps_liberaux_2024_departement.csv")
+    definitions = build_definitions(settings)
     result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources)
     return settings, result
 
 
-def test_the_real_territory_materialises_and_publishes(loir_et_cher):
-    settings, result = loir_et_cher
-    assert result.success
+def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_support(corsica):
+    settings, result = corsica
     failed = {c.check_name: c.severity.value for c in result.get_asset_check_evaluations() if not c.passed}
-    # The RPPS file at hand is a 22-line sample with no Loir-et-Cher practitioner: the
-    # coverage warning says so, and nothing else fails.
-    assert failed == {"register_covers_benchmark": "WARN"}
+    assert failed == {"register_covers_benchmark": "WARN"}  # Haute-Corse: no GP in the file
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
-        communes, population = connection.execute("select count(*), sum(population) from commune_reference").fetchone()
-        departement = connection.execute("select departement_name, gps, gp_density, share_senior from gp_supply_by_departement").fetchone()
-        coverage = connection.execute("select benchmark_liberal_gps, register_liberal_gps from gp_register_coverage").fetchone()
-        sources = dict(connection.execute("select dataset, present from source_report").fetchall())
-        quarantine = connection.execute("select dataset, count(*) from quarantine group by all order by 1").fetchall()
-    assert (communes, population) == (267, 328_504)
-    assert departement == ("Loir-et-Cher", 0, 0.0, None)  # no roster: the 55+ share is unknown, not 0
-    assert coverage == (211, 0)
-    assert sources["gp_roster"] is False and sources["agency_cases"] is False and sources["commune_code_history"] is True
-    assert quarantine == [("population", 3)]  # the per-postcode repeats; every former commune was mapped
-
-
-def test_the_real_territory_dashboard_says_what_is_missing(loir_et_cher):
-    settings, _ = loir_et_cher
+        per_departement = connection.execute(
+            "select departement_code, communes, gps from gp_supply_by_departement order by 1").fetchall()
+        classes = dict(connection.execute(
+            "select departement_code, count(desert_class) from accessibility_by_commune group by 1").fetchall())
+        sources = connection.execute("select file from source_report where dataset = 'commune_contours'").fetchone()[0]
+    assert per_departement == [("2A", 124, 131), ("2B", 236, 0)]
+    assert classes == {"2A": 124, "2B": 0}  # 2B's register is empty: no commune called a desert
+    assert "2A-corse-du-sud" in sources and "2B-haute-corse" in sources
     index = (settings.site_dir / "index.html").read_text(encoding="utf-8")
-    assert "Loir-et-Cher" in index and "SYNTHÉTIQUES" not in index
-    assert "Attention : registre incomplet" in index and "211" in index
-    agency = (settings.site_dir / "agence.html").read_text(encoding="utf-8")
-    assert "Aucune donnée de l'agence pour ce territoire." in agency
+    assert "Attention : registre incomplet" in index and "Haute-Corse" in index
+    assert "Aucune donnée de l'agence pour ce territoire." in (settings.site_dir / "agence.html").read_text(encoding="utf-8")
 
 
-def test_the_real_territory_accessibility_is_computed_but_not_classed_on_a_partial_register(loir_et_cher):
+
+
+def _staged(settings, name: str) -> pd.DataFrame:
+    return pd.read_parquet(settings.staging_dir / "assets" / f"{name}.parquet")
+
+
+def test_a_register_without_any_gp_of_the_territory_fails_loudly_and_publishes_nothing(loir_et_cher):
+    settings, result = loir_et_cher
+    assert not result.success
+    failed = {c.check_name: c.severity.value for c in result.get_asset_check_evaluations() if not c.passed}
+    assert failed == {"every_departement_observed": "ERROR", "register_covers_benchmark": "WARN"}
+    problem = next(c for c in result.get_asset_check_evaluations() if c.check_name == "every_departement_observed")
+    assert problem.metadata["problems"].value == "no GP in the register for the whole territory"
+    assert not settings.database_path.exists() and not settings.site_dir.exists()
+
+
+def test_the_real_loir_et_cher_files_are_read_whole(loir_et_cher):
+    """What was staged before the check stopped the build: communes, populations, former codes."""
     settings, _ = loir_et_cher
-    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
-        communes = connection.execute("select count(*), count(desert_class), bool_or(register_complete), "
-                                      "count(*) filter (where apl = 0) from accessibility_by_commune").fetchone()
-        departement = connection.execute("select share_unclassified, desert_class from accessibility_by_departement").fetchone()
-        pairs = connection.execute("select count(*), count(*) filter (where origin = destination) from commune_travel_times").fetchone()
-    assert communes == (267, 0, False, 267)  # APL 0 for want of GPs in the sample: no class is claimed
-    assert departement == (1.0, None)
-    assert pairs[1] == 267 and pairs[0] > 267 * 20
+    reference = _staged(settings, "commune_reference")
+    assert (len(reference), reference["population"].sum()) == (267, 328_504)
+    coverage = _staged(settings, "gp_register_coverage")
+    assert coverage[["benchmark_liberal_gps", "register_liberal_gps"]].values.tolist() == [[211, 0]]
+    quarantine = _staged(settings, "quarantine")
+    assert quarantine.groupby("dataset").size().to_dict() == {"population": 3}  # the per-postcode repeats
+    history = _staged(settings, "commune_code_history")
+    assert dict(zip(history["old_code"], history["new_code"])) == {
+        "41082": "41059", "41092": "41059", "41170": "41059", "41257": "41059", "41263": "41070"}
 
 
 def test_e2sfca_matches_pysal_on_the_real_loir_et_cher_geography(loir_et_cher):
@@ -82,9 +115,8 @@ def test_e2sfca_matches_pysal_on_the_real_loir_et_cher_geography(loir_et_cher):
     from observatory.accessibility.e2sfca import e2sfca_frame
 
     settings, _ = loir_et_cher
-    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
-        pairs = connection.table("commune_travel_times").df()
-        reference = connection.table("commune_reference").df().set_index("commune_code")
+    pairs = _staged(settings, "commune_travel_times")
+    reference = _staged(settings, "commune_reference").set_index("commune_code")
     locations = pd.DataFrame({"demand": reference["population"],
                               "supply": (reference["population"] >= 2000) * 4900.0}, index=reference.index)
     ours = e2sfca_frame(pairs, locations, "demand", "supply")
