@@ -221,6 +221,22 @@ def test_published_age_figures_cannot_be_recovered(published, exact):
     assert disclosed(system, truth) == []
 
 
+def test_age_figures_of_every_register_snapshot_cannot_be_recovered(published, exact):
+    shown, true = published["indicators_over_time"], exact["indicators_over_time"]
+    dates = sorted(shown["snapshot_date"].unique())
+    assert len(dates) == 3
+    for day in dates:
+        def levels(frame):
+            rows = frame[frame["snapshot_date"] == day]
+            return {f"series_{level}": rows[rows["level"] == level].rename(columns={"code": key})
+                    for level, key in KEYS.items()}
+
+        system, truth = _system({**levels(shown), "commune_reference": published["commune_reference"]}, levels(true),
+                                "series", age_parts, age_truth)
+        assert len([name for name in system.index if 0 < truth[name] < THRESHOLD]) > 20, day
+        assert disclosed(system, truth) == [], day
+
+
 def test_published_departures_cannot_be_recovered(published, exact):
     system, truth = _system(published, exact, "accessibility_by", departure_parts, departure_truth)
     assert len([name for name in system.index if 0 < truth[name] < THRESHOLD]) > 20

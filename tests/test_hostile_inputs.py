@@ -273,3 +273,23 @@ def test_a_coverage_warning_without_benchmark_says_unknown(tmp_path):
                              "coverage": [float("nan")], "benchmark_year": [None], "departement_name": ["Loir-et-Cher"]})
     result = register_covers_benchmark(coverage)
     assert "inconnu" in str(result.metadata["departements"].value) and "nan" not in str(result.metadata["departements"].value)
+
+
+def test_population_rows_without_a_contour_are_quarantined_not_dropped(tmp_path):
+    from observatory.sources.population import read_population
+
+    path = tmp_path / "communes_2A_2B_population.csv"
+    path.write_text("insee_com,nom_com,dep,population_2022\n2A001,Afa,2A,3350\n2A004,Ajaccio,2A,76320\n"
+                    "2B002,Aghione,2B,259\n", encoding="utf-8")
+    staged = read_population(path, ("2A", "2B"), contoured={"2A001", "2A004"})
+    assert staged.table["commune_code"].tolist() == ["2A001", "2A004"]
+    assert staged.rejects[["line", "reason"]].values.tolist() == [[4, "no contour for this commune in the contour files"]]
+
+
+def test_a_year_in_a_hand_placed_name_is_a_vintage_only_where_publishers_put_one():
+    from observatory.sources.catalog import vintage_from_name
+
+    assert vintage_from_name("v_mvt_commune_2024.csv") == "2024"
+    assert vintage_from_name("base-cc-evol-struct-pop-2021.CSV") == "2021"
+    assert vintage_from_name("epci_composition_copie_2026_v2.csv") == "unknown"
+    assert vintage_from_name("communes_2026_export_mairie_v3.geojson") == "unknown"
