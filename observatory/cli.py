@@ -31,7 +31,7 @@ def build(settings: Settings) -> int:
     from pipelines.definitions import build_definitions
 
     from .dashboard import french
-    from .headline import headline_figures
+    from .headline import HEADLINE_TABLES, headline_figures
 
     started = time.perf_counter()
     print(f"observatory: building territory '{settings.territory}' from {settings.raw_dir}", flush=True)
@@ -57,30 +57,32 @@ def build(settings: Settings) -> int:
     import pandas as pd
 
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
-        figures = headline_figures(
-            connection.table("gp_supply_by_departement").df(),
-            connection.table("agency_funnel").df(),
-            connection.table("agency_installations_by_quarter").df(),
-        )
+        figures = headline_figures({name: connection.table(name).df() for name in HEADLINE_TABLES})
         coverage = connection.table("gp_register_coverage").df()
         unmapped = connection.execute("select count(*) from quarantine where dataset = 'commune_history'").fetchone()[0]
         communes = connection.execute("select count(*) from commune_reference").fetchone()[0]
+    unavailable = f"non disponible ({figures['unavailable']})"
     print(f"\nHeadline figures ({settings.territory}, {settings.reference_date:%d/%m/%Y}):")
     print(f"  population                 {french.number(figures['population'])}")
-    print(f"  GPs                        {figures['gps']}")
-    print(f"  GP density / 10 000 inh.   {french.number(figures['gp_density'], 2)}")
+    print(f"  GPs                        {figures['gps'] if figures['gps'] is not None else unavailable}")
+    print(f"  GP density / 10 000 inh.   "
+          f"{french.number(figures['gp_density'], 2) if figures['gp_density'] is not None else unavailable}")
     print(f"  share of GPs aged 55+      {french.percent(figures['share_senior'], 1)}"
-          + ("" if figures["share_senior"] is not None else "  (unknown: no roster, or suppressed)"))
+          + ("" if figures["share_senior"] is not None else "  (unknown: no roster, suppressed, or register incomplete)"))
+    print(f"  APL (population-weighted)  {french.number(figures['apl'], 2) if figures['apl'] is not None else unavailable}")
     for row in coverage.itertuples():
         if pd.notna(row.benchmark_liberal_gps):
             print(f"  CNAM benchmark {row.departement_code} ({row.benchmark_year}): {int(row.benchmark_liberal_gps)} liberal GPs,"
                   f" register holds {row.register_liberal_gps} ({french.percent(row.coverage)})")
     print(f"  communes                   {communes}; former commune codes not mapped: {unmapped}")
-    print(f"  agency: contacted {figures.get('agency_contacted')}, accompanied {figures.get('agency_accompanied')}, "
-          f"installed {figures.get('agency_installed')} = {figures.get('agency_installed_durable')} durable + "
-          f"{figures.get('agency_installed_replacement')} replacements")
-    quarters = ", ".join(f"{p}: {'<5' if n is None else n}" for p, n in figures["installations_by_quarter"].items())
-    print(f"  installations by quarter   {quarters}")
+    if figures["agency_present"]:
+        print(f"  agency: contacted {figures.get('agency_contacted')}, accompanied {figures.get('agency_accompanied')}, "
+              f"installed {figures.get('agency_installed')} = {figures.get('agency_installed_durable')} durable + "
+              f"{figures.get('agency_installed_replacement')} replacements")
+        quarters = ", ".join(f"{p}: {'<5' if n is None else n}" for p, n in figures["installations_by_quarter"].items())
+        print(f"  installations by quarter   {quarters}")
+    else:
+        print("  agency                     no records for this territory")
     print(f"\nDatabase:  {settings.database_path}")
     print(f"Dashboard: {settings.site_dir / 'index.html'}")
     print(f"Built in {time.perf_counter() - started:.1f} s")

@@ -1,25 +1,64 @@
-"""The headline figures of a territory, as shown on the dashboard and printed by the CLI."""
+"""The headline figures of a territory, as shown on the dashboard and printed by the CLI.
+
+A figure computed from a register that misses part of the territory's GPs is not a
+figure: where a département's register is incomplete (``register_complete``), the
+territory's GP count, density, APL and population in deserts are « non disponible »,
+with the reason, never a number.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from .dashboard import french
+from .indicators.benchmark import register_complete
 
-def headline_figures(gp_by_departement: pd.DataFrame, funnel: pd.DataFrame, quarters: pd.DataFrame) -> dict:
-    """Population, GPs, density, 55+ share and the agency's funnel over the whole territory.
+HEADLINE_TABLES = ("gp_supply_by_departement", "accessibility_by_departement", "gp_register_coverage",
+                   "agency_funnel", "agency_installations_by_quarter", "source_report")
 
-    The 55+ share is recomputed from the départements' counts so that a territory of
-    several départements gets a weighted share, not a mean of shares.
+
+def incomplete_registers(coverage: pd.DataFrame) -> list[str]:
+    """« Haute-Corse : 0 sur 164 » for each département whose register cannot be trusted."""
+    trusted = register_complete(coverage).to_numpy() if len(coverage) else []
+    reasons = []
+    for row, ok in zip(coverage.itertuples(), trusted):
+        if not ok:
+            benchmark = "effectif de l'Assurance maladie inconnu" if pd.isna(row.benchmark_liberal_gps) else \
+                f"{french.number(row.register_liberal_gps)} sur {french.number(row.benchmark_liberal_gps)}"
+            reasons.append(f"{row.departement_name} : {benchmark}")
+    return reasons
+
+
+def headline_figures(tables: dict[str, pd.DataFrame]) -> dict:
+    """Population, GPs, density, 55+ share, APL, population in deserts and the agency's
+    funnel over the whole territory (``HEADLINE_TABLES``).
+
+    Shares and means are recomputed from the départements' counts (weighted, not means of
+    means). ``unavailable`` says why the register-based figures are None, if they are;
+    ``agency_present`` whether the agency's records were there at all.
     """
-    totals = gp_by_departement[["population", "gps", "gps_age_known"]].sum()
-    senior = gp_by_departement["gps_senior"]
+    supply = tables["gp_supply_by_departement"]
+    access = tables["accessibility_by_departement"]
+    totals = supply[["population", "gps", "gps_age_known"]].sum()
+    senior = supply["gps_senior"]
+    population = float(totals["population"])
+    incomplete = incomplete_registers(tables["gp_register_coverage"])
+    usable = not incomplete and population > 0
+    funnel = tables["agency_funnel"]
     stages = {stage: None if pd.isna(cases) else int(cases) for stage, cases in zip(funnel["stage"], funnel["cases"])}
+    report = tables["source_report"].set_index("dataset")
+    quarters = tables["agency_installations_by_quarter"]
     return {
-        "population": float(totals["population"]),
-        "gps": int(totals["gps"]),
-        "gp_density": float(totals["gps"] / totals["population"] * 10_000) if totals["population"] else None,
+        "population": population,
+        "unavailable": ("registre incomplet — " + " ; ".join(incomplete)) if incomplete else "",
+        "gps": int(totals["gps"]) if usable else None,
+        "gp_density": float(totals["gps"] / population * 10_000) if usable else None,
         "share_senior": float(senior.sum() / totals["gps_age_known"])
-        if totals["gps_age_known"] and senior.notna().all() else None,
+        if usable and totals["gps_age_known"] and senior.notna().all() else None,
+        "apl": float((access["apl"] * access["population"]).sum() / population) if usable else None,
+        "population_desert": float(access["population_desert"].sum()) if usable else None,
+        "share_desert": float(access["population_desert"].sum() / population) if usable else None,
+        "agency_present": bool(report.at["agency_cases", "present"]) if "agency_cases" in report.index else False,
         **{f"agency_{stage}": count for stage, count in stages.items()},
         "installations_by_quarter": {
             period: (None if pd.isna(count) else int(count))

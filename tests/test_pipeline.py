@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from observatory.headline import headline_figures
+from observatory.headline import HEADLINE_TABLES, headline_figures
 from observatory.publish import replace_atomically
 from pipelines.assets.published import PUBLISHED_TABLES
 from pipelines.checks import CHECKS
@@ -28,9 +28,7 @@ def test_every_asset_and_check_succeeds(demo_build):
 
 def test_headline_figures_equal_what_the_generator_put_in(demo_build, spec):
     with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
-        figures = headline_figures(connection.table("gp_supply_by_departement").df(),
-                                   connection.table("agency_funnel").df(),
-                                   connection.table("agency_installations_by_quarter").df())
+        figures = headline_figures({name: connection.table(name).df() for name in HEADLINE_TABLES})
         communes = connection.execute("select count(*), sum(population) from commune_reference").fetchone()
     assert communes == (spec.communes, spec.population)
     assert figures["population"] == spec.population
@@ -40,6 +38,7 @@ def test_headline_figures_equal_what_the_generator_put_in(demo_build, spec):
     assert figures["agency_accompanied"] == 194
     assert (figures["agency_installed"], figures["agency_installed_durable"], figures["agency_installed_replacement"]) == (46, 35, 11)
     assert figures["installations_by_quarter"]["2024-T1"] == 15
+    assert figures["unavailable"] == "" and figures["agency_present"] and 0 < figures["apl"] < 10
 
 
 def test_curated_outputs_are_published_as_duckdb_and_parquet(demo_build):

@@ -74,6 +74,10 @@ def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_
     assert "2A-corse-du-sud" in sources and "2B-haute-corse" in sources
     index = (settings.site_dir / "index.html").read_text(encoding="utf-8")
     assert "Attention : registre incomplet" in index and "Haute-Corse" in index
+    # The register misses Haute-Corse: no territory figure from it is shown as a number.
+    assert index.count('<div class="value na">non disponible</div>') == 7  # all but the population
+    assert "registre incomplet — Haute-Corse : 0 sur 164" in index
+    assert index.index("Attention : registre incomplet") < index.index('class="cards"')  # the warning comes first
     assert "Aucune donnée de l'agence pour ce territoire." in (settings.site_dir / "agence.html").read_text(encoding="utf-8")
 
 

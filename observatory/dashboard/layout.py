@@ -30,6 +30,7 @@ a{color:#00457c}
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(190px,1fr));gap:.8rem;margin:1rem 0}
 .card{background:#fff;border-radius:6px;padding:.8rem 1rem;box-shadow:0 1px 2px #0002}
 .card .value{font-size:1.9rem;font-weight:700;color:#00457c} .card .label{font-size:.95rem}
+.card .value.na{font-size:1.15rem;color:#555;font-style:italic}
 .card .unit{font-size:.8rem;color:#555}
 section{background:#fff;border-radius:6px;padding:1rem;margin:1rem 0;box-shadow:0 1px 2px #0002}
 table{border-collapse:collapse;width:100%;font-size:.92rem} th,td{padding:.35rem .5rem;border-bottom:1px solid #ddd;text-align:left}
@@ -63,8 +64,10 @@ def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozens
     return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def card(value: str, label: str, unit: str) -> str:
-    return (f'<div class="card"><div class="value">{html.escape(value)}</div>'
+def card(value: str, label: str, unit: str, available: bool = True) -> str:
+    """A headline card; an unavailable figure is set apart (its ``unit`` line says why)."""
+    kind = "value" if available else "value na"
+    return (f'<div class="card"><div class="{kind}">{html.escape(value)}</div>'
             f'<div class="label">{html.escape(label)}</div><div class="unit">{html.escape(unit)}</div></div>')
 
 

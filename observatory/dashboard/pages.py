@@ -70,30 +70,41 @@ def coverage_notes(tables: dict) -> str:
     return "".join(notes)
 
 
+def _figure_card(value: str | None, key_or_label: str, unit: str = "", reason: str = "") -> str:
+    """A headline card; a figure that cannot be used says « non disponible » and why."""
+    label, unit = (CATALOG[key_or_label]["title"], CATALOG[key_or_label]["unit"]) if key_or_label in CATALOG \
+        else (key_or_label, unit)
+    if value is None:
+        return card("non disponible", label, reason, available=False)
+    return card(value, label, unit)
+
+
 def home(data) -> str:
     tables = data.tables
-    figures = headline_figures(tables["gp_supply_by_departement"], tables["agency_funnel"],
-                               tables["agency_installations_by_quarter"])
-    access = tables["accessibility_by_departement"]
-    population = access["population"].sum()
-    in_deserts = access["population_desert"].sum() / population if population else None
-    apl = (access["apl"] * access["population"]).sum() / population if population else None
+    figures = headline_figures(tables)
+    why = figures["unavailable"]
+    usable = not why
     series = departement_series(tables)
+    agency = figures["agency_present"]
+    no_agency = "aucune donnée de l'agence pour ce territoire"
     cards = "".join([
         catalog_card(french.number(figures["population"]), "population"),
-        catalog_card(french.number(figures["gps"]), "gps"),
-        catalog_card(french.number(figures["gp_density"], 1), "gp_density"),
-        catalog_card(french.percent(figures["share_senior"]), "share_senior"),
-        card(french.number(apl, 2), "Accessibilité potentielle localisée (APL)", "consultations / hab. standardisé / an"),
-        card(french.percent(in_deserts), "de la population en désert médical",
-             f"{french.number(access['population_desert'].sum())} habitants"),
-        catalog_card(french.number(figures.get("agency_accompanied")), "agency_accompanied"),
-        catalog_card(f'{french.number(figures.get("agency_installed"))} '
+        _figure_card(french.number(figures["gps"]) if usable else None, "gps", reason=why),
+        _figure_card(french.number(figures["gp_density"], 1) if usable else None, "gp_density", reason=why),
+        _figure_card(french.percent(figures["share_senior"]) if usable else None, "share_senior", reason=why),
+        _figure_card(french.number(figures["apl"], 2) if usable else None, "Accessibilité potentielle localisée (APL)",
+                     "consultations / hab. standardisé / an", why),
+        _figure_card(french.percent(figures["share_desert"]) if usable else None, "de la population en désert médical",
+                     f"{french.number(figures['population_desert'])} habitants", why),
+        _figure_card(french.number(figures.get("agency_accompanied")) if agency else None, "agency_accompanied",
+                     reason=no_agency),
+        _figure_card(f'{french.number(figures.get("agency_installed"))} '
                      f'({french.number(figures.get("agency_installed_durable"))} + '
-                     f'{french.number(figures.get("agency_installed_replacement"))})', "agency_installed"),
+                     f'{french.number(figures.get("agency_installed_replacement"))})' if agency else None,
+                     "agency_installed", reason=no_agency),
     ])
     evolution = ""
-    if len(series) > 1:
+    if usable and len(series) > 1:  # a series of a partial register would show a false trend
         first, last = series.iloc[0], series.iloc[-1]
         evolution = (
             "<section><h3>Évolution depuis le "
@@ -106,8 +117,8 @@ def home(data) -> str:
                       french.number(last["apl"] - first["apl"], 2)]], {1, 2, 3})
             + plot(fig_series(series, {"Médecins généralistes": "gps"}, "Médecins généralistes", "médecins"), "serie-accueil")
             + '<p><a href="evolution.html">Toutes les évolutions</a></p></section>')
-    return (f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
-            + coverage_notes(tables) + evolution
+    return (coverage_notes(tables) + f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
+            + evolution
             + f'<section>{search_box()}<p><a href="cartes.html">Voir les cartes</a> · '
               '<a href="territoires.html">Toutes les communes et EPCI</a></p></section>')
 
