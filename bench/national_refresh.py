@@ -104,7 +104,7 @@ def run(raw: dict[str, Path], site_dir: Path) -> list:
             territory_name="France (synthétique)", reference_date=date(2024, 6, 30), synthetic=True,
             small_count_threshold=5, desert_thresholds=(2.5, 4.0),
             boundaries=gpd.GeoDataFrame(contours.table[["commune_code", "commune_name", "geometry"]], crs=4326),
-            tables=site_tables, method={"bands": AplSettings().bands, "consultations_per_fte": 4900,
+            tables=site_tables, method={"parameters": AplSettings().parameters, "consultations_per_fte": 4900,
                                         "travel_times": "estimés", "retirement_age": 67},
             map_exports=False))
         stage.extra = {"maps_page_mb": round((site_dir / "cartes.html").stat().st_size / 2**20, 1),

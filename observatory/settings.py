@@ -32,10 +32,10 @@ class Settings:
     allow_download: bool = True
     desert_thresholds: tuple[float, float] = (2.5, 4.0)  # APL below: désert médical, zone fragile
     retirement_age: int = 67
-    apl_bands: tuple[tuple[float, float], ...] = ((10.0, 1.0), (15.0, 0.66), (20.0, 0.33))
     consultations_per_fte: float = 4_900.0
     road_detour: float = 1.3
     road_speed_kmh: float = 60.0
+    calibrate_travel_times: bool = True  # fit the estimate's speed to the official APL when it is at hand
     travel_matrix: Path | None = None  # a CSV/Parquet origin-destination matrix from a routing engine
     osrm_url: str = ""  # or an OSRM server, e.g. http://127.0.0.1:5000
     map_exports: bool = True  # PNG/PDF of the maps (needs a Chromium on the machine)
@@ -99,6 +99,8 @@ class Settings:
             values["osrm_url"] = env["OBSERVATORY_OSRM_URL"]
         if "OBSERVATORY_MAP_EXPORTS" in env:
             values["map_exports"] = env["OBSERVATORY_MAP_EXPORTS"].lower() not in {"0", "no", "false"}
+        if "OBSERVATORY_CALIBRATE" in env:
+            values["calibrate_travel_times"] = env["OBSERVATORY_CALIBRATE"].lower() not in {"0", "no", "false"}
         if "OBSERVATORY_MAX_QUARANTINE_SHARE" in env:
             values["max_quarantine_share"] = float(env["OBSERVATORY_MAX_QUARANTINE_SHARE"])
         if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:
@@ -121,5 +123,4 @@ class Settings:
         values["travel_matrix"] = Path(values["travel_matrix"]) if values["travel_matrix"] else None
         for name in ("gp_savoir_faire", "desert_thresholds"):
             values[name] = tuple(values[name])
-        values["apl_bands"] = tuple(tuple(band) for band in values["apl_bands"])
         return cls(pseudonymisation_key=os.environ.get("OBSERVATORY_PSEUDONYMISATION_KEY", ""), **values)

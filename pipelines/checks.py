@@ -133,6 +133,10 @@ TABLE_CHECKS = [
     table_check("action_sheet_indicators", ["year"], {"grants_amount_eur": (0, 1e12)}, min_rows=0),
     table_check("agency_installations_by_epci", ["epci_code"], min_rows=0),
     table_check("quarantine", [], {"line": (0, 1e12)}, min_rows=0, required=("dataset", "file", "reason")),
+    table_check("apl_agreement_by_commune", ["commune_code"], {"apl": APL, "official_apl": APL}, min_rows=0),
+    table_check("apl_agreement_by_departement", ["departement_code"], {"spearman": (-1, 1), "kappa": (-1, 1)},
+                min_rows=0),
+    table_check("travel_time_calibration", [], {"speed_fitted_kmh": (1, 200)}),
     table_check("accessibility_by_commune", ["commune_code"], {"apl": APL, "apl_60": APL, "nearest_gp_minutes": (0, 600)}),
 ]
 
@@ -167,5 +171,15 @@ def every_departement_observed(gp_supply_by_departement: pd.DataFrame, observato
                    problems="; ".join(problems) or "none", gps=gps)
 
 
-CHECKS = [*TABLE_CHECKS, apl_conserves_supply, sources_mostly_readable, every_departement_observed, commune_codes_unique_and_populated,
+@asset_check(asset="apl_agreement_by_departement")
+def apl_agrees_with_the_official_one(apl_agreement_by_departement: pd.DataFrame) -> AssetCheckResult:
+    """Warns when our APL ranks a département's communes unlike the DREES's official APL
+    (Spearman below 0.7): the method's inputs (register, travel times) deserve a look."""
+    low = apl_agreement_by_departement[apl_agreement_by_departement["spearman"].astype("float64") < 0.7]
+    return _result(low.empty, "Spearman correlation with the official APL of at least 0.7", AssetCheckSeverity.WARN,
+                   departements=", ".join(f"{row.departement_code}: {row.spearman:.2f}" for row in low.itertuples())
+                   or "none")
+
+
+CHECKS = [*TABLE_CHECKS, apl_agrees_with_the_official_one, apl_conserves_supply, sources_mostly_readable, every_departement_observed, commune_codes_unique_and_populated,
           gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]

@@ -32,7 +32,7 @@ def pysal_e2sfca(pairs: pd.DataFrame, locations: pd.DataFrame, bands=DREES_BANDS
 
 def test_step_weights_follow_the_drees_bands_upper_bound_included():
     minutes = np.array([0, 3, 10, 10.01, 15, 15.5, 20, 20.01, 90])
-    assert step_weights(minutes).tolist() == [1, 1, 1, 0.66, 0.66, 0.33, 0.33, 0, 0]
+    assert step_weights(minutes).tolist() == [1, 1, 1, 2 / 3, 2 / 3, 1 / 3, 1 / 3, 0, 0]
 
 
 def test_two_communes_by_hand():
@@ -41,8 +41,8 @@ def test_two_communes_by_hand():
     destinations = np.array([0, 1, 0, 1])
     minutes = np.array([5.0, 12.0, 12.0, 5.0])
     scores = e2sfca(origins, destinations, minutes, np.array([1000.0, 3000.0]), np.array([4900.0, 0.0]))
-    ratio = 4900 / (1000 * 1 + 3000 * 0.66)  # R_A
-    assert scores == pytest.approx([ratio * 1, ratio * 0.66])
+    ratio = 4900 / (1000 * 1 + 3000 * 2 / 3)  # R_A
+    assert scores == pytest.approx([ratio * 1, ratio * 2 / 3])
 
 
 def test_with_a_catchment_covering_everything_accessibility_is_total_supply_over_total_demand():
@@ -149,17 +149,33 @@ def test_osrm_table_is_read_in_blocks(tmp_path):
         ("c", "b", 10.0), ("c", "c", 0.0)]
 
 
-def test_standardised_population_keeps_a_nationally_structured_commune_unchanged():
-    from observatory.accessibility.apl import NATIONAL_STRUCTURE
+def test_standardised_population_prefers_the_official_then_age_bands_then_the_population():
+    bands = {"pop_0_14": 100.0, "pop_15_29": 100.0, "pop_30_44": 100.0, "pop_45_59": 100.0, "pop_60_74": 100.0,
+             "pop_75_plus": 100.0}
+    reference = pd.DataFrame([{"population": 600.0, **bands, "official_standardised_population": 650.0},
+                              {"population": 600.0, **bands, "official_standardised_population": None},
+                              {"population": 500.0, **{band: None for band in bands},
+                               "official_standardised_population": None}])
+    standardised, method = standardised_population(reference)
+    # DREES 2023 weights, mean of the 5-year weights in each broad band, by hand:
+    # 0-14 (1.12+0.58+0.51)/3, 15-29 (0.60+0.75+0.79)/3, 30-44 (0.82+0.85+0.89)/3,
+    # 45-59 (0.93+1.03+1.15)/3, 60-74 (1.18+1.23+1.46)/3, 75+ (1.57+1.63+1.89+2.26)/4
+    by_hand = 100 * ((1.12 + 0.58 + 0.51) / 3 + (0.60 + 0.75 + 0.79) / 3 + (0.82 + 0.85 + 0.89) / 3
+                     + (0.93 + 1.03 + 1.15) / 3 + (1.18 + 1.23 + 1.46) / 3 + (1.57 + 1.63 + 1.89 + 2.26) / 4)
+    assert standardised.tolist() == pytest.approx([650.0, by_hand, 500.0])
+    assert method.tolist() == ["official", "age_bands", "population"]
 
-    national = {band: 10_000 * share for band, share in NATIONAL_STRUCTURE.items()}
-    older = dict(national, pop_75_plus=national["pop_75_plus"] + 1000, pop_0_14=national["pop_0_14"] - 1000)
-    reference = pd.DataFrame([{"population": 10_000.0, **national}, {"population": 10_000.0, **older},
-                              {"population": 500.0, **{band: None for band in NATIONAL_STRUCTURE}}])
-    standardised, known = standardised_population(reference)
-    assert standardised[0] == pytest.approx(10_000 * sum(NATIONAL_STRUCTURE.values()))
-    assert standardised[1] > standardised[0]  # older people consult more
-    assert standardised[2] == 500 and known.tolist() == [True, True, False]
+
+def test_supply_follows_the_drees_activity_rules():
+    from observatory.accessibility.apl import yearly_supply
+
+    gps = pd.DataFrame({"yearly_acts": [200, 250, 1000, 3600, 5000, 6000, 7000, None, None, None],
+                        "installed_on": pd.to_datetime([None] * 7 + ["2024-03-01", "2022-01-01", None]),
+                        "fte": [1.0] * 9 + [0.5]})
+    supply = yearly_supply(gps, AplSettings(reference_date=pd.Timestamp("2024-06-30")))
+    # < 250 → 0; up to 3 600 → 3 600; as observed to 6 000; over → 6 000; installed within
+    # the year → 5 400; otherwise FTE × 4 900.
+    assert supply.tolist() == [0.0, 3600.0, 3600.0, 3600.0, 5000.0, 6000.0, 6000.0, 5400.0, 4900.0, 2450.0]
 
 
 def test_apl_variants_drop_older_gps_but_keep_unknown_ages():

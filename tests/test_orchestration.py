@@ -79,7 +79,7 @@ def test_every_setting_reaches_the_steps():
 
     settings = Settings(data_dir=Path("/tmp/x"), territory="41,47", reference_date=date(2023, 1, 1),
                         allow_download=False, map_exports=False, pseudonymisation_key="k", retirement_age=65,
-                        desert_thresholds=(2.0, 3.5), apl_bands=((12.0, 1.0), (20.0, 0.5)),
+                        desert_thresholds=(2.0, 3.5), consultations_per_fte=4_500.0,
                         travel_matrix=Path("/tmp/m.parquet"))
     carried = replace(settings, pseudonymisation_key="")
     assert ObservatoryConfig.of(settings).settings() == carried

@@ -73,7 +73,8 @@ def test_population_reader_reads_vintage_and_quarantines_bad_figures(demo_raw, t
 def test_roster_reader_types_figures_and_quarantines_implausible_ones(demo_raw, tmp_path, spec):
     staged = read_roster(demo_raw["gp_roster"], spec.reference_date)
     assert len(staged.table) == spec.gps + spec.departed_gps and staged.rejects.empty
-    assert set(staged.table.columns) == {"rpps_id", "birth_year", "fte", "planned_departure", "line"}
+    assert set(staged.table.columns) == {"rpps_id", "birth_year", "fte", "planned_departure", "yearly_acts",
+                                         "installed_on", "line"}
     path = tmp_path / "roster.csv"
     path.write_text(
         "identifiant_rpps;nom;prenom;annee_naissance;etp;date_depart_prevue\n"

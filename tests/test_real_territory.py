@@ -54,6 +54,8 @@ def corsica(shared_data, tmp_path_factory):
         (raw / name).symlink_to(corse / name)
     (raw / "ameli_demographie_ps_liberaux_2024_departement.csv").symlink_to(
         shared_data / "other" / "ameli_demographie_ps_liberaux_2024_departement.csv")
+    (raw / "drees_apl_medecins_generalistes_2022_2023_extrait.xlsx").symlink_to(
+        shared_data / "apl" / "drees_apl_medecins_generalistes_2022_2023_extrait.xlsx")
     definitions = build_definitions(settings)
     result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources)
     return settings, result
@@ -62,7 +64,8 @@ def corsica(shared_data, tmp_path_factory):
 def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_support(corsica):
     settings, result = corsica
     failed = {c.check_name: c.severity.value for c in result.get_asset_check_evaluations() if not c.passed}
-    assert failed == {"register_covers_benchmark": "WARN"}  # Haute-Corse: no GP in the file
+    # Haute-Corse: no GP in the file; 2A's ranking is below 0.7 against the official APL.
+    assert failed == {"register_covers_benchmark": "WARN", "apl_agrees_with_the_official_one": "WARN"}
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
         per_departement = connection.execute(
             "select departement_code, communes, gps from gp_supply_by_departement order by 1").fetchall()
@@ -85,6 +88,28 @@ def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_
 
 def _staged(settings, name: str) -> pd.DataFrame:
     return pd.read_parquet(settings.staging_dir / "assets" / f"{name}.parquet")
+
+
+def test_corsica_agreement_with_the_official_apl_is_measured_and_published(corsica):
+    """Figures measured on this build (2A: 52 communes in the official extract, 131 GPs in the
+    register, estimated travel times with the speed fitted on every other commune)."""
+    settings, _ = corsica
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        agreement = connection.table("apl_agreement_by_departement").df().set_index("departement_code")
+        calibration = connection.table("travel_time_calibration").df().iloc[0]
+        demand = dict(connection.execute(
+            "select demand_method, count(*) from accessibility_by_commune group by 1").fetchall())
+    assert agreement.loc["2A", ["communes_compared", "communes_withheld"]].tolist() == [52, 0]
+    assert agreement.loc["2B", ["communes_compared", "communes_withheld"]].tolist() == [0, 236]  # not compared
+    assert agreement.loc["2A", "spearman"] == pytest.approx(0.597, abs=0.001)
+    assert agreement.loc["2A", "kappa"] == pytest.approx(0.607, abs=0.001)
+    assert calibration["status"] == "calibré" and calibration["speed_fitted_kmh"] == 22.5
+    assert (calibration["communes_fit"], calibration["communes_holdout"]) == (26, 26)
+    assert calibration["spearman_fit_fitted"] > calibration["spearman_fit_default"]
+    assert calibration["spearman_holdout_fitted"] == pytest.approx(0.390, abs=0.001)  # communes the fit never saw
+    assert demand == {"official": 288, "population": 72}  # the DREES's standardised population where it gives one
+    method = (settings.site_dir / "methode.html").read_text(encoding="utf-8")
+    assert "Concordance avec l'APL officielle de la DREES" in method and "temps de trajet estimés" in method
 
 
 def test_a_register_without_any_gp_of_the_territory_fails_loudly_and_publishes_nothing(loir_et_cher):

@@ -1,72 +1,94 @@
 """APL: « accessibilité potentielle localisée » to GPs (DREES), per commune.
 
-APL_i = Σ_j W(t_ij) · S_j / Σ_k W(t_kj) · P*_k  (E2SFCA, see ``e2sfca``), where
+APL_i = Σ_j W(t_ij) · S_j / Σ_k W(t_kj) · P*_k  (E2SFCA, see ``e2sfca``), where, with the
+DREES's parameters (``parameters``: its workbook when present, else the 2023 copy):
 
-- S_j, the GP supply of commune j, in consultations and visits per year: each GP's FTE
-  (roster; ``default_fte`` when unknown) × ``consultations_per_fte``;
-- P*_k, the population of commune k standardised by age-specific consumption of GP care:
-  Σ_bands population_band × c_band / c̄, where c̄ is the national mean consumption, so
-  that a commune of the national age structure keeps its population;
-- W, the step weight of the travel time (``DREES_BANDS`` by default).
+- S_j, the GP supply of commune j, in consultations and visits per year: each GP's yearly
+  activity capped as the DREES does (under 250 → 0, up to 3 600 → 3 600, over 6 000 →
+  6 000) when the roster gives it; 5 400 for a GP installed within the year; otherwise
+  FTE (roster; 1 when unknown) × ``consultations_per_fte``;
+- P*_k, the population standardised by age-specific consumption of GP care: the DREES's
+  own standardised population where its workbook gives it for the commune; otherwise
+  Σ_bands population_band × weight_band with the DREES's age weights (mean of the 5-year
+  weights within each broad band of the population source); otherwise the population;
+- W, the step weight of the travel time: 1 up to 10 min, 2/3 up to 15, 1/3 up to 20.
 
 Unit: consultations per standardised inhabitant per year (France ≈ 3 to 4). The DREES
 variants count only GPs aged at most 65, 62 or 60; GPs of unknown age are kept in them.
-Without age bands the population is used unstandardised, and the table says so.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from .e2sfca import DREES_BANDS, Bands, e2sfca, pair_positions
+from .e2sfca import Bands, e2sfca, pair_positions
+from .parameters import DREES_2023, DreesParameters
 
-# GP consultations and visits per inhabitant per year by age band (order of magnitude of
-# the CNAM's consumption data), and the national age structure they are averaged over.
-CONSUMPTION_BY_BAND = {"pop_0_14": 2.6, "pop_15_29": 2.5, "pop_30_44": 3.0, "pop_45_59": 3.7,
-                       "pop_60_74": 4.8, "pop_75_plus": 7.0}
-NATIONAL_STRUCTURE = {"pop_0_14": 0.173, "pop_15_29": 0.172, "pop_30_44": 0.185, "pop_45_59": 0.197,
-                      "pop_60_74": 0.175, "pop_75_plus": 0.098}
 AGE_LIMITS = {"apl": None, "apl_65": 65, "apl_62": 62, "apl_60": 60}
+DEMAND_METHODS = ("official", "age_bands", "population")  # how each commune's P* was obtained
 
 
 @dataclass(frozen=True)
 class AplSettings:
     """Parameters of the APL, all documented on the methodology page."""
 
-    bands: Bands = DREES_BANDS
-    consultations_per_fte: float = 4_900.0  # yearly consultations and visits of a full-time GP
+    parameters: DreesParameters = DREES_2023
+    consultations_per_fte: float = 4_900.0  # yearly consultations and visits of a full-time GP (no activity known)
     default_fte: float = 1.0  # for GPs missing from the roster
+    reference_date: pd.Timestamp = field(default_factory=lambda: pd.Timestamp("2024-06-30"))
+
+    @property
+    def bands(self) -> Bands:
+        return self.parameters.distance_weights
 
     @property
     def max_minutes(self) -> float:
         return max(bound for bound, weight in self.bands if weight > 0)
 
 
-def standardised_population(reference: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """P* per commune, and whether it could be standardised (all age bands known)."""
-    bands = reference[list(CONSUMPTION_BY_BAND)].astype("float64")
-    mean = sum(NATIONAL_STRUCTURE[band] * value for band, value in CONSUMPTION_BY_BAND.items())
-    weighted = sum(bands[band] * value for band, value in CONSUMPTION_BY_BAND.items()) / mean
-    known = bands.notna().all(axis=1)
+def standardised_population(reference: pd.DataFrame, parameters: DreesParameters = DREES_2023
+                            ) -> tuple[pd.Series, pd.Series]:
+    """P* per commune and how it was obtained (``DEMAND_METHODS``)."""
+    weights = parameters.broad_band_weights()
+    bands = reference.reindex(columns=list(weights)).astype("float64")
+    by_age = sum(bands[band] * weight for band, weight in weights.items())
+    official = reference.get("official_standardised_population", pd.Series(np.nan, index=reference.index))
+    official = official.astype("float64")
+    known_bands = bands.notna().all(axis=1)
+    method = pd.Series(np.select([official.notna(), known_bands], ["official", "age_bands"], "population"),
+                       index=reference.index, dtype="string")
     population = reference["population"].astype("float64")
-    return weighted.where(known, population).fillna(0.0), known
+    demand = official.where(official.notna(), by_age.where(known_bands, population))
+    return demand.fillna(0.0), method
+
+
+def yearly_supply(gps: pd.DataFrame, settings: AplSettings) -> pd.Series:
+    """Each GP's consultations and visits per year as the APL counts them."""
+    p = settings.parameters
+    acts = gps["yearly_acts"].astype("float64") if "yearly_acts" in gps else pd.Series(np.nan, index=gps.index)
+    capped = np.select([acts < p.activity_floor, acts <= p.activity_low, acts > p.activity_high],
+                       [0.0, p.activity_low, p.activity_high], acts)
+    installed = pd.to_datetime(gps["installed_on"]) if "installed_on" in gps else pd.Series(pd.NaT, index=gps.index)
+    new = (installed > settings.reference_date - pd.DateOffset(years=1)).fillna(False).to_numpy(dtype=bool)
+    by_fte = gps["fte"].astype("float64").fillna(settings.default_fte) * settings.consultations_per_fte
+    return pd.Series(np.where(acts.notna(), capped, np.where(new, p.newly_installed, by_fte)), index=gps.index)
 
 
 def gp_supply(gps: pd.DataFrame, settings: AplSettings, max_age: int | None) -> pd.Series:
     """Consultations per year offered in each commune by GPs aged at most ``max_age``."""
     eligible = gps if max_age is None else gps[~(gps["age"] > max_age).fillna(False).astype(bool)]
-    fte = eligible["fte"].astype("float64").fillna(settings.default_fte)
-    return (fte * settings.consultations_per_fte).groupby(eligible["commune_code"]).sum()
+    return yearly_supply(eligible, settings).groupby(eligible["commune_code"]).sum()
 
 
 def apl_by_commune(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame,
                    settings: AplSettings = AplSettings()) -> pd.DataFrame:
     """APL per commune for all GPs and the age-limited variants."""
     locations = reference.set_index("commune_code")[[]].copy()
-    locations["standardised_population"], locations["age_standardised"] = standardised_population(
-        reference.set_index("commune_code"))
+    locations["standardised_population"], locations["demand_method"] = standardised_population(
+        reference.set_index("commune_code"), settings.parameters)
     origins, destinations, minutes = pair_positions(pairs, locations.index)  # once for the four variants
     demand = locations["standardised_population"].to_numpy(dtype="float64")
     for column, limit in AGE_LIMITS.items():

@@ -6,8 +6,8 @@ Luo & Qi (2009), as used by the DREES for the APL (Barlet et al., 2012):
 - step 2, for each demand location i: A_i = Σ_j W(t_ij) · R_j
 
 over the origin–destination pairs given (pairs beyond the last band weigh 0). W is a step
-function of the travel time t: with bands ``((10, 1), (15, 0.66), (20, 0.33))`` a time
-t ≤ 10 weighs 1, 10 < t ≤ 15 weighs 0.66, 15 < t ≤ 20 weighs 0.33, t > 20 weighs 0
+function of the travel time t: with the DREES's bands ``((10, 1), (15, 2/3), (20, 1/3))`` a
+time t ≤ 10 weighs 1, 10 < t ≤ 15 weighs 2/3, 15 < t ≤ 20 weighs 1/3, t > 20 weighs 0
 (upper bounds included, as in PySAL ``access.weights.step_fn``). The pair of a commune
 with itself is a pair like any other: its (non-zero) internal time is weighted too.
 """
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 Bands = tuple[tuple[float, float], ...]
-DREES_BANDS: Bands = ((10.0, 1.0), (15.0, 0.66), (20.0, 0.33))
+DREES_BANDS: Bands = ((10.0, 1.0), (15.0, 2 / 3), (20.0, 1 / 3))  # the DREES's Paramètres sheet
 
 
 def step_weights(minutes: np.ndarray, bands: Bands = DREES_BANDS) -> np.ndarray:

@@ -6,32 +6,51 @@ import pandas as pd
 
 from ..settings import Settings
 from .apl import AplSettings
+from .parameters import DREES_2023, DreesParameters
 from .travel_times import RoadModel, estimated_times, osrm_table, read_matrix, with_internal_times
 
 
-def road_model(settings: Settings) -> RoadModel:
-    return RoadModel(detour=settings.road_detour, speed_kmh=settings.road_speed_kmh)
+def road_model(settings: Settings, calibration: pd.DataFrame | None = None) -> RoadModel:
+    """The estimate's road model: the settings', with the speed fitted to the official APL
+    when a calibration was made."""
+    fitted = calibration["speed_fitted_kmh"].dropna() if calibration is not None and len(calibration) else []
+    return RoadModel(detour=settings.road_detour, speed_kmh=float(fitted.iloc[0]) if len(fitted) else settings.road_speed_kmh)
 
 
-def apl_settings(settings: Settings) -> AplSettings:
-    return AplSettings(bands=settings.apl_bands, consultations_per_fte=settings.consultations_per_fte)
+def calibration_status(settings: Settings, official_communes: int) -> str:
+    """Why the estimate is or is not calibrated; empty when it is to be."""
+    if settings.travel_matrix is not None or settings.osrm_url:
+        return "non calibré : temps de trajet routiers fournis"
+    if not settings.calibrate_travel_times:
+        return "non calibré : désactivé (OBSERVATORY_CALIBRATE=0)"
+    if official_communes < 10:
+        return "non calibré : APL officielle absente ou trop peu de communes comparables"
+    return ""
 
 
-def travel_time_method(settings: Settings) -> str:
+def apl_settings(settings: Settings, parameters: DreesParameters = DREES_2023) -> AplSettings:
+    return AplSettings(parameters=parameters, consultations_per_fte=settings.consultations_per_fte,
+                       reference_date=pd.Timestamp(settings.reference_date))
+
+
+def travel_time_method(settings: Settings, calibration: pd.DataFrame | None = None) -> str:
     """How travel times are obtained under these settings, in the dashboard's French."""
     if settings.travel_matrix is not None:
         return f"matrice d'un calculateur d'itinéraires ({settings.travel_matrix.name})"
     if settings.osrm_url:
         return "service OSRM (itinéraires routiers)"
-    road = road_model(settings)
-    return (f"estimés sans réseau : distance à vol d'oiseau × {road.detour:g}, à {road.speed_kmh:g} km/h ; "
-            "dans la commune, 2/3 du rayon du disque de même surface")
+    road = road_model(settings, calibration)
+    fitted = road.speed_kmh != settings.road_speed_kmh
+    return (f"temps de trajet estimés, sans réseau routier : distance à vol d'oiseau × {road.detour:g}, à "
+            f"{road.speed_kmh:g} km/h" + (" (vitesse ajustée sur l'APL officielle)" if fitted else "")
+            + " ; dans la commune, 2/3 du rayon du disque de même surface")
 
 
-def travel_times(communes: pd.DataFrame, settings: Settings) -> tuple[pd.DataFrame, str]:
+def travel_times(communes: pd.DataFrame, settings: Settings, parameters: DreesParameters = DREES_2023,
+                 calibration: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
     """Long-form commune-to-commune minutes within the APL's largest band, and the method used."""
-    reach = apl_settings(settings).max_minutes
-    road = road_model(settings)
+    reach = apl_settings(settings, parameters).max_minutes
+    road = road_model(settings, calibration)
     if settings.travel_matrix is not None:
         matrix = read_matrix(settings.travel_matrix)
         pairs = with_internal_times(matrix[matrix["minutes"] <= reach], communes, road)
@@ -39,4 +58,4 @@ def travel_times(communes: pd.DataFrame, settings: Settings) -> tuple[pd.DataFra
         pairs = with_internal_times(osrm_table(communes, settings.osrm_url, reach), communes, road)
     else:
         pairs = estimated_times(communes, reach, road)
-    return pairs, travel_time_method(settings)
+    return pairs, travel_time_method(settings, calibration)

@@ -22,3 +22,16 @@ def percent(share, decimals: int = 0) -> str:
     if share is None or pd.isna(share):
         return MISSING
     return f"{number(share * 100, decimals)}{THIN_SPACE}%"
+
+
+def fraction(value: float) -> str:
+    """Weights that are thirds written as such (« 2/3 »), others as decimals."""
+    for numerator, denominator in ((1, 1), (2, 3), (1, 3), (1, 2), (0, 1)):
+        if abs(value - numerator / denominator) < 1e-9:
+            return str(numerator) if denominator == 1 else f"{numerator}/{denominator}"
+    return number(value, 2)
+
+
+def age_band(first: int, last: int | None) -> str:
+    """« 0 à 4 ans », « 90 ans et plus »."""
+    return f"{first} ans et plus" if last is None else f"{first} à {last} ans"

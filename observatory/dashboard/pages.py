@@ -267,24 +267,82 @@ def territory_page(kind: str) -> str:
             '<section><div id="serie-territoire"></div></section>')
 
 
+DEMAND_LABELS = {"official": "population standardisée publiée par la DREES",
+                 "age_bands": "calculée à partir des tranches d'âge de l'Insee",
+                 "population": "population municipale non standardisée (âges inconnus)"}
+
+
+def agreement_section(tables: dict) -> str:
+    """Our APL against the DREES's official one, per département, in plain words."""
+    agreement = tables.get("apl_agreement_by_departement")
+    if agreement is None or agreement.empty:
+        return ("<h3>Concordance avec l'APL officielle</h3><p>Le classeur de l'APL de la DREES n'est pas dans les "
+                "données du territoire : la concordance ne peut pas être mesurée.</p>")
+    rows = [[text(row.departement_code), text(row.year), french.number(row.communes_compared),
+             french.number(row.communes_withheld), french.number(row.spearman, 2), french.number(row.pearson, 2),
+             french.number(row.mean_absolute_error, 2), french.percent(row.class_agreement), french.number(row.kappa, 2)]
+            for row in agreement.itertuples()]
+    return ("<h3>Concordance avec l'APL officielle de la DREES</h3>"
+            + table(["Département", "Année de l'APL officielle", "Communes comparées", "Communes non comparées "
+                     "(registre incomplet)", "Corrélation des rangs (Spearman)", "Corrélation (Pearson)",
+                     "Écart absolu moyen", "Même classe « désert »", "Kappa de Cohen"], rows, set(range(2, 9)))
+            + '<p class="note">Une corrélation des rangs de 1 classerait les communes exactement comme la DREES ; '
+              "un kappa de 0 ne ferait pas mieux que le hasard pour désigner les déserts.</p>"
+            + calibration_note(tables.get("travel_time_calibration")))
+
+
+def calibration_note(calibration: pd.DataFrame | None) -> str:
+    """The speed fitted to the official APL, and what it changes on communes it never saw."""
+    if calibration is None or calibration.empty:
+        return ""
+    row = calibration.iloc[0]
+    if row["status"] != "calibré":
+        return f"<p>Temps de trajet : {html.escape(text(row['status']))}.</p>"
+    return (f"<p>Temps de trajet estimés, sans réseau routier : la vitesse a été ajustée sur l'APL officielle de "
+            f"{french.number(row['communes_fit'])} communes (une sur deux) : {french.number(row['speed_fitted_kmh'], 1)} "
+            f"km/h au lieu de {french.number(row['speed_default_kmh'])}. Sur les {french.number(row['communes_holdout'])} "
+            f"autres communes, la corrélation des rangs passe de {french.number(row['spearman_holdout_default'], 2)} à "
+            f"{french.number(row['spearman_holdout_fitted'], 2)}, le kappa de {french.number(row['kappa_holdout_default'], 2)}"
+            f" à {french.number(row['kappa_holdout_fitted'], 2)}, l'écart absolu moyen de "
+            f"{french.number(row['mean_absolute_error_holdout_default'], 2)} à "
+            f"{french.number(row['mean_absolute_error_holdout_fitted'], 2)}.</p>")
+
+
 def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[str]]) -> str:
     tables = data.tables
     definitions = "".join(
         f"<dt>{html.escape(entry['title'])} ({html.escape(entry['unit'])})</dt><dd>{html.escape(entry['definition'])}</dd>"
         for entry in CATALOG.values())
     method = data.method
-    bands = " ; ".join(f"≤ {french.number(bound)} min : {french.number(weight, 2)}" for bound, weight in method["bands"])
+    parameters = method["parameters"]
+    bands = " ; ".join(f"jusqu'à {french.number(bound)} min : {french.fraction(weight)}"
+                       for bound, weight in parameters.distance_weights)
+    ages = " ; ".join(f"{french.age_band(first, last)} : {french.number(weight, 2)}"
+                      for first, last, weight in parameters.age_weights)
+    demand = tables["accessibility_by_commune"]["demand_method"].value_counts() \
+        if "demand_method" in tables["accessibility_by_commune"] else pd.Series(dtype="int64")
+    demand_text = ", ".join(f"{DEMAND_LABELS[name]} pour {french.number(count)} communes"
+                            for name, count in demand.items())
     apl = (
         "<h3>Accessibilité potentielle localisée (APL)</h3>"
         "<p>Méthode de la DREES (aire flottante à deux étapes améliorée, E2SFCA) : "
         "APL<sub>i</sub> = Σ<sub>j</sub> W(t<sub>ij</sub>) · S<sub>j</sub> / Σ<sub>k</sub> W(t<sub>kj</sub>) · "
-        "P*<sub>k</sub>, où S<sub>j</sub> est l'offre de la commune j (ETP × "
-        f"{french.number(method['consultations_per_fte'])} consultations par an), P*<sub>k</sub> la population "
-        "standardisée selon la consommation de soins par âge, W le poids du temps de trajet t : "
-        f"{html.escape(bands)} ; au-delà : 0. Temps de trajet : {html.escape(method['travel_times'])}. "
-        f"Désert médical : APL < {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
+        "P*<sub>k</sub>. Paramètres : " + html.escape(parameters.source) + ".</p><ul>"
+        "<li>S<sub>j</sub>, l'offre de la commune j en consultations et visites par an : l'activité de chaque "
+        f"généraliste bornée comme le fait la DREES (moins de {french.number(parameters.activity_floor)} : 0 ; "
+        f"jusqu'à {french.number(parameters.activity_low)} : {french.number(parameters.activity_low)} ; au-delà de "
+        f"{french.number(parameters.activity_high)} : {french.number(parameters.activity_high)}) quand le répertoire "
+        f"la donne ; {french.number(parameters.newly_installed)} pour un médecin installé dans l'année ; sinon ETP × "
+        f"{french.number(method['consultations_per_fte'])}.</li>"
+        "<li>P*<sub>k</sub>, la population standardisée selon la consommation de soins de médecine générale par "
+        f"âge : {html.escape(demand_text or 'aucune commune')}. Poids des tranches d'âge : {html.escape(ages)} ; "
+        "appliqués aux grandes tranches de la source de population par leur moyenne (parts nationales supposées "
+        "égales à l'intérieur d'une grande tranche).</li>"
+        f"<li>W, le poids du temps de trajet t : {html.escape(bands)} ; au-delà : 0. Temps de trajet : "
+        f"{html.escape(method['travel_times'])}.</li></ul>"
+        f"<p>Désert médical : APL < {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
         f"{french.number(data.desert_thresholds[1], 1)}. Départs : âge de {method['retirement_age']} ans atteint, "
-        "ou départ déclaré.</p>")
+        "ou départ déclaré.</p>" + agreement_section(tables))
     vintages = tables["source_report"]
     sources = table(
         ["Jeu de données", "Fichier", "Producteur", "Millésime", "Lignes lues", "Retenues", "En quarantaine"],

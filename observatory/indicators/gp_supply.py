@@ -43,7 +43,7 @@ def general_practitioners(
                     when liberal then 'libéral'
                     when salaried then 'salarié'
                     else 'autre' end as practice_mode,
-               r.birth_year, r.fte, r.planned_departure,
+               r.birth_year, r.fte, r.planned_departure, r.yearly_acts, r.installed_on,
                $year - r.birth_year as age
         from people p
         left join roster r using (rpps_id)
@@ -51,7 +51,8 @@ def general_practitioners(
         """,
         {"skills": list(gp_savoir_faire), "year": reference_year},
         activities=activities,
-        roster=roster[["rpps_id", "birth_year", "fte", "planned_departure"]],
+        roster=roster.reindex(columns=["rpps_id", "birth_year", "fte", "planned_departure", "yearly_acts",
+                                       "installed_on"]),
     )
 
 

@@ -75,6 +75,8 @@ SOURCES = (
               "Conseil départemental (budget du plan santé, par axe et par an)", licence="the département's own data"),
     RawSource("ars_zoning", ("zonage_medecins*.csv", "zonage*.csv"), False,
               "ARS (zonage des médecins généralistes: ZIP, ZAC)"),
+    RawSource("official_apl", ("*apl*medecins*generalistes*.xlsx", "indicateur_apl*.xlsx"), False,
+              "DREES (APL aux médecins généralistes: paramètres et APL officielle par commune)"),
     RawSource("gp_benchmark", ("ameli_demographie_ps_liberaux_departement.csv", "ameli_demographie*departement*.csv"), False,
               "CNAM (data.ameli, démographie des professionnels de santé libéraux)"),
 )

@@ -5,7 +5,10 @@ import pandas as pd
 from dagster import MetadataValue, Output, asset
 
 from observatory.accessibility.apl import apl_by_commune
-from observatory.accessibility.providers import apl_settings, road_model, travel_times
+from observatory.accessibility.agreement import agreement_by_commune, agreement_by_departement
+from observatory.accessibility.parameters import parameters_from_record
+from observatory.accessibility.calibration import calibrate_speed
+from observatory.accessibility.providers import apl_settings, calibration_status, road_model, travel_times
 from observatory.confidential import ROSTER_COLUMNS
 from observatory.indicators.benchmark import register_complete, register_coverage
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
@@ -35,10 +38,11 @@ def _table_output(table: pd.DataFrame, *, from_agency_cases: bool = False, **met
 
 @asset(**CURATED)
 def commune_reference(commune_contours: StagedTable, populations: StagedTable, epci_membership: StagedTable,
-                      ars_zones: StagedTable) -> Output:
-    """One row per commune: département, EPCI, ARS zone, population by age band, area, interior point."""
+                      ars_zones: StagedTable, official_apl: StagedTable) -> Output:
+    """One row per commune: département, EPCI, ARS zone, population by age band, the DREES's standardised population, area, interior point."""
     table = build_reference(commune_contours.table, populations.table, epci_membership.table, DEPARTEMENT_NAMES,
-                            ars_zones.table[["commune_code", "ars_zone"]])
+                            ars_zones.table[["commune_code", "ars_zone"]],
+                            official_apl.table[["commune_code", "official_standardised_population"]])
     return _table_output(table, population=float(table["population"].sum()),
                          communes_without_population=int(table["population"].isna().sum()))
 
@@ -105,27 +109,67 @@ def gp_register_coverage(general_practitioners: pd.DataFrame, commune_reference:
 
 
 @asset(**CURATED)
-def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.DataFrame) -> Output:
+def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
+                            general_practitioners: pd.DataFrame, official_apl: StagedTable,
+                            gp_register_coverage: pd.DataFrame, apl_parameters: dict) -> Output:
+    """The estimate's speed fitted to the official APL on half the communes, with the agreement on the other half."""
+    settings = observatory.settings()
+    complete = register_complete(gp_register_coverage)
+    compared = official_apl.table[official_apl.table["commune_code"].isin(
+        commune_reference.loc[commune_reference["departement_code"].isin(complete.index[complete.to_numpy()]),
+                              "commune_code"])]
+    status = calibration_status(settings, len(compared))
+    if status:
+        return _table_output(pd.DataFrame([{"status": status, "speed_default_kmh": settings.road_speed_kmh,
+                                            "speed_fitted_kmh": None}]))
+    table = calibrate_speed(commune_reference, general_practitioners, compared,
+                            apl_settings(settings, parameters_from_record(apl_parameters)), road_model(settings),
+                            settings.desert_thresholds[0])
+    return _table_output(table.assign(status="calibré"), speed_fitted_kmh=float(table["speed_fitted_kmh"].iloc[0]))
+
+
+@asset(**CURATED)
+def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, apl_parameters: dict,
+                         travel_time_calibration: pd.DataFrame) -> Output:
     """Minutes between communes within the APL's largest band, each commune with itself included."""
-    pairs, method = travel_times(commune_reference, observatory.settings())
+    pairs, method = travel_times(commune_reference, observatory.settings(), parameters_from_record(apl_parameters),
+                                 travel_time_calibration)
     return _table_output(pairs, method=method, mean_minutes=float(pairs["minutes"].mean()))
 
 
 @asset(**CURATED)
 def accessibility_by_commune(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                              general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
-                             gp_register_coverage: pd.DataFrame) -> Output:
+                             gp_register_coverage: pd.DataFrame, apl_parameters: dict,
+                             travel_time_calibration: pd.DataFrame) -> Output:
     """APL (all GPs, ≤65, ≤62, ≤60), desert class, minutes to the nearest GP, GPs leaving within 5 and 10 years."""
     settings = observatory.settings()
-    apl = apl_by_commune(commune_reference, general_practitioners, commune_travel_times, apl_settings(settings))
+    apl = apl_by_commune(commune_reference, general_practitioners, commune_travel_times,
+                         apl_settings(settings, parameters_from_record(apl_parameters)))
     communes = commune_accessibility(commune_reference, general_practitioners, commune_travel_times, apl,
-                                     settings.desert_thresholds, road_model(settings),
+                                     settings.desert_thresholds, road_model(settings, travel_time_calibration),
                                      register_complete(gp_register_coverage))
     leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
     departures = accessibility_by_level(communes, leaving, "commune_code", "commune_name", settings.desert_thresholds)
     table = communes.merge(departures[["commune_code", "departures_5y", "departures_10y", "gps_known_departure"]], on="commune_code")
     return _table_output(table, apl_median=float(table["apl"].median()),
                          communes_in_desert=int((table["desert_class"] == "desert").sum()))
+
+
+@asset(**CURATED)
+def apl_agreement_by_commune(observatory: ObservatoryConfig, accessibility_by_commune: pd.DataFrame,
+                             official_apl: StagedTable) -> Output:
+    """Per commune: our APL beside the DREES's official APL (latest year), and both « désert » classes."""
+    threshold = observatory.settings().desert_thresholds[0]
+    return _table_output(agreement_by_commune(accessibility_by_commune, official_apl.table, threshold))
+
+
+@asset(**CURATED)
+def apl_agreement_by_departement(observatory: ObservatoryConfig, apl_agreement_by_commune: pd.DataFrame) -> Output:
+    """Per département: Spearman, Pearson, mean absolute error and kappa of the « désert » class against the official APL."""
+    table = agreement_by_departement(apl_agreement_by_commune, observatory.settings().desert_thresholds[0])
+    return _table_output(table, **{f"spearman_{row.departement_code}": row.spearman for row in table.itertuples()
+                                   if row.spearman is not None})
 
 
 def _accessibility(level: str, label: str, observatory, accessibility_by_commune, general_practitioners) -> Output:
@@ -152,11 +196,11 @@ def accessibility_by_departement(observatory: ObservatoryConfig, accessibility_b
 
 @asset(**CURATED)
 def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTable, commune_reference: pd.DataFrame,
-                         commune_travel_times: pd.DataFrame) -> Output:
+                         commune_travel_times: pd.DataFrame, apl_parameters: dict) -> Output:
     """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
     settings = observatory.settings()
     table = series(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
-                   apl_settings(settings), settings.senior_age)
+                   apl_settings(settings, parameters_from_record(apl_parameters)), settings.senior_age)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
 
 
@@ -195,10 +239,11 @@ def agency_installations_by_desert_class(agency_cases: StagedTable,
 @asset(**CURATED)
 def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
-                      agency_cases: StagedTable) -> Output:
+                      agency_cases: StagedTable, apl_parameters: dict) -> Output:
     """APL per commune with and without the GPs the agency installed, and the gain."""
     table = outcomes.apl_with_and_without_agency(commune_reference, general_practitioners, commune_travel_times,
-                                                 agency_cases.table, apl_settings(observatory.settings()))
+                                                 agency_cases.table,
+                                                 apl_settings(observatory.settings(), parameters_from_record(apl_parameters)))
     return _table_output(table, from_agency_cases=True)
 
 

@@ -3,6 +3,7 @@
 import pandas as pd
 from dagster import AssetIn, MetadataValue, Output, asset
 
+from observatory.accessibility.parameters import parameters_from_record
 from observatory.confidential import protect_tables
 from observatory.dashboard.site import SiteData, build_site
 from observatory.accessibility.providers import travel_time_method
@@ -22,6 +23,7 @@ PUBLISHED_TABLES = (
     "agency_funnel_by_offer", "agency_funnel_by_quarter", "agency_time_to_installation",
     "agency_installations_by_desert_class", "agency_impact_summary", "plan_budget_outcomes",
     "action_sheet_indicators", "agency_installations_by_epci", "source_report", "quarantine",
+    "apl_agreement_by_commune", "apl_agreement_by_departement", "travel_time_calibration",
 )
 
 
@@ -35,8 +37,9 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
                                                     "tables": MetadataValue.json({n: len(t) for n, t in tables.items()})})
 
 
-@asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="plotly")
-def dashboard_site(observatory: ObservatoryConfig, **tables: pd.DataFrame) -> Output:
+@asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in (*PUBLISHED_TABLES, "apl_parameters")},
+       compute_kind="plotly")
+def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, **tables: pd.DataFrame) -> Output:
     """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline."""
     settings = observatory.settings()
     tables = protect_tables(tables, settings.small_count_threshold)
@@ -48,8 +51,10 @@ def dashboard_site(observatory: ObservatoryConfig, **tables: pd.DataFrame) -> Ou
         desert_thresholds=settings.desert_thresholds,
         boundaries=tables["commune_boundaries"],
         tables=tables,
-        method={"bands": settings.apl_bands, "consultations_per_fte": settings.consultations_per_fte,
-                "travel_times": travel_time_method(settings), "retirement_age": settings.retirement_age},
+        method={"parameters": parameters_from_record(apl_parameters),
+                "consultations_per_fte": settings.consultations_per_fte,
+                "travel_times": travel_time_method(settings, tables["travel_time_calibration"]),
+                "retirement_age": settings.retirement_age},
         map_exports=settings.map_exports,
     )
     site = build_site(settings.site_dir, data)

@@ -21,6 +21,7 @@ DESCRIPTIONS = {
     "agency_cases": "The attractiveness agency's case records, CRM export with personal data (optional).",
     "plan_budget": "The health plan's budget per axis and year, an editable CSV (optional).",
     "ars_zoning": "The ARS zoning of GPs per commune (ZIP, ZAC) (optional).",
+    "official_apl": "The DREES workbook of the APL to GPs: its parameters and the official APL per commune (optional).",
     "gp_benchmark": "CNAM (ameli) liberal GPs per département: the benchmark of the register's count (optional).",
 }
 

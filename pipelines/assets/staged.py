@@ -14,7 +14,9 @@ from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 from observatory.indicators.gp_supply import general_practitioners as gp_people
 from observatory.privacy import pseudonymisation_key
 from observatory.raw_files import raw_path, raw_paths
+from observatory.accessibility.parameters import DREES_2023, parameters_record
 from observatory.sources import agency, ars_zoning, budget, care_structures as finess, epci, gp_benchmark as benchmark, roster
+from observatory.sources import drees_apl
 from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
@@ -132,6 +134,21 @@ def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: dict) -> Out
 
 
 @asset(**STAGED)
+def official_apl(observatory: ObservatoryConfig, official_apl_file: dict) -> Output:
+    """The DREES's official APL per commune (latest year of its workbook), with its standardised population."""
+    departements = observatory.settings().departements
+    return _optional(official_apl_file, drees_apl.SCHEMA, lambda path: drees_apl.read_official_apl(path, departements))
+
+
+@asset(**STAGED)
+def apl_parameters(official_apl_file: dict) -> Output:
+    """The APL's parameters: the DREES workbook's Paramètres sheet when present, else its 2023 copy."""
+    parameters = (drees_apl.read_drees_parameters(raw_path(official_apl_file)) if official_apl_file["present"]
+                  else DREES_2023)
+    return Output(parameters_record(parameters), metadata={"source": parameters.source, "year": parameters.year})
+
+
+@asset(**STAGED)
 def plan_budget(plan_budget_file: dict) -> Output:
     """The health plan's budget lines per axis and year, with the agency offers each axis pays for."""
     return _optional(plan_budget_file, budget.SCHEMA, budget.read_plan_budget)
@@ -192,13 +209,14 @@ def data_quality(
     commune_contours: StagedTable, commune_code_history: StagedTable, populations: StagedTable,
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
     care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
-    gp_snapshots: StagedTable, plan_budget: StagedTable,
+    gp_snapshots: StagedTable, plan_budget: StagedTable, official_apl: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
               "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
-              "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots, "plan_budget": plan_budget}
+              "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots, "plan_budget": plan_budget,
+              "official_apl": official_apl}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},

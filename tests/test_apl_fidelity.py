@@ -1,0 +1,65 @@
+"""Fidelity to the DREES's APL: its workbook read as published, the agreement measured."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from observatory.accessibility.agreement import agreement_measures, cohen_kappa
+from observatory.accessibility.parameters import DREES_2023
+from observatory.sources.drees_apl import read_drees_parameters, read_official_apl
+from observatory.sources.errors import SourceFormatError
+
+WORKBOOK = "apl/drees_apl_medecins_generalistes_2022_2023_extrait.xlsx"
+
+
+def test_the_parameters_sheet_is_the_method_shipped(shared_data):
+    parameters = read_drees_parameters(shared_data / WORKBOOK)
+    assert parameters.year == 2023  # the latest year's column
+    assert parameters.distance_weights == ((10.0, 1.0), (15.0, 2 / 3), (20.0, 1 / 3))
+    assert parameters.age_weights[0] == (0, 4, 1.12) and parameters.age_weights[-1] == (90, None, 2.26)
+    assert len(parameters.age_weights) == 19
+    assert (parameters.activity_floor, parameters.activity_low, parameters.activity_high,
+            parameters.newly_installed) == (250, 3600, 6000, 5400)
+    # The copy shipped for territories without the workbook says the same.
+    assert (parameters.distance_weights, parameters.age_weights) == (DREES_2023.distance_weights, DREES_2023.age_weights)
+
+
+def test_the_official_apl_of_the_latest_year(shared_data):
+    staged = read_official_apl(shared_data / WORKBOOK, ("2A", "2B"))
+    table = staged.table.set_index("commune_code")
+    assert staged.stats == {"sheet": "APL 2023", "year": 2023}
+    assert (table.index.str[:2].value_counts().to_dict()) == {"2B": 236, "2A": 52}
+    assert table.loc["2A001", ["official_apl", "official_apl_65", "official_standardised_population",
+                               "official_population"]].tolist() == [1.782, 1.782, 3376.914, 3336.0]
+    assert table.loc["2A001", "line"] == 662  # the row in the sheet
+    assert staged.rows_read == len(staged.table) + len(staged.rejects) + staged.out_of_scope
+
+
+def test_a_workbook_whose_header_moved_is_refused_with_its_row(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "APL 2024"
+    sheet = book["APL 2024"]
+    sheet.cell(row=9, column=1, value="Code commune INSEE")
+    sheet.cell(row=9, column=2, value="Commune")
+    sheet.cell(row=9, column=3, value="Accessibilité aux généralistes")  # renamed
+    sheet.cell(row=11, column=1, value="41018")
+    path = tmp_path / "drees_apl_medecins_generalistes_2024.xlsx"
+    book.save(path)
+    with pytest.raises(SourceFormatError, match=r"line 9, field 'apl aux médecins généralistes'"):
+        read_official_apl(path, ("41",))
+
+
+def test_agreement_measures_by_hand():
+    ours = pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    official = pd.Series([1.5, 1.0, 3.5, 2.6, 6.0, 5.0])
+    measures = agreement_measures(ours, official, 2.5)
+    # ranks 1..6 against 2,1,4,3,6,5: d² = 1 each, Spearman = 1 − 6·6 / (6·35) = 29/35
+    assert measures["spearman"] == pytest.approx(29 / 35)
+    assert measures["mean_absolute_error"] == pytest.approx((0.5 + 1 + 0.5 + 1.4 + 1 + 1) / 6)
+    # below 2.5: ours {1, 2}, official {1.5, 1.0}: the same two communes → kappa 1
+    assert measures["class_agreement"] == 1.0 and measures["kappa"] == pytest.approx(1.0)
+    # 4 items, agree on 2: p_o = 0.5, p_e = 0.5·0.5 + 0.5·0.5 = 0.5 → kappa 0
+    assert cohen_kappa(pd.Series([True, True, False, False]), pd.Series([True, False, True, False])) == 0.0
