@@ -56,11 +56,12 @@ def funnel_is_monotonic(agency_funnel: pd.DataFrame) -> AssetCheckResult:
     return _result(passed, "the funnel narrows and installations add up", **{k: int(v) for k, v in stages.items()})
 
 
-@asset_check(asset="accessibility_by_commune", blocking=True)
-def apl_conserves_supply(accessibility_by_commune: pd.DataFrame) -> AssetCheckResult:
-    """E2SFCA shares out all supply: Σ P*_i · APL_i equals the GP consultations offered
-    (every commune with GPs has inhabitants within reach). APLs are finite and ≥ 0."""
-    table = accessibility_by_commune
+@asset_check(asset="apl_over_area", blocking=True)
+def apl_conserves_supply(apl_over_area: pd.DataFrame) -> AssetCheckResult:
+    """E2SFCA shares out all supply: over the territory and its border ring, Σ P*_i · APL_i
+    equals the GP consultations offered (every commune with GPs has inhabitants within
+    reach). APLs are finite and ≥ 0."""
+    table = apl_over_area
     offered = float(table["gp_consultations"].sum())
     shared = float((table["standardised_population"] * table["apl"]).sum())
     finite = bool(np.isfinite(table["apl"]).all() and (table["apl"] >= 0).all())
@@ -137,6 +138,7 @@ TABLE_CHECKS = [
     table_check("apl_agreement_by_departement", ["departement_code"], {"spearman": (-1, 1), "kappa": (-1, 1)},
                 min_rows=0),
     table_check("travel_time_calibration", [], {"speed_fitted_kmh": (1, 200)}),
+    table_check("apl_over_area", ["commune_code"], {"apl": APL}),
     table_check("accessibility_by_commune", ["commune_code"], {"apl": APL, "apl_60": APL, "nearest_gp_minutes": (0, 600)}),
 ]
 

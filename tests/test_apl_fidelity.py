@@ -63,3 +63,45 @@ def test_agreement_measures_by_hand():
     assert measures["class_agreement"] == 1.0 and measures["kappa"] == pytest.approx(1.0)
     # 4 items, agree on 2: p_o = 0.5, p_e = 0.5·0.5 + 0.5·0.5 = 0.5 → kappa 0
     assert cohen_kappa(pd.Series([True, True, False, False]), pd.Series([True, False, True, False])) == 0.0
+
+
+def test_the_border_ring_makes_the_territory_apl_exact(shared_data):
+    """Corse-du-Sud with Haute-Corse across its border (real contours and populations, the
+    real GPs of 2A and, as test input, one GP in each 2B commune of 1 000 inhabitants or
+    more): the APL computed over 2A and its ring equals, on 2A, the APL over both whole
+    départements; without the ring it does not."""
+    import numpy as np
+
+    from observatory.accessibility.apl import apl_by_commune
+    from observatory.accessibility.border_ring import FASTEST_ROAD, apl_area, ring_of
+    from observatory.accessibility.travel_times import RoadModel, estimated_times
+    from observatory.indicators.gp_supply import general_practitioners
+    from observatory.sources.communes import read_commune_contours
+    from observatory.sources.population import read_population
+    from observatory.sources.rpps import read_rpps_extract
+
+    corse = shared_data / "corse"
+    population = read_population(corse / "communes_2A_2B_population.csv", ("2A", "2B")).table
+    contours = {code: pd.DataFrame(read_commune_contours(corse / name, (code,)).table.drop(columns="geometry"))
+                .merge(population[["commune_code", "population"]], on="commune_code")
+                for code, name in (("2A", "gregoiredavid_communes-2A-corse-du-sud.geojson"),
+                                   ("2B", "gregoiredavid_communes-2B-haute-corse.geojson"))}
+    activities = read_rpps_extract(corse / "PS_LibreAcces_Personne_activite_2A_cnam2021.txt", ("2A",)).table
+    gps = general_practitioners(activities, pd.DataFrame(columns=["rpps_id", "birth_year", "fte", "planned_departure"]),
+                                ("SM26", "SM53", "SM54"), 2024)
+    towns = contours["2B"][contours["2B"]["population"] >= 1000]
+    gps = pd.concat([gps, pd.DataFrame({"commune_code": towns["commune_code"], "fte": 1.0, "age": np.nan})])
+    road = RoadModel(detour=1.3, speed_kmh=60.0)
+
+    def apl_on_2a(area: pd.DataFrame) -> pd.Series:
+        apl = apl_by_commune(area, gps[gps["commune_code"].isin(area["commune_code"])],
+                             estimated_times(area, 20.0, road)).set_index("commune_code")["apl"]
+        return apl.reindex(contours["2A"]["commune_code"])
+
+    ring = ring_of(contours["2A"], contours["2B"], 20.0, FASTEST_ROAD)
+    assert 0 < len(ring) < len(contours["2B"])  # a ring, not the whole neighbour
+    with_ring = apl_on_2a(apl_area(contours["2A"], ring))
+    whole = apl_on_2a(apl_area(contours["2A"], contours["2B"]))
+    alone = apl_on_2a(contours["2A"])
+    assert np.abs(with_ring - whole).max() <= 1e-9
+    assert np.abs(alone - whole).max() > 0.01  # the border matters: without the ring, 2A's APL is wrong

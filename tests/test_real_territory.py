@@ -151,3 +151,33 @@ def test_e2sfca_matches_pysal_on_the_real_loir_et_cher_geography(loir_et_cher):
     ours = e2sfca_frame(pairs, locations, "demand", "supply")
     assert abs(ours - pysal_e2sfca(pairs, locations)).max() <= 1e-9
     assert (ours > 0).sum() > 200
+
+
+def test_corse_du_sud_alone_computes_its_apl_with_haute_corse_as_border_ring(shared_data, tmp_path):
+    """The territory 2A with Haute-Corse's contour file in neighbours/: the ring is used,
+    said in the source report, and only 2A's communes are published."""
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    settings = Settings(data_dir=tmp_path, territory="2A", allow_download=False, map_exports=False)
+    raw = settings.raw_dir
+    (raw / "neighbours").mkdir(parents=True)
+    corse = shared_data / "corse"
+    for name in ("PS_LibreAcces_Personne_activite_2A_cnam2021.txt", "communes_2A_2B_population.csv",
+                 "gregoiredavid_communes-2A-corse-du-sud.geojson"):
+        (raw / name).symlink_to(corse / name)
+    (raw / "neighbours" / "gregoiredavid_communes-2B-haute-corse.geojson").symlink_to(
+        corse / "gregoiredavid_communes-2B-haute-corse.geojson")
+    definitions = build_definitions(settings)
+    assert dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources).success
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        ring = connection.execute("select file, rows_read, rows_accepted, rows_out_of_scope from source_report "
+                                  "where dataset = 'border_ring'").fetchone()
+        published = connection.execute("select count(*), count(*) filter (where commune_code like '2B%') "
+                                       "from accessibility_by_commune").fetchone()
+    assert ring[0] == "gregoiredavid_communes-2B-haute-corse.geojson" and ring[1] == 236
+    assert 0 < ring[2] < 236 and ring[2] + ring[3] == 236
+    assert published == (124, 0)
+    ring_table = pd.read_parquet(settings.staging_dir / "assets" / "border_ring.parquet")
+    assert ring_table["population"].notna().all() and set(ring_table["departement_code"]) == {"2B"}

@@ -272,6 +272,18 @@ DEMAND_LABELS = {"official": "population standardisée publiée par la DREES",
                  "population": "population municipale non standardisée (âges inconnus)"}
 
 
+def border_ring_note(report: pd.DataFrame) -> str:
+    """Whether the APL counted the communes across the border, and which."""
+    ring = report[report["dataset"] == "border_ring"]
+    if ring.empty or not bool(ring["present"].iloc[0]):
+        return ("<p>Couronne frontalière : aucune (contours des départements voisins absents) ; près des limites "
+                "du territoire, l'APL ignore les médecins et les habitants d'à côté.</p>")
+    row = ring.iloc[0]
+    return (f"<p>Couronne frontalière : {french.number(row['rows_accepted'])} communes voisines ({html.escape(text(row['file']))})"
+            ", à moins de deux fois la portée de l'APL, comptées avec leurs habitants et leurs médecins ; seules les "
+            "communes du territoire sont publiées.</p>")
+
+
 def agreement_section(tables: dict) -> str:
     """Our APL against the DREES's official one, per département, in plain words."""
     agreement = tables.get("apl_agreement_by_departement")
@@ -340,6 +352,7 @@ def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[s
         "égales à l'intérieur d'une grande tranche).</li>"
         f"<li>W, le poids du temps de trajet t : {html.escape(bands)} ; au-delà : 0. Temps de trajet : "
         f"{html.escape(method['travel_times'])}.</li></ul>"
+        + border_ring_note(tables["source_report"]) +
         f"<p>Désert médical : APL < {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
         f"{french.number(data.desert_thresholds[1], 1)}. Départs : âge de {method['retirement_age']} ans atteint, "
         "ou départ déclaré.</p>" + agreement_section(tables))

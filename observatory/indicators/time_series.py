@@ -16,17 +16,21 @@ from .gp_supply import LEVEL_LABELS, LEVELS, gp_supply
 
 
 def indicators_over_time(gps_by_date: pd.DataFrame, dates: list, reference: pd.DataFrame, pairs: pd.DataFrame,
-                         apl_settings: AplSettings, senior_age: int) -> pd.DataFrame:
+                         apl_settings: AplSettings, senior_age: int, area: pd.DataFrame | None = None,
+                         ring_gps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per snapshot date and territory (commune, EPCI, département): GPs, density, 55+ share, APL.
 
     ``gps_by_date`` holds the GPs of every snapshot, with a ``snapshot_date`` column;
     ``dates`` lists every snapshot, so that one without any GP still has its rows (of 0).
     The APL of an EPCI or département is the population-weighted mean of its communes'.
+    It is computed over ``area`` (the territory and its border ring) with the ring's GPs
+    of today, ``ring_gps``, at every date: earlier registers are read for the territory only.
     """
     rows = []
     for snapshot in sorted(pd.Timestamp(d) for d in dates):
         gps = gps_by_date[gps_by_date["snapshot_date"] == snapshot]
-        apl = apl_by_commune(reference, gps, pairs, apl_settings)[["commune_code", "apl"]]
+        everyone = gps if ring_gps is None else pd.concat([gps, ring_gps], ignore_index=True)
+        apl = apl_by_commune(reference if area is None else area, everyone, pairs, apl_settings)[["commune_code", "apl"]]
         communes = reference.merge(apl, on="commune_code", how="left")
         communes["apl_weight"] = communes["apl"] * communes["population"]
         for level, key in LEVELS.items():

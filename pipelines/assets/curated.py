@@ -7,6 +7,7 @@ from dagster import MetadataValue, Output, asset
 from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.agreement import agreement_by_commune, agreement_by_departement
 from observatory.accessibility.parameters import parameters_from_record
+from observatory.accessibility.border_ring import apl_area
 from observatory.accessibility.calibration import calibrate_speed
 from observatory.accessibility.providers import apl_settings, calibration_status, road_model, travel_times
 from observatory.confidential import ROSTER_COLUMNS
@@ -108,10 +109,21 @@ def gp_register_coverage(general_practitioners: pd.DataFrame, commune_reference:
     return _table_output(table)
 
 
+def _area(commune_reference: pd.DataFrame, border_ring: StagedTable) -> pd.DataFrame:
+    """The APL's whole input: the territory and its border ring."""
+    return apl_area(commune_reference, pd.DataFrame(border_ring.table))
+
+
+def _everyone(general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFrame) -> pd.DataFrame:
+    """The GPs of the territory and of its border ring."""
+    return pd.concat([general_practitioners, ring_practitioners], ignore_index=True)
+
+
 @asset(**CURATED)
 def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                             general_practitioners: pd.DataFrame, official_apl: StagedTable,
-                            gp_register_coverage: pd.DataFrame, apl_parameters: dict) -> Output:
+                            gp_register_coverage: pd.DataFrame, apl_parameters: dict, border_ring: StagedTable,
+                            ring_practitioners: pd.DataFrame) -> Output:
     """The estimate's speed fitted to the official APL on half the communes, with the agreement on the other half."""
     settings = observatory.settings()
     complete = register_complete(gp_register_coverage)
@@ -122,7 +134,8 @@ def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: p
     if status:
         return _table_output(pd.DataFrame([{"status": status, "speed_default_kmh": settings.road_speed_kmh,
                                             "speed_fitted_kmh": None}]))
-    table = calibrate_speed(commune_reference, general_practitioners, compared,
+    table = calibrate_speed(_area(commune_reference, border_ring), _everyone(general_practitioners, ring_practitioners),
+                            compared,
                             apl_settings(settings, parameters_from_record(apl_parameters)), road_model(settings),
                             settings.desert_thresholds[0])
     return _table_output(table.assign(status="calibré"), speed_fitted_kmh=float(table["speed_fitted_kmh"].iloc[0]))
@@ -130,22 +143,33 @@ def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: p
 
 @asset(**CURATED)
 def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, apl_parameters: dict,
-                         travel_time_calibration: pd.DataFrame) -> Output:
-    """Minutes between communes within the APL's largest band, each commune with itself included."""
-    pairs, method = travel_times(commune_reference, observatory.settings(), parameters_from_record(apl_parameters),
-                                 travel_time_calibration)
+                         travel_time_calibration: pd.DataFrame, border_ring: StagedTable) -> Output:
+    """Minutes between communes (the territory's and its border ring's) within the APL's largest band, each commune with itself."""
+    pairs, method = travel_times(_area(commune_reference, border_ring), observatory.settings(),
+                                 parameters_from_record(apl_parameters), travel_time_calibration)
     return _table_output(pairs, method=method, mean_minutes=float(pairs["minutes"].mean()))
+
+
+@asset(**CURATED)
+def apl_over_area(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, border_ring: StagedTable,
+                  general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFrame,
+                  commune_travel_times: pd.DataFrame, apl_parameters: dict) -> Output:
+    """APL (all GPs, ≤65, ≤62, ≤60), supply and standardised population over the territory and its border ring (not published)."""
+    area = _area(commune_reference, border_ring)
+    table = apl_by_commune(area, _everyone(general_practitioners, ring_practitioners), commune_travel_times,
+                           apl_settings(observatory.settings(), parameters_from_record(apl_parameters)))
+    table = table.merge(area[["commune_code", "in_territory"]], on="commune_code")
+    return _table_output(table, ring_communes=int((~table["in_territory"]).sum()))
 
 
 @asset(**CURATED)
 def accessibility_by_commune(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                              general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
-                             gp_register_coverage: pd.DataFrame, apl_parameters: dict,
-                             travel_time_calibration: pd.DataFrame) -> Output:
+                             gp_register_coverage: pd.DataFrame, travel_time_calibration: pd.DataFrame,
+                             apl_over_area: pd.DataFrame) -> Output:
     """APL (all GPs, ≤65, ≤62, ≤60), desert class, minutes to the nearest GP, GPs leaving within 5 and 10 years."""
     settings = observatory.settings()
-    apl = apl_by_commune(commune_reference, general_practitioners, commune_travel_times,
-                         apl_settings(settings, parameters_from_record(apl_parameters)))
+    apl = apl_over_area[apl_over_area["in_territory"]].drop(columns="in_territory")
     communes = commune_accessibility(commune_reference, general_practitioners, commune_travel_times, apl,
                                      settings.desert_thresholds, road_model(settings, travel_time_calibration),
                                      register_complete(gp_register_coverage))
@@ -196,11 +220,13 @@ def accessibility_by_departement(observatory: ObservatoryConfig, accessibility_b
 
 @asset(**CURATED)
 def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTable, commune_reference: pd.DataFrame,
-                         commune_travel_times: pd.DataFrame, apl_parameters: dict) -> Output:
+                         commune_travel_times: pd.DataFrame, apl_parameters: dict, border_ring: StagedTable,
+                         ring_practitioners: pd.DataFrame) -> Output:
     """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
     settings = observatory.settings()
     table = series(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
-                   apl_settings(settings, parameters_from_record(apl_parameters)), settings.senior_age)
+                   apl_settings(settings, parameters_from_record(apl_parameters)), settings.senior_age,
+                   _area(commune_reference, border_ring), ring_practitioners)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
 
 
@@ -239,11 +265,14 @@ def agency_installations_by_desert_class(agency_cases: StagedTable,
 @asset(**CURATED)
 def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
-                      agency_cases: StagedTable, apl_parameters: dict) -> Output:
+                      agency_cases: StagedTable, apl_parameters: dict, border_ring: StagedTable,
+                      ring_practitioners: pd.DataFrame) -> Output:
     """APL per commune with and without the GPs the agency installed, and the gain."""
-    table = outcomes.apl_with_and_without_agency(commune_reference, general_practitioners, commune_travel_times,
-                                                 agency_cases.table,
+    table = outcomes.apl_with_and_without_agency(_area(commune_reference, border_ring),
+                                                 _everyone(general_practitioners, ring_practitioners),
+                                                 commune_travel_times, agency_cases.table,
                                                  apl_settings(observatory.settings(), parameters_from_record(apl_parameters)))
+    table = table[table["commune_code"].isin(commune_reference["commune_code"])].reset_index(drop=True)
     return _table_output(table, from_agency_cases=True)
 
 

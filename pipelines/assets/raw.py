@@ -14,6 +14,8 @@ DESCRIPTIONS = {
     "population": "Population per commune (INSEE base-cc with age bands, legal populations, or a commune table).",
     "commune_contours": "Commune contours (GeoJSON) of the current geography.",
     "commune_contours_previous": "Commune contours of an earlier vintage, to map former commune codes (optional).",
+    "neighbour_contours": "Commune contours of the neighbouring départements, one file each, for the APL's border ring (optional).",
+    "national_communes": "Every commune's legal population (communes.json of the geo API's package), for the border ring (optional).",
     "commune_history": "INSEE table of commune movements (v_mvt_commune), to map former codes (optional).",
     "epci_membership": "INSEE composition of EPCIs (optional).",
     "gp_roster": "The département's GP roster, keyed by RPPS id: birth year, FTE, planned departure (optional).",

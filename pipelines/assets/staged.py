@@ -14,7 +14,12 @@ from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 from observatory.indicators.gp_supply import general_practitioners as gp_people
 from observatory.privacy import pseudonymisation_key
 from observatory.raw_files import raw_path, raw_paths
-from observatory.accessibility.parameters import DREES_2023, parameters_record
+from observatory.accessibility.border_ring import FASTEST_ROAD, ring_of
+from observatory.accessibility.parameters import DREES_2023, parameters_from_record, parameters_record
+from observatory.accessibility.providers import apl_settings
+from observatory.sources.departements import DEPARTEMENT_NAMES
+from observatory.sources.geography import departement_of
+from observatory.sources.national_communes import read_national_populations
 from observatory.sources import agency, ars_zoning, budget, care_structures as finess, epci, gp_benchmark as benchmark, roster
 from observatory.sources import drees_apl
 from observatory.sources.commune_history import build_history
@@ -27,6 +32,9 @@ from observatory.sources.staged import StagedTable, empty_rejections
 from ..resources import ObservatoryConfig
 from . import OWNERS
 
+RING_SCHEMA = {"commune_code": "string", "commune_name": "string", "departement_code": "string",
+               "population": "float64", "official_standardised_population": "float64", "lon": "float64",
+               "lat": "float64", "area_km2": "float64"}
 STAGED = dict(group_name="staged", io_manager_key="staging_io", compute_kind="pandas", owners=OWNERS)
 
 
@@ -170,6 +178,58 @@ def general_practitioners(observatory: ObservatoryConfig, rpps_activities: Stage
 
 
 @asset(**STAGED)
+def border_ring(observatory: ObservatoryConfig, commune_contours: StagedTable, neighbour_contours_file: dict,
+                national_communes_file: dict, population_file: dict, official_apl_file: dict,
+                commune_code_history: StagedTable, apl_parameters: dict) -> Output:
+    """Communes of the neighbouring départements within twice the APL's reach of the territory, with their population."""
+    settings = observatory.settings()
+    if not neighbour_contours_file["present"]:
+        return _output(StagedTable.absent(RING_SCHEMA), neighbour_contours_file)
+    neighbours = read_contour_files(raw_paths(neighbour_contours_file), tuple(DEPARTEMENT_NAMES)).table
+    reach = apl_settings(settings, parameters_from_record(apl_parameters)).max_minutes
+    ring = ring_of(pd.DataFrame(commune_contours.table), pd.DataFrame(neighbours), reach, FASTEST_ROAD)
+    ring = ring.assign(departement_code=departement_of(ring["commune_code"]))
+    departements = tuple(sorted(ring["departement_code"].unique()))
+    own = read_population(raw_path(population_file), departements, _history(commune_code_history)).table
+    population = ring["commune_code"].map(own.set_index("commune_code")["population"])
+    from_file = int(population.notna().sum())
+    if national_communes_file["present"]:
+        national = read_national_populations(raw_path(national_communes_file)).set_index("commune_code")["population"]
+        population = population.fillna(ring["commune_code"].map(national))
+    ring = ring.assign(population=population, official_standardised_population=float("nan"))
+    if official_apl_file["present"]:  # the DREES's own demand for the ring too, where its workbook has it
+        official = drees_apl.read_official_apl(raw_path(official_apl_file), departements).table
+        ring["official_standardised_population"] = ring["commune_code"].map(
+            official.set_index("commune_code")["official_standardised_population"])
+    table = ring[[*RING_SCHEMA]]
+    staged = StagedTable(table=table, rows_read=len(neighbours), out_of_scope=len(neighbours) - len(table),
+                         stats={"ring_communes": len(table), "ring_departements": ", ".join(departements),
+                                "ring": f"{2 * reach:g} minutes at {FASTEST_ROAD.speed_kmh:g} km/h as the crow flies",
+                                "populations_from_population_file": from_file,
+                                "populations_from_national_reference": int(population.notna().sum()) - from_file,
+                                "without_population": int(population.isna().sum())})
+    return _output(staged, neighbour_contours_file)
+
+
+@asset(**STAGED)
+def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: dict, border_ring: StagedTable,
+                       commune_code_history: StagedTable) -> Output:
+    """The GPs of the border ring's communes, from the same register (no roster: FTE 1)."""
+    settings = observatory.settings()
+    ring = border_ring.table
+    departements = tuple(sorted(ring["departement_code"].dropna().unique()))
+    if ring.empty:
+        activities = pd.DataFrame(columns=["rpps_id", "profession_code", "savoir_faire_code", "mode_code",
+                                           "commune_code", "line"])
+    else:
+        activities = read_rpps_extract(raw_path(rpps_extract_file), departements, set(ring["commune_code"]),
+                                       _history(commune_code_history)).table
+    table = gp_people(activities, pd.DataFrame(columns=list(roster.SCHEMA)), settings.gp_savoir_faire,
+                      settings.reference_date.year)
+    return Output(table, metadata={"gps": len(table)})
+
+
+@asset(**STAGED)
 def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: dict, rpps_activities: StagedTable,
                  gp_roster: StagedTable, commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
     """The GPs of every dated register snapshot (the current extract at the reference date), aged as of each date."""
@@ -209,14 +269,14 @@ def data_quality(
     commune_contours: StagedTable, commune_code_history: StagedTable, populations: StagedTable,
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
     care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
-    gp_snapshots: StagedTable, plan_budget: StagedTable, official_apl: StagedTable,
+    gp_snapshots: StagedTable, plan_budget: StagedTable, official_apl: StagedTable, border_ring: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
               "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
               "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots, "plan_budget": plan_budget,
-              "official_apl": official_apl}
+              "official_apl": official_apl, "border_ring": border_ring}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},
