@@ -110,6 +110,8 @@ def test_corsica_agreement_with_the_official_apl_is_measured_and_published(corsi
     assert demand == {"official": 288, "population": 72}  # the DREES's standardised population where it gives one
     method = (settings.site_dir / "methode.html").read_text(encoding="utf-8")
     assert "Concordance avec l'APL officielle de la DREES" in method and "temps de trajet estimés" in method
+    sheets = (settings.site_dir / "data" / "territoires.js").read_text(encoding="utf-8")
+    assert '"apl_officielle": 1.782, "annee_officielle": 2023' in sheets  # Afa's commune sheet shows the official APL
 
 
 def test_a_register_without_any_gp_of_the_territory_fails_loudly_and_publishes_nothing(loir_et_cher):

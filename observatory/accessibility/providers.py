@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from ..settings import Settings
 from .apl import AplSettings
+from .osm_routing import cached_osm_travel_times
 from .parameters import DREES_2023, DreesParameters
 from .travel_times import RoadModel, estimated_times, osrm_table, read_matrix, with_internal_times
 
@@ -17,10 +20,10 @@ def road_model(settings: Settings, calibration: pd.DataFrame | None = None) -> R
     return RoadModel(detour=settings.road_detour, speed_kmh=float(fitted.iloc[0]) if len(fitted) else settings.road_speed_kmh)
 
 
-def calibration_status(settings: Settings, official_communes: int) -> str:
+def calibration_status(settings: Settings, official_communes: int, osm_extract: Path | None = None) -> str:
     """Why the estimate is or is not calibrated; empty when it is to be."""
-    if settings.travel_matrix is not None or settings.osrm_url:
-        return "non calibré : temps de trajet routiers fournis"
+    if settings.travel_matrix is not None or settings.osrm_url or osm_extract is not None:
+        return "non calibré : temps de trajet routiers"
     if not settings.calibrate_travel_times:
         return "non calibré : désactivé (OBSERVATORY_CALIBRATE=0)"
     if official_communes < 10:
@@ -33,10 +36,14 @@ def apl_settings(settings: Settings, parameters: DreesParameters = DREES_2023) -
                        reference_date=pd.Timestamp(settings.reference_date))
 
 
-def travel_time_method(settings: Settings, calibration: pd.DataFrame | None = None) -> str:
+def travel_time_method(settings: Settings, calibration: pd.DataFrame | None = None,
+                       osm_extract: Path | None = None) -> str:
     """How travel times are obtained under these settings, in the dashboard's French."""
     if settings.travel_matrix is not None:
         return f"matrice d'un calculateur d'itinéraires ({settings.travel_matrix.name})"
+    if osm_extract is not None:
+        return (f"temps de trajet routiers calculés sur OpenStreetMap ({osm_extract.name}) : vitesse affichée "
+                "(maxspeed) ou, à défaut, celle du profil voiture d'OSRM pour le type de route")
     if settings.osrm_url:
         return "service OSRM (itinéraires routiers)"
     road = road_model(settings, calibration)
@@ -47,15 +54,19 @@ def travel_time_method(settings: Settings, calibration: pd.DataFrame | None = No
 
 
 def travel_times(communes: pd.DataFrame, settings: Settings, parameters: DreesParameters = DREES_2023,
-                 calibration: pd.DataFrame | None = None) -> tuple[pd.DataFrame, str]:
-    """Long-form commune-to-commune minutes within the APL's largest band, and the method used."""
+                 calibration: pd.DataFrame | None = None, osm_extract: Path | None = None) -> tuple[pd.DataFrame, str]:
+    """Long-form commune-to-commune minutes within the APL's largest band, and the method
+    used: a matrix file, else an OpenStreetMap extract, else an OSRM server, else the estimate."""
     reach = apl_settings(settings, parameters).max_minutes
     road = road_model(settings, calibration)
     if settings.travel_matrix is not None:
         matrix = read_matrix(settings.travel_matrix)
         pairs = with_internal_times(matrix[matrix["minutes"] <= reach], communes, road)
+    elif osm_extract is not None:
+        routed = cached_osm_travel_times(communes, osm_extract, reach, settings.staging_dir / "travel_times")
+        pairs = with_internal_times(routed, communes, road)
     elif settings.osrm_url:
         pairs = with_internal_times(osrm_table(communes, settings.osrm_url, reach), communes, road)
     else:
         pairs = estimated_times(communes, reach, road)
-    return pairs, travel_time_method(settings, calibration)
+    return pairs, travel_time_method(settings, calibration, osm_extract)

@@ -54,6 +54,7 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     epcis = tables["accessibility_by_epci"].merge(
         tables["gp_supply_by_epci"][["epci_code", "gps", "gp_density", "share_senior"]], on="epci_code")
     members = communes.groupby("epci_code")["commune_code"].apply(list).to_dict()
+    official = tables["apl_agreement_by_commune"].set_index("commune_code")
 
     def figures(row) -> dict:
         return {"population": _number(row.population), "gps": _number(row.gps), "densite": _number(row.gp_density),
@@ -65,6 +66,9 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
         "communes": {row.commune_code: {"nom": row.commune_name, "epci": row.epci_code if isinstance(row.epci_code, str) else None,
                                         "epci_nom": row.epci_name if isinstance(row.epci_name, str) else None,
                                         "minutes": _number(row.nearest_gp_minutes), **figures(row),
+                                        **({"apl_officielle": _number(official.at[row.commune_code, "official_apl"]),
+                                            "annee_officielle": int(official.at[row.commune_code, "year"])}
+                                           if row.commune_code in official.index else {}),
                                         "serie": points.get(("commune", row.commune_code), [])}
                      for row in communes.itertuples()},
         "epcis": {row.epci_code: {"nom": row.epci_name, "communes": members.get(row.epci_code, []), **figures(row),

@@ -11,6 +11,7 @@ import shapely
 
 from ..sources.catalog import DEMO_SOURCES, SOURCES_BY_NAME, vintage_from_name, write_origin
 from .agency import case_records, plan_budget
+from .roads import write_road_network
 from .practitioners import build_gps, departed_gps, roster_frame, rpps_extract_lines, snapshot_lines
 from .spec import DemoSpec
 from .structures import finess_lines
@@ -82,6 +83,7 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     })
     benchmark.to_csv(paths["gp_benchmark"], index=False, lineterminator="\n")
     plan_budget(spec).to_csv(paths["plan_budget"], sep=";", index=False, lineterminator="\n")
+    write_road_network(paths["osm_extract"], communes)
     for name, path in paths.items():
         vintage = vintage_from_name(path.name) if name.startswith("rpps_snapshot") else spec.reference_date.isoformat()
         write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use", vintage=vintage,

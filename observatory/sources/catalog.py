@@ -65,6 +65,9 @@ SOURCES = (
               per_departement=True),
     RawSource("national_communes", ("reference/communes.json",), False,
               "Etalab (@etalab/decoupage-administratif: legal population of every commune, for the border ring)"),
+    RawSource("osm_extract", ("reseau_routier.osm.pbf", "*.osm.pbf"), False,
+              "OpenStreetMap contributors (ODbL), regional extract: the road network for travel times",
+              licence="Open Database License (ODbL) 1.0"),
     RawSource("commune_history", ("v_mvt_commune*.csv",), False, "INSEE (Code officiel géographique, mouvements)",
               "https://www.insee.fr/fr/statistiques/fichier/7766585/v_mvt_commune_2024.csv"),
     RawSource("epci_membership", ("epci_composition.csv", "epci_composition*.csv"), False,
@@ -87,7 +90,7 @@ SOURCES = (
 )
 SOURCES_BY_NAME = {source.name: source for source in SOURCES}
 DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membership", "gp_roster",
-                "care_structures", "agency_cases", "gp_benchmark", "plan_budget")
+                "care_structures", "agency_cases", "gp_benchmark", "plan_budget", "osm_extract")
 
 
 def _glob(raw_dir: Path, pattern: str) -> list[Path]:

@@ -8,6 +8,7 @@ from observatory.confidential import protect_tables
 from observatory.dashboard.site import SiteData, build_site
 from observatory.accessibility.providers import travel_time_method
 from observatory.publish import publish_tables
+from observatory.raw_files import raw_path
 from observatory.sources.departements import DEPARTEMENT_NAMES
 
 from ..resources import ObservatoryConfig
@@ -37,9 +38,10 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
                                                     "tables": MetadataValue.json({n: len(t) for n, t in tables.items()})})
 
 
-@asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in (*PUBLISHED_TABLES, "apl_parameters")},
-       compute_kind="plotly")
-def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, **tables: pd.DataFrame) -> Output:
+@asset(group_name="published", owners=OWNERS,
+       ins={name: AssetIn() for name in (*PUBLISHED_TABLES, "apl_parameters", "osm_extract_file")}, compute_kind="plotly")
+def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_extract_file: dict,
+                   **tables: pd.DataFrame) -> Output:
     """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline."""
     settings = observatory.settings()
     tables = protect_tables(tables, settings.small_count_threshold)
@@ -53,7 +55,8 @@ def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, **table
         tables=tables,
         method={"parameters": parameters_from_record(apl_parameters),
                 "consultations_per_fte": settings.consultations_per_fte,
-                "travel_times": travel_time_method(settings, tables["travel_time_calibration"]),
+                "travel_times": travel_time_method(settings, tables["travel_time_calibration"],
+                                                   raw_path(osm_extract_file) if osm_extract_file["present"] else None),
                 "retirement_age": settings.retirement_age},
         map_exports=settings.map_exports,
     )

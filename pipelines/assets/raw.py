@@ -16,6 +16,7 @@ DESCRIPTIONS = {
     "commune_contours_previous": "Commune contours of an earlier vintage, to map former commune codes (optional).",
     "neighbour_contours": "Commune contours of the neighbouring départements, one file each, for the APL's border ring (optional).",
     "national_communes": "Every commune's legal population (communes.json of the geo API's package), for the border ring (optional).",
+    "osm_extract": "An OpenStreetMap extract (.osm.pbf) covering the territory and its ring: travel times are routed on it (optional).",
     "commune_history": "INSEE table of commune movements (v_mvt_commune), to map former codes (optional).",
     "epci_membership": "INSEE composition of EPCIs (optional).",
     "gp_roster": "The département's GP roster, keyed by RPPS id: birth year, FTE, planned departure (optional).",

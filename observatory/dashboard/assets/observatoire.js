@@ -61,6 +61,9 @@
       ["Départs prévisibles à 5 ans", number(item.departs5)],
       ["Départs prévisibles à 10 ans", number(item.departs10)]
     ];
+    if (item.apl_officielle !== undefined) {
+      rows.splice(5, 0, ["APL officielle de la DREES (" + item.annee_officielle + ")", number(item.apl_officielle, 2)]);
+    }
     if (item.minutes !== undefined) { rows.push(["Minutes jusqu'au généraliste le plus proche", number(item.minutes)]); }
     var heading = element("h3", item.nom + " (" + code + ")");
     var context = element("p");

@@ -1,0 +1,97 @@
+"""Road travel times routed on an OpenStreetMap extract written here in the real format."""
+
+from __future__ import annotations
+
+import osmium
+import pandas as pd
+import pytest
+
+from observatory.accessibility.osm_routing import cached_osm_travel_times, osm_travel_times, read_road_network
+from observatory.accessibility.travel_times import great_circle_km
+from observatory.sources.errors import SourceFormatError
+
+A, B, C = (1.00, 47.0), (1.01, 47.0), (1.02, 47.0)
+
+
+def _extract(path, ways) -> None:
+    with osmium.SimpleWriter(str(path)) as writer:
+        for number, location in enumerate((A, B, C), start=1):
+            writer.add_node(osmium.osm.mutable.Node(id=number, location=location))
+        for number, (nodes, tags) in enumerate(ways, start=1):
+            writer.add_way(osmium.osm.mutable.Way(id=number, nodes=nodes, tags=tags))
+
+
+@pytest.fixture
+def extract(tmp_path):
+    path = tmp_path / "roads.osm.pbf"
+    _extract(path, [([1, 2], {"highway": "secondary", "maxspeed": "50"}),
+                    ([2, 3], {"highway": "tertiary", "oneway": "yes"}),
+                    ([1, 3], {"highway": "footway"})])  # not drivable
+    return path
+
+
+def test_the_network_keeps_drivable_ways_their_speeds_and_one_ways(extract):
+    nodes, edges = read_road_network(extract)
+    by_node = dict(zip(nodes["node"], nodes.index))
+    found = {(int(nodes.at[s, "node"]), int(nodes.at[t, "node"])): m for s, t, m in edges.itertuples(index=False)}
+    ab = great_circle_km(*A, *B) / 50 * 60  # maxspeed 50
+    bc = great_circle_km(*B, *C) / 40 * 60  # tertiary: 40 km/h (OSRM car profile)
+    assert set(found) == {(1, 2), (2, 1), (2, 3)} and set(by_node) == {1, 2, 3}
+    assert found[(1, 2)] == pytest.approx(ab) and found[(2, 1)] == pytest.approx(ab)
+    assert found[(2, 3)] == pytest.approx(bc)
+
+
+def test_times_between_communes_follow_the_roads(extract):
+    communes = pd.DataFrame({"commune_code": ["a", "c"], "lon": [A[0], C[0]], "lat": [A[1], C[1]]})
+    pairs = osm_travel_times(communes, extract, 20.0)
+    expected = great_circle_km(*A, *B) / 50 * 60 + great_circle_km(*B, *C) / 40 * 60
+    assert pairs.values.tolist() == [["a", "c", pytest.approx(expected)]]  # c → a: one way, no road back
+    assert osm_travel_times(communes, extract, expected - 0.01).empty  # the cut-off holds
+
+
+def test_routed_times_are_cached_until_the_extract_changes(extract, tmp_path, monkeypatch):
+    communes = pd.DataFrame({"commune_code": ["a", "c"], "lon": [A[0], C[0]], "lat": [A[1], C[1]]})
+    first = cached_osm_travel_times(communes, extract, 20.0, tmp_path / "cache")
+    import observatory.accessibility.osm_routing as routing
+
+    monkeypatch.setattr(routing, "read_road_network", lambda path: pytest.fail("routed again"))
+    pd.testing.assert_frame_equal(cached_osm_travel_times(communes, extract, 20.0, tmp_path / "cache"), first)
+    assert len(list((tmp_path / "cache").glob("*.origin.json"))) == 1
+    extract.unlink()
+    _extract(extract, [([1, 2, 3], {"highway": "primary"})])
+    monkeypatch.undo()
+    changed = cached_osm_travel_times(communes, extract, 20.0, tmp_path / "cache")
+    assert changed["minutes"].iloc[0] < first["minutes"].iloc[0]  # a faster road, routed anew
+
+
+def test_an_extract_without_roads_is_refused(tmp_path):
+    path = tmp_path / "empty.osm.pbf"
+    _extract(path, [([1, 2], {"building": "yes"})])
+    with pytest.raises(SourceFormatError, match="no drivable road"):
+        read_road_network(path)
+
+
+def test_a_matrix_file_comes_before_the_extract(extract, tmp_path):
+    from observatory.accessibility.providers import travel_times
+    from observatory.settings import Settings
+
+    communes = pd.DataFrame({"commune_code": ["a", "c"], "lon": [A[0], C[0]], "lat": [A[1], C[1]],
+                             "area_km2": [10.0, 10.0]})
+    matrix = tmp_path / "matrix.csv"
+    matrix.write_text("origin,destination,minutes\na,c,7\n")
+    settings = Settings(data_dir=tmp_path, territory="41", travel_matrix=matrix)
+    pairs, method = travel_times(communes, settings, osm_extract=extract)
+    assert "matrice" in method and pairs.loc[pairs["origin"] != pairs["destination"], "minutes"].tolist() == [7.0]
+    pairs, method = travel_times(communes, Settings(data_dir=tmp_path, territory="41"), osm_extract=extract)
+    assert "OpenStreetMap" in method and len(pairs) == 3  # a → c, and each commune with itself
+
+
+def test_the_demo_routes_on_its_own_extract(demo_build, demo_raw):
+    """The generator writes the demo's roads as an OpenStreetMap extract; the build routes on it."""
+    assert demo_raw["osm_extract"].name == "reseau_routier.osm.pbf"
+    nodes, edges = read_road_network(demo_raw["osm_extract"])
+    assert len(nodes) > 270 and len(edges) > 2 * 270
+    method = (demo_build.settings.site_dir / "methode.html").read_text(encoding="utf-8")
+    assert "temps de trajet routiers calculés sur OpenStreetMap (reseau_routier.osm.pbf)" in method
+    cache = list((demo_build.settings.staging_dir / "travel_times").glob("osm_travel_times-*.parquet"))
+    assert len(cache) == 1 and len(pd.read_parquet(cache[0])) > 270
