@@ -38,8 +38,8 @@ def failure_reason(error) -> str:
         error = error.cause
     if error is None:
         return "unknown error"
-    lines = error.message.strip().splitlines()
-    return lines[-1] if lines else error.cls_name
+    lines = [line for line in error.message.strip().splitlines() if line.strip()]
+    return lines[0] if lines else error.cls_name
 
 
 def progress_logger_definition():

@@ -72,7 +72,8 @@ def test_identical_to_pysal_access_on_random_territories(seed, n):
 def test_identical_to_pysal_access_on_the_demo_territory(demo_build):
     """PySAL on supply rebuilt here from the raw register and roster (not read from the
     table under test): each GP counted once, at the commune of their first liberal activity,
-    FTE from the roster (1 when absent) × 4 900 consultations."""
+    FTE from the roster (1 when absent) × 4 900 consultations; GPs with neither a liberal
+    activity nor a post in a centre de santé (hospital GPs) are not in the APL's field."""
     import duckdb
 
     raw = demo_build.settings.raw_dir
@@ -87,6 +88,10 @@ def test_identical_to_pysal_access_on_the_demo_territory(demo_build):
     gps["order"] = (gps["Code mode exercice"] != "L").astype(int)
     first = gps.reset_index().sort_values(["order", "index"]).drop_duplicates("Identifiant PP")
     assert len(first) == 250  # DemoSpec.gps
+    centre = gps["Libellé secteur d'activité"].str.lower().str.contains("centre de santé")
+    field = set(gps.loc[(gps["Code mode exercice"] == "L") | centre, "Identifiant PP"])
+    first = first[first["Identifiant PP"].isin(field)]
+    assert 200 < len(first) < 250  # hospital GPs left out
     roster = pd.read_csv(raw / "repertoire_medecins_departement.csv", sep=";", dtype=str, keep_default_na=False)
     fte = roster.set_index("identifiant_rpps")["etp"].str.replace(",", ".").astype(float)
     first["consultations"] = first["Identifiant PP"].map(fte).fillna(1.0) * 4_900
@@ -176,6 +181,9 @@ def test_supply_follows_the_drees_activity_rules():
     # < 250 → 0; up to 3 600 → 3 600; as observed to 6 000; over → 6 000; installed within
     # the year → 5 400; otherwise FTE × 4 900.
     assert supply.tolist() == [0.0, 3600.0, 3600.0, 3600.0, 5000.0, 6000.0, 6000.0, 5400.0, 4900.0, 2450.0]
+    # No caps for a GP salaried in a centre de santé: the activity as observed.
+    salaried = pd.DataFrame({"yearly_acts": [200.0, 7000.0], "practice_mode": ["salarié", "libéral"], "fte": 1.0})
+    assert yearly_supply(salaried, AplSettings()).tolist() == [200.0, 6000.0]
 
 
 def test_apl_variants_drop_older_gps_but_keep_unknown_ages():

@@ -52,6 +52,16 @@ def test_each_gp_is_counted_once_in_the_commune_of_their_first_liberal_activity(
                                                                         "GP5": 34}
 
 
+def test_the_apl_counts_liberal_gps_and_those_of_centres_de_sante_not_hospital_ones():
+    activities = pd.DataFrame({
+        "rpps_id": ["H", "C", "L", "M", "M"], "profession_code": "10", "savoir_faire_code": "SM54",
+        "mode_code": ["S", "S", "L", "S", "L"], "commune_code": "00001", "line": [2, 3, 4, 5, 6],
+        "sector_label": ["Etablissement Public de santé", "Centre de Santé", None, "Etab. Privé PSPH", None]})
+    roster = pd.DataFrame(columns=["rpps_id", "birth_year", "fte", "planned_departure"])
+    gps = general_practitioners(activities, roster, GP_SKILLS, 2024)
+    assert dict(zip(gps["rpps_id"], gps["apl_field"])) == {"C": True, "H": False, "L": True, "M": True}
+
+
 def test_density_and_senior_share_per_commune(gps, reference):
     table = gp_supply(gps, reference, "commune", senior_age=55).set_index("commune_code")
     assert table["gps"].tolist() == [2, 3, 0]

@@ -66,11 +66,13 @@ def standardised_population(reference: pd.DataFrame, parameters: DreesParameters
 
 
 def yearly_supply(gps: pd.DataFrame, settings: AplSettings) -> pd.Series:
-    """Each GP's consultations and visits per year as the APL counts them."""
+    """Each GP's consultations and visits per year as the APL counts them (the caps are for
+    liberal activity: a GP salaried in a centre de santé counts as observed)."""
     p = settings.parameters
     acts = gps["yearly_acts"].astype("float64") if "yearly_acts" in gps else pd.Series(np.nan, index=gps.index)
-    capped = np.select([acts < p.activity_floor, acts <= p.activity_low, acts > p.activity_high],
-                       [0.0, p.activity_low, p.activity_high], acts)
+    liberal = gps["practice_mode"].isin(["libéral", "mixte"]).to_numpy() if "practice_mode" in gps else True
+    capped = np.where(liberal, np.select([acts < p.activity_floor, acts <= p.activity_low, acts > p.activity_high],
+                                         [0.0, p.activity_low, p.activity_high], acts), acts)
     installed = pd.to_datetime(gps["installed_on"]) if "installed_on" in gps else pd.Series(pd.NaT, index=gps.index)
     new = (installed > settings.reference_date - pd.DateOffset(years=1)).fillna(False).to_numpy(dtype=bool)
     by_fte = gps["fte"].astype("float64").fillna(settings.default_fte) * settings.consultations_per_fte
@@ -78,8 +80,10 @@ def yearly_supply(gps: pd.DataFrame, settings: AplSettings) -> pd.Series:
 
 
 def gp_supply(gps: pd.DataFrame, settings: AplSettings, max_age: int | None) -> pd.Series:
-    """Consultations per year offered in each commune by GPs aged at most ``max_age``."""
-    eligible = gps if max_age is None else gps[~(gps["age"] > max_age).fillna(False).astype(bool)]
+    """Consultations per year offered in each commune by the GPs of the APL's field
+    (``apl_field``: liberal, or salaried in a centre de santé) aged at most ``max_age``."""
+    field = gps["apl_field"].fillna(True).astype(bool) if "apl_field" in gps else pd.Series(True, index=gps.index)
+    eligible = gps[field] if max_age is None else gps[field & ~(gps["age"] > max_age).fillna(False).astype(bool)]
     return yearly_supply(eligible, settings).groupby(eligible["commune_code"]).sum()
 
 

@@ -49,6 +49,18 @@ def _person(rng: np.random.Generator, rpps_id: str) -> dict:
     }
 
 
+def _site(mode: str, siret: str) -> dict:
+    """A liberal practice, or a salaried post: at a public hospital (RPPS sector SA01, as in
+    the real extract) or, one in three, in a centre de santé (the DREES counts those GPs in
+    the APL, not hospital ones). Drawn from the SIRET already drawn, so no random draw moves."""
+    if mode == "L":
+        return {"Raison sociale site": "CABINET MEDICAL"}
+    if int(siret[-1]) % 3 == 0:
+        return {"Raison sociale site": "CENTRE DE SANTE MUNICIPAL", "Libellé secteur d'activité": "Centre de santé"}
+    return {"Raison sociale site": "CENTRE HOSPITALIER", "Code secteur d'activité": "SA01",
+            "Libellé secteur d'activité": "Etablissement Public de santé"}
+
+
 def _activity(rng: np.random.Generator, mode: str, commune: pd.Series) -> dict:
     siret = f"{rng.integers(10**13, 10**14)}"
     return {
@@ -57,7 +69,7 @@ def _activity(rng: np.random.Generator, mode: str, commune: pd.Series) -> dict:
         "Numéro SIRET site": siret,
         "Numéro SIREN site": siret[:9],
         "Identifiant technique de la structure": "R" + siret,
-        "Raison sociale site": "CABINET MEDICAL" if mode == "L" else "CENTRE HOSPITALIER",
+        **_site(mode, siret),
         "Libellé Voie (coord. structure)": "DE LA MAIRIE",
         "Code postal (coord. structure)": commune["code"][:4] + "0",
         "Code commune (coord. structure)": commune["code"],

@@ -21,7 +21,10 @@ LEVEL_LABELS = {"commune": "commune_name", "epci": "epci_name", "departement": "
 def general_practitioners(
     activities: pd.DataFrame, roster: pd.DataFrame, gp_savoir_faire: tuple[str, ...], reference_year: int
 ) -> pd.DataFrame:
-    """One row per GP: main commune, practice mode, number of sites, and roster figures."""
+    """One row per GP: main commune, practice mode, whether the APL counts them (``apl_field``),
+    number of sites, and roster figures."""
+    if "sector_label" not in activities:  # registers without the sector columns: liberal activity decides
+        activities = activities.assign(sector_label=pd.Series(pd.NA, index=activities.index, dtype="string"))
     return query(
         """
         with gp_activities as (
@@ -34,11 +37,15 @@ def general_practitioners(
                    count(*) as activities,
                    count(distinct commune_code) as communes,
                    bool_or(mode_code = 'L') as liberal,
-                   bool_or(mode_code = 'S') as salaried
+                   bool_or(mode_code = 'S') as salaried,
+                   -- the APL's field (DREES): liberal GPs and GPs salaried in a centre de santé,
+                   -- not hospital GPs; the sector is matched on its label, accents aside
+                   bool_or(mode_code = 'L' or strip_accents(lower(coalesce(sector_label, '')))
+                           like '%centre de sante%') as apl_field
             from gp_activities
             group by rpps_id
         )
-        select p.rpps_id, p.commune_code, p.activities, p.communes,
+        select p.rpps_id, p.commune_code, p.activities, p.communes, p.apl_field,
                case when liberal and salaried then 'mixte'
                     when liberal then 'libéral'
                     when salaried then 'salarié'

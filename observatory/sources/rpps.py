@@ -57,6 +57,8 @@ COLUMNS = {
     "structure_id": "Identifiant technique de la structure",
     "postcode": "Code postal (coord. structure)",
     "commune_code": "Code commune (coord. structure)",
+    "sector_code": "Code secteur d'activité",
+    "sector_label": "Libellé secteur d'activité",
 }
 
 # Two lines describe the same activity when all of these agree.

@@ -25,7 +25,7 @@ from observatory.sources import drees_apl
 from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
-from observatory.sources.rpps import read_rpps_extract
+from observatory.sources.rpps import COLUMNS as RPPS_COLUMNS, read_rpps_extract
 from observatory.indicators.time_series import snapshot_date
 from observatory.sources.staged import StagedTable, empty_rejections
 
@@ -219,8 +219,8 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: dict, 
     ring = border_ring.table
     departements = tuple(sorted(ring["departement_code"].dropna().unique()))
     if ring.empty:
-        activities = pd.DataFrame(columns=["rpps_id", "profession_code", "savoir_faire_code", "mode_code",
-                                           "commune_code", "line"])
+        activities = pd.DataFrame({name: pd.Series(dtype="string") for name in RPPS_COLUMNS}).assign(
+            line=pd.Series(dtype="int64"))
     else:
         activities = read_rpps_extract(raw_path(rpps_extract_file), departements, set(ring["commune_code"]),
                                        _history(commune_code_history)).table
