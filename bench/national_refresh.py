@@ -3,7 +3,8 @@
     .venv/bin/python -m bench.national_refresh [--scales 0.25 0.5 1] [--work /tmp/bench]
 
 Stages: parse the register (and the commune files), build the travel-time pairs,
-E2SFCA (the APL and its three age variants), aggregation (three levels), dashboard.
+E2SFCA (the APL and its three age variants), aggregation (three levels), the publication
+rules (statistical secrecy over the three levels), dashboard.
 Prints wall time and peak resident memory per stage, and the time per million pairs.
 """
 
@@ -15,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from observatory.accessibility.apl import AplSettings, apl_by_commune
@@ -25,6 +27,7 @@ from observatory.indicators.deserts import accessibility_by_level, commune_acces
 from observatory.indicators.geography import commune_reference
 from observatory.indicators.gp_supply import general_practitioners, gp_supply
 from observatory.accessibility.travel_times import RoadModel
+from observatory.confidential import protect_age_figures
 from observatory.sources.agency import SCHEMA as AGENCY_SCHEMA
 from observatory.sources.communes import read_commune_contours
 from observatory.sources.departements import DEPARTEMENT_NAMES
@@ -45,27 +48,31 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
     from observatory.indicators.time_series import indicators_over_time
 
     leaving = gps_with_departures(gps, date(2024, 6, 30), 67)
-    levels = {key: accessibility_by_level(communes.assign(register_complete=True), leaving, key, label, (2.5, 4.0), 5)
+    levels = {key: accessibility_by_level(communes.assign(register_complete=True), leaving, key, label, (2.5, 4.0))
               for key, label in (("commune_code", "commune_name"), ("epci_code", "epci_name"),
                                  ("departement_code", "departement_name"))}
-    accessibility = communes.merge(levels["commune_code"][["commune_code", "departures_5y", "departures_10y"]],
-                                   on="commune_code")
+    accessibility = communes.merge(levels["commune_code"][["commune_code", "departures_5y", "departures_10y",
+                                                           "gps_known_departure"]], on="commune_code")
     series = indicators_over_time(gps.assign(snapshot_date=pd.Timestamp("2024-06-30")), ["2024-06-30"], reference,
-                                  pairs, AplSettings(), 55, 5)
+                                  pairs, AplSettings(), 55)
     empty = pd.DataFrame
     return {
         "commune_reference": reference, "gp_supply_by_commune": supply["commune"], "gp_supply_by_epci": supply["epci"],
         "gp_supply_by_departement": supply["departement"], "accessibility_by_commune": accessibility,
         "accessibility_by_epci": levels["epci_code"], "accessibility_by_departement": levels["departement_code"],
         "indicators_over_time": series, "agency_funnel": funnel_totals(cases),
-        "agency_installations_by_quarter": installations_by_quarter(cases, 5),
-        "agency_funnel_by_quarter": outcomes.funnel_by_quarter(cases, 5),
+        "agency_installations_by_quarter": installations_by_quarter(cases),
+        "agency_funnel_by_quarter": outcomes.funnel_by_quarter(cases),
         "agency_installations_by_epci": empty(columns=["epci_code", "epci_name", "installations"]),
         "care_structure_locations": empty(columns=["finess_id", "name", "kind", "lon", "lat"]),
-        "gp_register_coverage": empty(columns=["departement_code", "benchmark_liberal_gps"]),
-        "agency_impact_summary": empty(), "source_report": empty(columns=[
-            "dataset", "file", "producer", "vintage", "rows_read", "rows_accepted", "rows_quarantined"]),
+        "gp_register_coverage": empty(columns=["departement_code", "departement_name", "register_gps",
+                                               "register_liberal_gps", "benchmark_liberal_gps", "coverage"]),
+        "agency_impact_summary": empty(), "source_report": pd.DataFrame(
+            [{"dataset": "rpps_extract", "present": True, "file": "", "producer": "", "vintage": "",
+              "rows_read": register.rows_read, "rows_accepted": len(register.table), "rows_quarantined": 0}]),
         "quarantine": register.rejects,
+        "apl_agreement_by_commune": empty(columns=["commune_code", "official_apl", "year"]),
+        "apl_agreement_by_departement": empty(), "travel_time_calibration": empty(),
     }
 
 
@@ -90,13 +97,19 @@ def run(raw: dict[str, Path], site_dir: Path) -> list:
         apl = apl_by_commune(reference, gps, pairs, AplSettings())
         stage.extra = {"median_apl": round(float(apl["apl"].median()), 3)}
     with measured("aggregation (3 levels)", results) as stage:
-        supply = {level: gp_supply(gps, reference, level, 55, 5) for level in ("commune", "epci", "departement")}
+        supply = {level: gp_supply(gps, reference, level, 55) for level in ("commune", "epci", "departement")}
         communes = commune_accessibility(reference, gps, pairs, apl, (2.5, 4.0), RoadModel(),
                                          pd.Series(True, index=list(departements)))
         leaving = gps_with_departures(gps, date(2024, 6, 30), 67)
         for key, label in (("epci_code", "epci_name"), ("departement_code", "departement_name")):
-            accessibility_by_level(communes, leaving, key, label, (2.5, 4.0), 5)
+            accessibility_by_level(communes, leaving, key, label, (2.5, 4.0))
         stage.extra = {"epcis": len(supply["epci"])}
+    with measured("publication rules (secrecy, 3 levels)", results) as stage:
+        # The national input has no roster: ages drawn here so that secrecy has counts to protect.
+        aged = gps.assign(age=np.random.default_rng(8).integers(28, 70, len(gps)))
+        levels = {level: gp_supply(aged, reference, level, 55) for level in ("commune", "epci", "departement")}
+        protected = protect_age_figures(levels, reference, 5)
+        stage.extra = {"age_cells_hidden": int(sum(table["gps_senior"].isna().sum() for table in protected.values()))}
     with measured("dashboard", results) as stage:
         cases = StagedTable.absent(AGENCY_SCHEMA).table
         site_tables = dashboard_tables(reference, contours.table, supply, communes, gps, pairs, register, cases)
