@@ -115,6 +115,36 @@ def vintages(settings: Settings) -> int:
     return 0
 
 
+def sources(settings: Settings, check: bool, timeout: float = 5.0) -> int:
+    """Each dataset: what is present, its vintage, the address it would be fetched from and,
+    with ``check``, whether that address answers (HEAD) and publishes a newer vintage.
+    Offline, the check says so for each address; the command always exits 0."""
+    import urllib.error
+    import urllib.request
+    from email.utils import parsedate_to_datetime
+
+    from .raw_files import source_url
+
+    for source in SOURCES:
+        paths = locate_all(settings.raw_dir, source)
+        origin = read_origin(paths[-1], source) if paths else {}
+        present = ", ".join(path.name for path in paths) if paths else ("missing" if source.required else "absent")
+        address = source_url(source, settings.departements[0]) if source.url else ""
+        line = f"{source.name:26} {present}  vintage {origin.get('vintage') or '?'}  address {address or '(none: placed by hand)'}"
+        if check and address:
+            try:
+                request = urllib.request.Request(address, method="HEAD")
+                with urllib.request.urlopen(request, timeout=timeout) as response:
+                    modified = response.headers.get("Last-Modified")
+                published = parsedate_to_datetime(modified).date().isoformat() if modified else ""
+                newer = published and str(origin.get("vintage") or "") < published
+                line += f"  answers (published {published or '?'}{', NEWER than the file here' if newer else ''})"
+            except (OSError, ValueError) as error:
+                line += f"  unreachable ({getattr(error, 'reason', error)}): offline, or the address moved"
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="observatory", description=__doc__)
     parser.add_argument("--territory", help="'demo' or a département code such as 41 (default: $OBSERVATORY_TERRITORY or demo)")
@@ -126,6 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("dashboard", help="print the path of the dashboard's home page")
     commands.add_parser("vintages", help="list the raw files with their producer, vintage and checksum")
     commands.add_parser("settings", help="print the settings in force")
+    listing = commands.add_parser("sources", help="each dataset: file here, vintage, address; --check asks the publishers")
+    listing.add_argument("--check", action="store_true", help="ask each address (HEAD) whether it answers and is newer")
     ui = commands.add_parser("ui", help="start Dagster's UI (schedules, sensor, asset graph) on this machine")
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     ui.add_argument("--port", type=int, default=3000)
@@ -149,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if arguments.command == "vintages":
         return vintages(settings)
+    if arguments.command == "sources":
+        return sources(settings, arguments.check)
     if arguments.command == "ui":
         command, environment = ui_command(settings, arguments.host, arguments.port)
         os.execve(command[0], command, environment)

@@ -105,3 +105,31 @@ def test_the_border_ring_makes_the_territory_apl_exact(shared_data):
     alone = apl_on_2a(contours["2A"])
     assert np.abs(with_ring - whole).max() <= 1e-9
     assert np.abs(alone - whole).max() > 0.01  # the border matters: without the ring, 2A's APL is wrong
+
+
+def test_single_years_of_age_become_the_drees_five_year_bands(tmp_path):
+    from observatory.accessibility.apl import standardised_population
+    from observatory.accessibility.parameters import FIVE_YEAR_BANDS
+    from observatory.sources.population_by_age import read_population_by_age
+
+    path = tmp_path / "TD_POP1B_2021.csv"
+    path.write_text("NIVGEO;CODGEO;LIBGEO;SEXE;AGED100;NB\n"
+                    "COM;41018;Blois;1;3;10.5\n"       # band 0-4
+                    "COM;41018;Blois;2;4;4.5\n"        # band 0-4
+                    "COM;41018;Blois;1;47;20\n"        # band 45-49
+                    "COM;41018;Blois;2;100;2\n"        # 100 and over: band 90+
+                    "COM;41018;Blois;2;101;1\n"        # quarantined: no such age
+                    "COM;41018;Blois;1;30;n/a\n"       # quarantined: not a count
+                    "COM;4101X;Ailleurs;1;30;5\n"      # quarantined: malformed code
+                    "COM;45234;Orléans;1;30;100\n",    # another département: out of scope
+                    encoding="utf-8")
+    staged = read_population_by_age(path, ("41",))
+    row = staged.table.set_index("commune_code").loc["41018"]
+    assert (row["age_0_4"], row["age_45_49"], row["age_90_plus"]) == (15.0, 20.0, 2.0)
+    assert row[list(FIVE_YEAR_BANDS)].sum() == 37.0
+    assert sorted(staged.rejects["line"]) == [6, 7, 8] and staged.out_of_scope == 1
+    assert staged.rows_read == 8
+    reference = staged.table.assign(population=37.0)
+    demand, method = standardised_population(reference)
+    assert demand.iloc[0] == pytest.approx(15 * 1.12 + 20 * 0.93 + 2 * 2.26)  # DREES 2023 weights, by hand
+    assert method.tolist() == ["five_year_bands"]

@@ -40,6 +40,11 @@ class Publisher(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
 
+    def do_HEAD(self):  # noqa: N802
+        self.send_response(200 if self.path in self.routes else 404)
+        self.send_header("Last-Modified", "Mon, 01 Jul 2024 08:00:00 GMT")
+        self.end_headers()
+
     def log_message(self, *args):
         pass
 
@@ -179,3 +184,91 @@ def test_contours_are_downloaded_for_every_departement(tmp_path, publisher, monk
     assert [path.rsplit("/", 1)[1] for path in origins["commune_contours"]["paths"]] == [
         "communes-2A.geojson", "communes-2B.geojson"]
     assert sorted(Publisher.requests) == ["/departements/2A/communes", "/departements/2B/communes"]
+
+
+def _publisher_payloads() -> dict[str, tuple[str, bytes]]:
+    """Per downloadable source: the address's path and a body in the publisher's layout."""
+    import openpyxl
+
+    from observatory.sources.rpps import HEADER
+
+    register = ("|".join(HEADER) + "|\n" + "|".join(["8", "10100000001"] + [""] * (len(HEADER) - 2)) + "|\n")
+    base_cc = "CODGEO;P22_POP;P22_POP0014;P22_POP1529;P22_POP3044;P22_POP4559;P22_POP6074;P22_POP75P\n" \
+              "41018;100;10;20;20;20;20;10\n"
+    book = openpyxl.Workbook()
+    book.active.title = "APL 2024"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return {
+        "rpps_extract": ("/api/1/datasets/r/fffda7e9", register.encode("utf-8-sig")),
+        "population": ("/fichier/8581696/base-cc-evol-struct-pop-2022_csv.zip", _zip({
+            "base-cc-evol-struct-pop-2022.CSV": base_cc.encode("latin-1"),
+            "meta_base-cc-evol-struct-pop-2022.CSV": b"COD_VAR;LIB_VAR\n"})),
+        "population_by_age": ("/fichier/8202264/TD_POP1B_2021_csv.zip", _zip({
+            "TD_POP1B_2021.csv": b"NIVGEO;CODGEO;LIBGEO;SEXE;AGED100;NB\nCOM;41018;Blois;1;30;12.5\n"})),
+        "commune_contours": ("/departements/41/communes", EMPTY_GEOJSON.encode()),
+        "commune_history": ("/fichier/8740222/v_mvt_commune_2026.csv",
+                            b"MOD,DATE_EFF,TYPECOM_AV,COM_AV,TNCC_AV,NCC_AV,NCCENR_AV,LIBELLE_AV,TYPECOM_AP,COM_AP,"
+                            b"TNCC_AP,NCC_AP,NCCENR_AP,LIBELLE_AP\n"),
+        "care_structures": ("/fr/datasets/r/98f3161f", "finess;etalab;95;2026-05-12\n".encode("latin-1")),
+        "official_apl": ("/attachments/indicateur_d_apl_aux_medecins_generalistes_xlsx", buffer.getvalue()),
+        "gp_benchmark": ("/demographie-effectifs-et-les-densites/exports/csv",
+                         "annee;profession_sante;region;libelle_region;departement;libelle_departement;classe_age;"
+                         "libelle_classe_age;libelle_sexe;effectif;densite\n2024;Ensemble des médecins "
+                         "généralistes;24;Centre-Val de Loire;41;Loir-et-Cher;tout_age;Tout âge;tout sexe;211;64,4\n"
+                         .encode("utf-8")),
+    }
+
+
+def test_every_downloadable_source_is_fetched_once_and_found_again(tmp_path, publisher, monkeypatch):
+    from observatory.sources.catalog import SOURCES
+    from observatory.sources.gp_benchmark import read_gp_benchmark
+    from observatory.sources.population import read_population
+
+    base, routes = publisher
+    payloads = _publisher_payloads()
+    downloadable = {source.name for source in SOURCES if source.url}
+    assert downloadable == set(payloads)  # every address in the catalogue is exercised here
+    for name, (path, body) in payloads.items():
+        routes[path] = (body, None, 0)
+        monkeypatch.setenv(f"OBSERVATORY_URL_{name.upper()}", base + path.replace("/41/", "/{dep}/"))
+    settings = Settings(data_dir=tmp_path, territory="41")
+    origins = ensure_raw_files(settings)
+    assert {name: origins[name]["present"] for name in payloads} == {name: True for name in payloads}
+    files = {name: origins[name]["file"] for name in payloads}
+    assert files == {
+        "rpps_extract": "PS_LibreAcces_Personne_activite.txt", "population": "base-cc-evol-struct-pop-2022.CSV",
+        "population_by_age": "TD_POP1B_2021.csv", "commune_contours": "communes-41.geojson",
+        "commune_history": "v_mvt_commune_2026.csv", "care_structures": "etalab-cs1100507-stock.csv",
+        "official_apl": "indicateur_apl_medecins_generalistes.xlsx",
+        "gp_benchmark": "ameli_demographie_ps_liberaux_departement.csv"}
+    assert origins["commune_history"]["vintage"] == ""  # no Last-Modified here: the name's year is read on
+    requests = len(Publisher.requests)
+    assert requests == len(payloads)
+    again = ensure_raw_files(settings)
+    assert len(Publisher.requests) == requests  # found again, whatever the case of their names
+    assert {name: again[name]["file"] for name in payloads} == files
+    raw = settings.raw_dir
+    assert read_population(raw / files["population"], ("41",)).table["population"].tolist() == [100.0]
+    assert read_gp_benchmark(raw / files["gp_benchmark"], ("41",)).table["headcount"].tolist() == [211]  # « ; »
+
+
+def test_sources_check_says_what_answers_and_what_is_newer(tmp_path, publisher, monkeypatch, capsys):
+    from observatory.cli import main
+
+    base, routes = publisher
+    routes["/mvt"] = (b"", None, 0)
+    raw = tmp_path / "raw" / "41"
+    raw.mkdir(parents=True)
+    (raw / "v_mvt_commune_2024.csv").write_text("MOD\n")
+    for source in ("rpps_extract", "population", "population_by_age", "commune_contours", "care_structures",
+                   "official_apl", "gp_benchmark"):
+        monkeypatch.setenv(f"OBSERVATORY_URL_{source.upper()}", "http://127.0.0.1:9/unreachable")
+    monkeypatch.setenv("OBSERVATORY_URL_COMMUNE_HISTORY", f"{base}/mvt")
+    assert main(["--territory", "41", "--data-dir", str(tmp_path), "sources", "--check"]) == 0
+    out = capsys.readouterr().out
+    history = next(line for line in out.splitlines() if line.startswith("commune_history"))
+    assert "v_mvt_commune_2024.csv" in history and "vintage 2024" in history
+    assert "answers (published 2024-07-01, NEWER than the file here)" in history
+    assert "unreachable" in next(line for line in out.splitlines() if line.startswith("rpps_extract"))
+    assert "(none: placed by hand)" in next(line for line in out.splitlines() if line.startswith("gp_roster"))

@@ -126,3 +126,22 @@ def test_ars_zoning_reader_finds_its_columns_and_quarantines_unknown_zones(tmp_p
         "41018": "ZAC", "41059": "ZIP", "41070": "hors zonage"}
     assert staged.rejects["reason"].tolist() == ["unknown zone 'ZX' (expected ZIP, ZAC or outside)"]
     assert staged.out_of_scope == 1
+
+
+def test_arrondissements_of_paris_lyon_and_marseille_are_their_commune(tmp_path):
+    from observatory.sources.rpps import HEADER, read_rpps_extract
+
+    def line(identifier: str, commune: str) -> str:
+        fields = dict.fromkeys(HEADER, "") | {"Type d'identifiant PP": "8", "Identifiant PP": identifier,
+                                              "Code profession": "10", "Code mode exercice": "L",
+                                              "Code commune (coord. structure)": commune}
+        return "|".join(fields[name] for name in HEADER) + "|"
+
+    path = tmp_path / "PS_LibreAcces_Personne_activite.txt"
+    path.write_text("\n".join(["|".join(HEADER) + "|", line("1", "75108"), line("2", "69383"), line("3", "13216"),
+                               line("4", "75121")]) + "\n", encoding="utf-8")
+    staged = read_rpps_extract(path, ("75", "69", "13"), {"75056", "69123", "13055"})
+    assert list(zip(staged.table["commune_code"], staged.table["commune_code_source"])) == [
+        ("75056", "75108"), ("69123", "69383"), ("13055", "13216")]
+    assert staged.rejects["line"].tolist() == [5]  # 75121 is no arrondissement: unknown, quarantined
+    assert staged.stats["arrondissements_mapped"] == 3

@@ -9,8 +9,9 @@ DREES's parameters (``parameters``: its workbook when present, else the 2023 cop
   FTE (roster; 1 when unknown) × ``consultations_per_fte``;
 - P*_k, the population standardised by age-specific consumption of GP care: the DREES's
   own standardised population where its workbook gives it for the commune; otherwise
-  Σ_bands population_band × weight_band with the DREES's age weights (mean of the 5-year
-  weights within each broad band of the population source); otherwise the population;
+  Σ_bands population_band × weight_band with the DREES's age weights: on INSEE's 5-year
+  bands (``TD_POP1B``) when present, else on the broad bands of the population source (the
+  mean of the 5-year weights within each); otherwise the population;
 - W, the step weight of the travel time: 1 up to 10 min, 2/3 up to 15, 1/3 up to 20.
 
 Unit: consultations per standardised inhabitant per year (France ≈ 3 to 4). The DREES
@@ -28,7 +29,7 @@ from .e2sfca import Bands, e2sfca, pair_positions
 from .parameters import DREES_2023, DreesParameters
 
 AGE_LIMITS = {"apl": None, "apl_65": 65, "apl_62": 62, "apl_60": 60}
-DEMAND_METHODS = ("official", "age_bands", "population")  # how each commune's P* was obtained
+DEMAND_METHODS = ("official", "five_year_bands", "age_bands", "population")  # how each commune's P* was obtained
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,20 @@ class AplSettings:
 
 def standardised_population(reference: pd.DataFrame, parameters: DreesParameters = DREES_2023
                             ) -> tuple[pd.Series, pd.Series]:
-    """P* per commune and how it was obtained (``DEMAND_METHODS``)."""
-    weights = parameters.broad_band_weights()
-    bands = reference.reindex(columns=list(weights)).astype("float64")
-    by_age = sum(bands[band] * weight for band, weight in weights.items())
+    """P* per commune and how it was obtained (``DEMAND_METHODS``): the finest source wins."""
+    def weighted(weights: dict[str, float]) -> tuple[pd.Series, pd.Series]:
+        bands = reference.reindex(columns=list(weights)).astype("float64")
+        return sum(bands[band] * weight for band, weight in weights.items()), bands.notna().all(axis=1)
+
+    fine, fine_known = weighted(parameters.five_year_weights())
+    broad, broad_known = weighted(parameters.broad_band_weights())
     official = reference.get("official_standardised_population", pd.Series(np.nan, index=reference.index))
     official = official.astype("float64")
-    known_bands = bands.notna().all(axis=1)
-    method = pd.Series(np.select([official.notna(), known_bands], ["official", "age_bands"], "population"),
-                       index=reference.index, dtype="string")
-    population = reference["population"].astype("float64")
-    demand = official.where(official.notna(), by_age.where(known_bands, population))
-    return demand.fillna(0.0), method
+    choices = [official.notna(), fine_known, broad_known]
+    method = pd.Series(np.select(choices, list(DEMAND_METHODS[:3]), "population"), index=reference.index,
+                       dtype="string")
+    demand = np.select(choices, [official, fine, broad], reference["population"].astype("float64"))
+    return pd.Series(demand, index=reference.index).fillna(0.0), method
 
 
 def yearly_supply(gps: pd.DataFrame, settings: AplSettings) -> pd.Series:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-# The population sources' age bands (INSEE base-cc) and the ages they cover.
+# The DREES's 5-year bands (INSEE's single years of age summed into them).
+FIVE_YEAR_BANDS = {f"age_{start}_{start + 4}": (start, start + 4) for start in range(0, 90, 5)} | {
+    "age_90_plus": (90, None)}
+# The population sources' broad age bands (INSEE base-cc) and the ages they cover.
 BROAD_BANDS = {"pop_0_14": (0, 14), "pop_15_29": (15, 29), "pop_30_44": (30, 44), "pop_45_59": (45, 59),
                "pop_60_74": (60, 74), "pop_75_plus": (75, None)}
 
@@ -28,6 +31,11 @@ class DreesParameters:
     activity_high: float = 6_000.0  # above this, counted as this
     newly_installed: float = 5_400.0  # imputed to a GP without liberal activity the year before
     source: str = ""
+
+    def five_year_weights(self) -> dict[str, float]:
+        """The weight of each of ``FIVE_YEAR_BANDS``."""
+        by_start = {start: weight for start, _, weight in self.age_weights}
+        return {band: by_start[start] for band, (start, _) in FIVE_YEAR_BANDS.items()}
 
     def broad_band_weights(self) -> dict[str, float]:
         """A weight per broad band of the population sources: the mean of the 5-year weights

@@ -268,7 +268,8 @@ def territory_page(kind: str) -> str:
 
 
 DEMAND_LABELS = {"official": "population standardisée publiée par la DREES",
-                 "age_bands": "calculée à partir des tranches d'âge de l'Insee",
+                 "five_year_bands": "calculée à partir des tranches d'âge quinquennales de l'Insee (TD_POP1B)",
+                 "age_bands": "calculée à partir des grandes tranches d'âge de l'Insee",
                  "population": "population municipale non standardisée (âges inconnus)"}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 import zipfile
 from email.utils import parsedate_to_datetime
@@ -80,12 +81,14 @@ def download(source: RawSource, url: str, raw_dir: Path, timeout: float = 120, *
     and renamed into place only when complete: as long as ``Content-Length`` says, within
     ``deadline`` seconds. A ZIP archive is unpacked to its member of this source, within
     ``max_unpacked_bytes``. An existing file is never replaced. A plain (not zipped) body
-    is saved as ``name``, by default the source's file name. The vintage is the server's
-    ``Last-Modified`` date when it sends one.
+    is saved as ``name``, else under the address's own file name when it is one of the
+    source's (``v_mvt_commune_2026.csv``: its vintage stays in the name), else under the
+    source's file name. The vintage is the server's ``Last-Modified`` date when it sends one.
     """
     raw_dir = Path(raw_dir)
     raw_dir.mkdir(parents=True, exist_ok=True)
-    target = raw_dir / (name or source.filename)
+    published = PurePosixPath(urllib.parse.urlparse(url).path).name
+    target = raw_dir / (name or (published if source.matches(published) else source.filename))
     leftovers: list[Path] = []
     try:
         with tempfile.NamedTemporaryFile(dir=raw_dir, prefix=".download-", delete=False) as handle:
@@ -98,7 +101,7 @@ def download(source: RawSource, url: str, raw_dir: Path, timeout: float = 120, *
         if announced is not None and received != int(announced):
             raise SourceFormatError(target, None, None, f"download from {url} was cut short: {received} of "
                                                         f"{announced} bytes")
-        if zipfile.is_zipfile(partial):
+        if zipfile.is_zipfile(partial) and not source.filename.lower().endswith(".xlsx"):  # an XLSX is a ZIP too
             partial, target = _unpack(partial, source, url, raw_dir, max_unpacked_bytes)
         if target.exists():
             raise SourceFormatError(target, None, None, f"a download for {source.name} would replace this file: "

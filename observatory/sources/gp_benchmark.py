@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .delimited import read_delimited
+from .delimited import read_delimited, read_lines
 from .staged import RowChecks, StagedTable
 from .values import parse_decimal
 
@@ -23,9 +23,12 @@ COLUMNS = {
 
 
 def read_gp_benchmark(path: Path, departements: tuple[str, ...]) -> StagedTable:
-    """Liberal GPs of ``departements``, all sexes, by age class (``tout_age`` = all ages)."""
+    """Liberal GPs of ``departements``, all sexes, by age class (``tout_age`` = all ages).
+    The data.ameli export is ``;``-separated by default, ``,`` when asked: both are read."""
     path = Path(path)
-    read = read_delimited(path, dataset=DATASET, delimiter=",", columns=COLUMNS, quoted=True)
+    header = read_lines(path)[0][0].as_py() if path.exists() else ""
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    read = read_delimited(path, dataset=DATASET, delimiter=delimiter, columns=COLUMNS, quoted=True)
     frame = read.frame
     in_scope = (frame["departement_code"].isin(departements) & frame["profession"].eq(GP_PROFESSION)
                 & frame["sex"].eq("tout sexe"))

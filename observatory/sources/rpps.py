@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .commune_history import modernise
 from .delimited import read_delimited
-from .geography import departement_of, is_commune_code
+from .geography import commune_of_arrondissement, departement_of, is_commune_code
 from .staged import RowChecks, StagedTable
 
 DATASET = "rpps_activities"
@@ -68,6 +68,13 @@ ACTIVITY_KEY = [
 ]
 
 
+def _mapped(frame) -> dict:
+    """How many lines had a former commune's code, and how many an arrondissement's."""
+    communes = commune_of_arrondissement(frame["commune_code_source"])
+    return {"former_codes_mapped": int((frame["commune_code"] != communes).sum()),
+            "arrondissements_mapped": int((communes != frame["commune_code_source"]).sum())}
+
+
 def read_rpps_extract(
     path: Path, departements: tuple[str, ...], known_communes: set[str] | None = None,
     history: dict[str, str] | None = None,
@@ -75,8 +82,9 @@ def read_rpps_extract(
     """Activities located in ``departements``, one row per activity line.
 
     Lines located elsewhere or nowhere (no commune: e.g. not practising) are out of
-    scope. Codes of former communes are replaced by current ones through ``history``
-    (the original stays in ``commune_code_source``). In scope, a line is quarantined when
+    scope. Codes of former communes are replaced by current ones through ``history``, and
+    the arrondissements of Paris, Lyon and Marseille by their commune (the original stays in
+    ``commune_code_source``, a detail kept in staging). In scope, a line is quarantined when
     its identifier is empty, its commune code is malformed or unknown to
     ``known_communes`` even after that mapping, or it repeats an earlier activity.
     """
@@ -87,7 +95,7 @@ def read_rpps_extract(
     frame = frame[in_scope.astype(bool)]
     out_of_scope = read.rows_read - len(read.rejects) - len(frame)
     frame = frame.assign(commune_code_source=frame["commune_code"],
-                         commune_code=modernise(frame["commune_code"], history or {}))
+                         commune_code=modernise(commune_of_arrondissement(frame["commune_code"]), history or {}))
 
     checks = RowChecks(DATASET, path.name, frame)
     commune = "Code commune (coord. structure)"
@@ -109,6 +117,5 @@ def read_rpps_extract(
         rejects=checks.rejects(read.rejects),
         rows_read=read.rows_read,
         out_of_scope=out_of_scope,
-        stats={"encoding": read.encoding,
-               "former_codes_mapped": int((frame["commune_code"] != frame["commune_code_source"]).sum())},
+        stats={"encoding": read.encoding, **_mapped(frame)},
     )

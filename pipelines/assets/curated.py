@@ -42,11 +42,12 @@ def _table_output(table: pd.DataFrame, *, from_agency_cases: bool = False, **met
 
 @asset(**CURATED)
 def commune_reference(commune_contours: StagedTable, populations: StagedTable, epci_membership: StagedTable,
-                      ars_zones: StagedTable, official_apl: StagedTable) -> Output:
+                      ars_zones: StagedTable, official_apl: StagedTable, population_by_age: StagedTable) -> Output:
     """One row per commune: département, EPCI, ARS zone, population by age band, the DREES's standardised population, area, interior point."""
     table = build_reference(commune_contours.table, populations.table, epci_membership.table, DEPARTEMENT_NAMES,
                             ars_zones.table[["commune_code", "ars_zone"]],
                             official_apl.table[["commune_code", "official_standardised_population"]])
+    table = table.merge(population_by_age.table.drop(columns="line"), on="commune_code", how="left")
     return _table_output(table, population=float(table["population"].sum()),
                          communes_without_population=int(table["population"].isna().sum()))
 

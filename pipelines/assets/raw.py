@@ -12,6 +12,7 @@ DESCRIPTIONS = {
     "rpps_extract": "RPPS open extract (Annuaire Santé): one line per activity of every health professional.",
     "rpps_snapshots": "Earlier RPPS extracts, one per date in its file name, for the time series (optional).",
     "population": "Population per commune (INSEE base-cc with age bands, legal populations, or a commune table).",
+    "population_by_age": "INSEE population by single year of age per commune (TD_POP1B), for the APL's 5-year age weights (optional).",
     "commune_contours": "Commune contours (GeoJSON) of the current geography.",
     "commune_contours_previous": "Commune contours of an earlier vintage, to map former commune codes (optional).",
     "neighbour_contours": "Commune contours of the neighbouring départements, one file each, for the APL's border ring (optional).",

@@ -21,7 +21,7 @@ from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.geography import departement_of
 from observatory.sources.national_communes import read_national_populations
 from observatory.sources import agency, ars_zoning, budget, care_structures as finess, epci, gp_benchmark as benchmark, roster
-from observatory.sources import drees_apl
+from observatory.sources import drees_apl, population_by_age as by_age
 from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
@@ -89,6 +89,15 @@ def populations(observatory: ObservatoryConfig, population_file: dict, commune_c
     staged = read_population(raw_path(population_file), settings.departements, _history(commune_code_history),
                              set(commune_contours.table["commune_code"]))
     return _output(staged, population_file)
+
+
+@asset(**STAGED)
+def population_by_age(observatory: ObservatoryConfig, population_by_age_file: dict,
+                      commune_code_history: StagedTable) -> Output:
+    """Inhabitants per 5-year age band per commune (INSEE TD_POP1B), when the territory has the file."""
+    departements, history = observatory.settings().departements, _history(commune_code_history)
+    return _optional(population_by_age_file, by_age.SCHEMA,
+                     lambda path: by_age.read_population_by_age(path, departements, history))
 
 
 @asset(**STAGED)
@@ -270,13 +279,14 @@ def data_quality(
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
     care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
     gp_snapshots: StagedTable, plan_budget: StagedTable, official_apl: StagedTable, border_ring: StagedTable,
+    population_by_age: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
               "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
               "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots, "plan_budget": plan_budget,
-              "official_apl": official_apl, "border_ring": border_ring}
+              "official_apl": official_apl, "border_ring": border_ring, "population_by_age": population_by_age}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},
