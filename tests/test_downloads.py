@@ -186,6 +186,25 @@ def test_contours_are_downloaded_for_every_departement(tmp_path, publisher, monk
     assert sorted(Publisher.requests) == ["/departements/2A/communes", "/departements/2B/communes"]
 
 
+def insee_epci_workbook(rows: list[tuple]) -> bytes:
+    """An XLSX laid out as INSEE's: title rows, the header on row 6, then one row per commune."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "EPCI"
+    sheet = book.create_sheet("Composition_communale")
+    sheet["A1"] = "Composition communale des EPCI au 1er janvier 2026"
+    sheet["A3"] = "Source : Insee, BANATIC"
+    for column, name in enumerate(("CODGEO", "LIBGEO", "EPCI", "LIBEPCI", "DEP", "REG"), start=1):
+        sheet.cell(row=6, column=column, value=name)
+    for number, row in enumerate(rows, start=7):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(row=number, column=column, value=value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def _publisher_payloads() -> dict[str, tuple[str, bytes]]:
     """Per downloadable source: the address's path and a body in the publisher's layout."""
     import openpyxl
@@ -212,6 +231,8 @@ def _publisher_payloads() -> dict[str, tuple[str, bytes]]:
                             b"TNCC_AP,NCC_AP,NCCENR_AP,LIBELLE_AP\n"),
         "care_structures": ("/fr/datasets/r/98f3161f", "finess;etalab;95;2026-05-12\n".encode("latin-1")),
         "official_apl": ("/attachments/indicateur_d_apl_aux_medecins_generalistes_xlsx", buffer.getvalue()),
+        "epci_membership": ("/fichier/2510634/epci_au_01-01-2026.zip", _zip({"EPCI_au_01-01-2026.xlsx": insee_epci_workbook(
+            [("41018", "Blois", "244100582", "CA de Blois « Agglopolys »", "41", "24")])})),
         "gp_benchmark": ("/demographie-effectifs-et-les-densites/exports/csv",
                          "annee;profession_sante;region;libelle_region;departement;libelle_departement;classe_age;"
                          "libelle_classe_age;libelle_sexe;effectif;densite\n2024;Ensemble des médecins "
@@ -222,6 +243,7 @@ def _publisher_payloads() -> dict[str, tuple[str, bytes]]:
 
 def test_every_downloadable_source_is_fetched_once_and_found_again(tmp_path, publisher, monkeypatch):
     from observatory.sources.catalog import SOURCES
+    from observatory.sources.epci import read_epci_membership
     from observatory.sources.gp_benchmark import read_gp_benchmark
     from observatory.sources.population import read_population
 
@@ -240,7 +262,7 @@ def test_every_downloadable_source_is_fetched_once_and_found_again(tmp_path, pub
         "rpps_extract": "PS_LibreAcces_Personne_activite.txt", "population": "base-cc-evol-struct-pop-2022.CSV",
         "population_by_age": "TD_POP1B_2021.csv", "commune_contours": "communes-41.geojson",
         "commune_history": "v_mvt_commune_2026.csv", "care_structures": "etalab-cs1100507-stock.csv",
-        "official_apl": "indicateur_apl_medecins_generalistes.xlsx",
+        "official_apl": "indicateur_apl_medecins_generalistes.xlsx", "epci_membership": "EPCI_au_01-01-2026.xlsx",
         "gp_benchmark": "ameli_demographie_ps_liberaux_departement.csv"}
     assert origins["commune_history"]["vintage"] == ""  # no Last-Modified here: the name's year is read on
     requests = len(Publisher.requests)
@@ -251,6 +273,8 @@ def test_every_downloadable_source_is_fetched_once_and_found_again(tmp_path, pub
     raw = settings.raw_dir
     assert read_population(raw / files["population"], ("41",)).table["population"].tolist() == [100.0]
     assert read_gp_benchmark(raw / files["gp_benchmark"], ("41",)).table["headcount"].tolist() == [211]  # « ; »
+    epcis = read_epci_membership(raw / files["epci_membership"], ("41",)).table
+    assert epcis[["commune_code", "epci_code", "line"]].values.tolist() == [["41018", "244100582", 7]]
 
 
 def test_sources_check_says_what_answers_and_what_is_newer(tmp_path, publisher, monkeypatch, capsys):
@@ -262,7 +286,7 @@ def test_sources_check_says_what_answers_and_what_is_newer(tmp_path, publisher, 
     raw.mkdir(parents=True)
     (raw / "v_mvt_commune_2024.csv").write_text("MOD\n")
     for source in ("rpps_extract", "population", "population_by_age", "commune_contours", "care_structures",
-                   "official_apl", "gp_benchmark"):
+                   "official_apl", "gp_benchmark", "epci_membership"):
         monkeypatch.setenv(f"OBSERVATORY_URL_{source.upper()}", "http://127.0.0.1:9/unreachable")
     monkeypatch.setenv("OBSERVATORY_URL_COMMUNE_HISTORY", f"{base}/mvt")
     assert main(["--territory", "41", "--data-dir", str(tmp_path), "sources", "--check"]) == 0

@@ -145,3 +145,21 @@ def test_arrondissements_of_paris_lyon_and_marseille_are_their_commune(tmp_path)
         ("75056", "75108"), ("69123", "69383"), ("13055", "13216")]
     assert staged.rejects["line"].tolist() == [5]  # 75121 is no arrondissement: unknown, quarantined
     assert staged.stats["arrondissements_mapped"] == 3
+
+
+def test_the_insee_epci_workbook_is_read_as_published(tmp_path):
+    from test_downloads import insee_epci_workbook
+
+    from observatory.sources.epci import read_epci_membership
+
+    path = tmp_path / "EPCI_au_01-01-2026.xlsx"
+    path.write_bytes(insee_epci_workbook([("41018", "Blois", "244100582", "CA de Blois", "41", "24"),
+                                          ("41269", "Vendôme", "200072049", "CA Territoires Vendômois", "41", "24"),
+                                          ("41018", "Blois", "200072049", "CA Territoires Vendômois", "41", "24"),
+                                          ("41999", "X", "12", "Bad", "41", "24"),
+                                          ("45234", "Orléans", "244500468", "Orléans Métropole", "45", "24")]))
+    staged = read_epci_membership(path, ("41",))
+    assert staged.table[["commune_code", "epci_code", "line"]].values.tolist() == [
+        ["41018", "244100582", 7], ["41269", "200072049", 8]]
+    assert staged.rejects[["line", "field"]].values.tolist() == [[10, "EPCI"], [9, "CODGEO"]]
+    assert staged.out_of_scope == 1 and staged.rows_read == 5
