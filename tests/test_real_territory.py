@@ -183,3 +183,27 @@ def test_corse_du_sud_alone_computes_its_apl_with_haute_corse_as_border_ring(sha
     assert published == (124, 0)
     ring_table = pd.read_parquet(settings.staging_dir / "assets" / "border_ring.parquet")
     assert ring_table["population"].notna().all() and set(ring_table["departement_code"]) == {"2B"}
+
+
+@pytest.mark.browser
+def test_corsica_sheets_say_non_disponible_where_the_register_is_partial(corsica, chromium, artifacts):
+    """Haute-Corse's register is empty: its commune sheets show no GP count, density or APL
+    as a number, and the list of lowest APLs leaves its communes out, saying so."""
+    from playwright.sync_api import sync_playwright
+
+    settings, _ = corsica
+    territories = (settings.site_dir / "territoires.html").read_text(encoding="utf-8")
+    assert "236 communes dont le registre est incomplet ne sont pas classées ici" in territories.replace("\u202f", " ")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto((settings.site_dir / "commune.html").as_uri() + "#2B002")
+        page.wait_for_selector("#fiche table")
+        cells = dict(zip(page.locator("#fiche th").all_inner_texts(), page.locator("#fiche td").all_inner_texts()))
+        page.screenshot(path=str(artifacts / "corse-commune-2B002.png"), full_page=True)
+        browser.close()
+    unusable = "non disponible (registre incomplet pour ce département)"
+    assert cells["Médecins généralistes"] == cells["APL (consultations / hab. / an)"] == unusable
+    assert cells["APL officielle de la DREES (2023)"] == "1,49"  # the official figure stands beside

@@ -239,12 +239,18 @@ def territories(data) -> str:
     tables = data.tables
     epci = tables["accessibility_by_epci"].merge(tables["gp_supply_by_epci"][["epci_code", "gps", "gp_density"]],
                                                  on="epci_code", how="left")
-    epci_rows = [[f'{text(r.epci_name) or "(sans EPCI)"}', french.number(r.population), french.number(r.gps),
-                  french.number(r.apl, 2), CLASS_NAMES.get(r.desert_class, "–") if isinstance(r.desert_class, str) else "–"]
+    unusable = "non disponible (registre incomplet)"
+    epci_rows = [[f'{text(r.epci_name) or "(sans EPCI)"}', french.number(r.population),
+                  french.number(r.gps) if r.register_complete else unusable,
+                  french.number(r.apl, 2) if r.register_complete else unusable,
+                  CLASS_NAMES.get(r.desert_class, "–") if isinstance(r.desert_class, str) else "–"]
                  for r in epci.itertuples()]
     links = "".join(f'<li><a href="epci.html#{html.escape(text(r.epci_code))}">{html.escape(text(r.epci_name))}</a></li>'
                     for r in epci.itertuples() if text(r.epci_code))
-    worst = tables["accessibility_by_commune"].dropna(subset=["apl"]).sort_values("apl").head(25)
+    communes = tables["accessibility_by_commune"]
+    usable = communes[communes["register_complete"].astype(bool)]
+    withheld = len(communes) - len(usable)
+    worst = usable.dropna(subset=["apl"]).sort_values("apl").head(25)
     worst_rows = "".join(
         f'<tr><td><a href="commune.html#{html.escape(r.commune_code)}">{html.escape(text(r.commune_name))}</a></td>'
         f'<td class="n">{french.number(r.population)}</td><td class="n">{french.number(r.apl, 2)}</td>'
@@ -256,7 +262,10 @@ def territories(data) -> str:
         + f"<ul>{links}</ul></section>"
         + "<section><h3>Les 25 communes à l'APL la plus faible</h3><table><thead><tr><th>Commune</th>"
           "<th>Population</th><th>APL</th><th>Minutes jusqu'au généraliste le plus proche</th></tr></thead>"
-          f"<tbody>{worst_rows}</tbody></table></section>"
+          f"<tbody>{worst_rows}</tbody></table>"
+        + (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
+           "classées ici : leur APL n'est pas un chiffre utilisable.</p>" if withheld else "")
+        + "</section>"
     )
 
 

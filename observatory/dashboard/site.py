@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from ..publish import replace_atomically
@@ -57,22 +58,28 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     official = tables["apl_agreement_by_commune"].set_index("commune_code")
 
     def figures(row) -> dict:
-        return {"population": _number(row.population), "gps": _number(row.gps), "densite": _number(row.gp_density),
-                "part55": _number(row.share_senior), "apl": _number(row.apl),
+        """A sheet's figures; those of a partial register are not figures (« non disponible »)."""
+        usable = bool(row.register_complete)
+        shown = (lambda value: _number(value)) if usable else (lambda value: None)
+        return {"population": _number(row.population), "gps": shown(row.gps), "densite": shown(row.gp_density),
+                "part55": shown(row.share_senior), "apl": shown(row.apl),
                 "classe": row.desert_class if isinstance(row.desert_class, str) else None,
-                "departs5": _number(row.departures_5y), "departs10": _number(row.departures_10y)}
+                "departs5": shown(row.departures_5y), "departs10": shown(row.departures_10y),
+                **({} if usable else {"motif": "registre incomplet pour ce département"})}
 
     return {
         "communes": {row.commune_code: {"nom": row.commune_name, "epci": row.epci_code if isinstance(row.epci_code, str) else None,
                                         "epci_nom": row.epci_name if isinstance(row.epci_name, str) else None,
-                                        "minutes": _number(row.nearest_gp_minutes), **figures(row),
+                                        "minutes": _number(row.nearest_gp_minutes) if row.register_complete else None,
+                                        **figures(row),
                                         **({"apl_officielle": _number(official.at[row.commune_code, "official_apl"]),
                                             "annee_officielle": int(official.at[row.commune_code, "year"])}
                                            if row.commune_code in official.index else {}),
-                                        "serie": points.get(("commune", row.commune_code), [])}
+                                        "serie": points.get(("commune", row.commune_code), []) if row.register_complete
+                                        else []}
                      for row in communes.itertuples()},
         "epcis": {row.epci_code: {"nom": row.epci_name, "communes": members.get(row.epci_code, []), **figures(row),
-                                  "serie": points.get(("epci", row.epci_code), [])}
+                                  "serie": points.get(("epci", row.epci_code), []) if row.register_complete else []}
                   for row in epcis.itertuples() if isinstance(row.epci_code, str)},
     }
 
@@ -82,6 +89,8 @@ def map_figures(data: SiteData) -> dict:
     tables = data.tables
     communes = tables["accessibility_by_commune"].merge(
         tables["gp_supply_by_commune"][["commune_code", "gp_density"]], on="commune_code")
+    partial = ~communes["register_complete"].astype(bool)  # a partial register's figures are not drawn as values
+    communes.loc[partial, ["gp_density", "apl"]] = np.nan
     geojson = plotly_geojson(data.boundaries)
     membership = data.boundaries.merge(tables["commune_reference"][["commune_code", "epci_code"]], on="commune_code")
     epci_shapes = membership.dropna(subset=["epci_code"]).dissolve("epci_code").reset_index()

@@ -65,6 +65,11 @@
       rows.splice(5, 0, ["APL officielle de la DREES (" + item.annee_officielle + ")", number(item.apl_officielle, 2)]);
     }
     if (item.minutes !== undefined) { rows.push(["Minutes jusqu'au généraliste le plus proche", number(item.minutes)]); }
+    if (item.motif) {  // a partial register: its figures are not figures
+      rows = rows.map(function (pair) {
+        return pair[1] === "–" ? [pair[0], "non disponible (" + item.motif + ")"] : pair;
+      });
+    }
     var heading = element("h3", item.nom + " (" + code + ")");
     var context = element("p");
     if (item.epci) {
