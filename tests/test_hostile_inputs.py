@@ -293,3 +293,24 @@ def test_a_year_in_a_hand_placed_name_is_a_vintage_only_where_publishers_put_one
     assert vintage_from_name("base-cc-evol-struct-pop-2021.CSV") == "2021"
     assert vintage_from_name("epci_composition_copie_2026_v2.csv") == "unknown"
     assert vintage_from_name("communes_2026_export_mairie_v3.geojson") == "unknown"
+
+
+def test_agency_dates_are_judged_against_the_reference_date_not_the_clock(demo_raw, tmp_path):
+    """A rebuild on another day reads the same cases: « in the future » means after the
+    observatory's reference date (30/06/2024 here), whatever today is."""
+    import dagster as dg
+
+    from pipelines.assets.raw import raw_files
+    from pipelines.assets.staged import agency_cases
+    from pipelines.definitions import build_definitions
+
+    settings = Settings(data_dir=tmp_path, map_exports=False)
+    shutil.copytree(demo_raw["rpps_extract"].parent, settings.raw_dir)
+    cases = settings.raw_dir / "agence_dossiers.csv"
+    lines = cases.read_text(encoding="utf-8").splitlines()
+    fields = lines[1].split(";")
+    fields[0], fields[1] = "AG-2025-9999", "15/01/2025"  # after the reference date, before today
+    cases.write_text("\n".join([*lines, ";".join(fields)]) + "\n", encoding="utf-8")
+    result = dg.materialize([raw_files, agency_cases], resources=build_definitions(settings).resources)
+    staged = result.output_for_node("agency_cases")
+    assert staged.rejects.loc[staged.rejects["line"] == len(lines) + 1, "reason"].tolist() == ["date in the future"]

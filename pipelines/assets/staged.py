@@ -5,8 +5,6 @@ the staging folder, which is never published. An optional source the territory l
 gives an empty table, so that indicators say "unknown" rather than fail or invent.
 """
 
-from datetime import date
-
 import geopandas as gpd
 import pandas as pd
 from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
@@ -138,7 +136,7 @@ def agency_cases(observatory: ObservatoryConfig, agency_cases_file: dict) -> Out
 
     def read(path):
         key = pseudonymisation_key(settings.pseudonymisation_key, settings.data_dir / "staging" / ".pseudonymisation_key")
-        return agency.read_agency_cases(path, key, date.today())
+        return agency.read_agency_cases(path, key, settings.reference_date)  # not today: a rebuild gives the same
 
     return _optional(agency_cases_file, agency.SCHEMA, read, personal=True)
 
