@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from observatory.cli import main
+from pipelines.cli import main
 from observatory.sources.catalog import DEMO_SOURCES, sha256_of
 
 
@@ -46,7 +46,7 @@ def test_vintages_lists_each_raw_file(tmp_path, demo_raw, capsys, spec):
 
 
 def test_the_operator_ui_listens_on_this_machine_only_by_default():
-    from observatory.cli import build_parser, ui_command
+    from pipelines.cli import build_parser, ui_command
     from observatory.settings import Settings
 
     arguments = build_parser().parse_args(["--territory", "41", "ui"])

@@ -278,7 +278,7 @@ def test_every_downloadable_source_is_fetched_once_and_found_again(tmp_path, pub
 
 
 def test_sources_check_says_what_answers_and_what_is_newer(tmp_path, publisher, monkeypatch, capsys):
-    from observatory.cli import main
+    from pipelines.cli import main
 
     base, routes = publisher
     routes["/mvt"] = (b"", None, 0)

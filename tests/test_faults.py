@@ -12,7 +12,7 @@ import time
 import duckdb
 import pytest
 
-from observatory.cli import main
+from pipelines.cli import main
 
 TABLES_QUERY = "select count(*) from duckdb_tables()"
 
@@ -38,7 +38,7 @@ def test_a_refresh_killed_while_publishing_leaves_the_previous_version_whole(ste
     before = _published(curated)
 
     for delay in (0.0, 0.15):  # killed as the step starts, and a little later
-        process = subprocess.Popen([sys.executable, "-m", "observatory.cli", "--data-dir", str(tmp_path), "build"],
+        process = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "--data-dir", str(tmp_path), "build"],
                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         for line in process.stdout:
             if line.strip() == f"→ {step}":

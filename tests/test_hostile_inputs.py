@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from observatory.cli import main
+from pipelines.cli import main
 from observatory.settings import Settings
 
 SCRIPT = '<img src=x onerror="window.__xss=(window.__xss||0)+1">'

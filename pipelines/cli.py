@@ -1,4 +1,6 @@
-"""``observatory``: the operator's commands (build a territory, find the dashboard, list vintages)."""
+"""``observatory``: the operator's commands (build a territory, find the dashboard, list vintages).
+
+They drive Dagster, so they live beside the definitions, not in the domain package."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ import sys
 import time
 from pathlib import Path
 
-from .locking import RefreshRunning, data_folder_lock
-from .settings import Settings
+from observatory.locking import RefreshRunning, data_folder_lock
+from observatory.settings import Settings
+from observatory.sources.catalog import SOURCES, locate, locate_all, read_origin
+
 from .progress import progress_logger_definition
-from .sources.catalog import SOURCES, locate, locate_all, read_origin
 
 
 def _settings(arguments) -> Settings:
@@ -28,10 +31,10 @@ def build(settings: Settings) -> int:
     """Materialise every asset in-process, then print the headline figures."""
     import dagster as dg
 
-    from pipelines.definitions import build_definitions
+    from .definitions import build_definitions
 
-    from .dashboard import french
-    from .headline import HEADLINE_TABLES, headline_figures
+    from observatory.dashboard import french
+    from observatory.headline import HEADLINE_TABLES, headline_figures
 
     started = time.perf_counter()
     print(f"observatory: building territory '{settings.territory}' from {settings.raw_dir}", flush=True)
@@ -92,7 +95,7 @@ def build(settings: Settings) -> int:
 def ui_command(settings: Settings, host: str, port: int) -> tuple[list[str], dict]:
     """The ``dagster dev`` command for the operator's UI, and its environment. It listens on
     ``host``, by default 127.0.0.1: only this machine can reach it unless asked otherwise."""
-    from .settings import PROJECT_ROOT
+    from observatory.settings import PROJECT_ROOT
 
     dagster = Path(sys.executable).parent / "dagster"
     environment = {**os.environ, "DAGSTER_HOME": os.environ.get("DAGSTER_HOME", str(PROJECT_ROOT / ".dagster_home")),
@@ -123,7 +126,7 @@ def sources(settings: Settings, check: bool, timeout: float = 5.0) -> int:
     import urllib.request
     from email.utils import parsedate_to_datetime
 
-    from .raw_files import source_url
+    from observatory.raw_files import source_url
 
     for source in SOURCES:
         paths = locate_all(settings.raw_dir, source)
