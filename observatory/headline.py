@@ -29,6 +29,12 @@ def incomplete_registers(coverage: pd.DataFrame) -> list[str]:
     return reasons
 
 
+def incomplete_register_warning(coverage: pd.DataFrame) -> str:
+    """« registre incomplet — Haute-Corse : 0 sur 164 », or empty when every register is usable."""
+    incomplete = incomplete_registers(coverage)
+    return ("registre incomplet — " + " ; ".join(incomplete)) if incomplete else ""
+
+
 def headline_figures(tables: dict[str, pd.DataFrame]) -> dict:
     """Population, GPs, density, 55+ share, APL, population in deserts and the agency's
     funnel over the whole territory (``HEADLINE_TABLES``).
@@ -42,15 +48,15 @@ def headline_figures(tables: dict[str, pd.DataFrame]) -> dict:
     totals = supply[["population", "gps", "gps_age_known"]].sum()
     senior = supply["gps_senior"]
     population = float(totals["population"])
-    incomplete = incomplete_registers(tables["gp_register_coverage"])
-    usable = not incomplete and population > 0
+    unavailable = incomplete_register_warning(tables["gp_register_coverage"])
+    usable = not unavailable and population > 0
     funnel = tables["agency_funnel"]
     stages = {stage: None if pd.isna(cases) else int(cases) for stage, cases in zip(funnel["stage"], funnel["cases"])}
     report = tables["source_report"].set_index("dataset")
     quarters = tables["agency_installations_by_quarter"]
     return {
         "population": population,
-        "unavailable": ("registre incomplet — " + " ; ".join(incomplete)) if incomplete else "",
+        "unavailable": unavailable,
         "gps": int(totals["gps"]) if usable else None,
         "gp_density": float(totals["gps"] / population * 10_000) if usable else None,
         "share_senior": float(senior.sum() / totals["gps_age_known"])

@@ -82,6 +82,10 @@ def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_
     assert "registre incomplet — Haute-Corse : 0 sur 164" in index
     assert index.index("Attention : registre incomplet") < index.index('class="cards"')  # the warning comes first
     assert "Aucune donnée de l'agence pour ce territoire." in (settings.site_dir / "agence.html").read_text(encoding="utf-8")
+    for page in settings.site_dir.glob("*.html"):  # the warning stands atop every page
+        assert "Attention : registre incomplet — Haute-Corse : 0 sur 164." in page.read_text(encoding="utf-8"), page.name
+    evolution = (settings.site_dir / "evolution.html").read_text(encoding="utf-8")
+    assert "Évolution non disponible : registre incomplet" in evolution and "serie-densite" not in evolution
 
 
 

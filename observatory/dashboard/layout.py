@@ -72,10 +72,14 @@ def card(value: str, label: str, unit: str, available: bool = True) -> str:
 
 
 def page(*, file: str, title: str, territory: str, reference_date: date, synthetic: bool, body: str,
-         scripts: tuple[str, ...] = ()) -> str:
-    """A whole page: head with the local plotly.js, navigation, synthetic-data banner, body."""
+         scripts: tuple[str, ...] = (), unavailable: str = "") -> str:
+    """A whole page: head with the local plotly.js, navigation, the synthetic-data banner and,
+    when the register is partial (``unavailable`` says why), a warning atop every page, body."""
     banner = ('<p class="synthetic" role="note">Données SYNTHÉTIQUES : territoire de démonstration généré '
               "par le logiciel. Ces chiffres ne décrivent aucun territoire réel.</p>") if synthetic else ""
+    if unavailable:
+        banner += (f'<p class="synthetic" role="alert">Attention : {html.escape(unavailable)}. Les chiffres qui '
+                   "dépendent du registre sont « non disponibles » pour ce territoire.</p>")
     navigation = "".join(
         f'<li><a href="{target}"{" aria-current=page" if target == file else ""}>{html.escape(label)}</a></li>'
         for target, label in PAGES)

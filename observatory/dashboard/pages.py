@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from ..headline import headline_figures
+from ..headline import headline_figures, incomplete_register_warning
 from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
 from . import french
@@ -151,6 +151,12 @@ def evolution(data) -> str:
         epci_rows = [[text(names.get(code)), *[french.number(value, 2) for value in values]]
                      for code, values in zip(wide.index, wide[dates].to_numpy())]
     funnel = tables["agency_funnel_by_quarter"]
+    why = incomplete_register_warning(tables["gp_register_coverage"])
+    if why or len(series) < 2:  # a partial register's trend, or a « trend » of one date, is not a figure
+        reason = why or "une seule date de registre : déposez des extraits datés pour suivre l'évolution"
+        return (f'<section><p class="note">Évolution non disponible : {html.escape(reason)}.</p></section>'
+                + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres") + "</section>"
+                   if len(funnel) else ""))
     return (
         "<section>" + plot(fig_series(density, {"Densité": "gp_density"}, "Densité de médecins généralistes",
                                       "méd. / 10 000 hab."), "serie-densite") + "</section>"

@@ -17,6 +17,7 @@ from . import pages
 from .downloads import write_downloads
 from .exports import export_maps
 from .figures import fig_class_map, fig_commune_map, plotly_geojson, with_overlays
+from ..headline import incomplete_register_warning
 from .layout import page
 from .offline import write_plotly_bundle
 
@@ -129,7 +130,8 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
         exports = export_maps(figures, folder / "exports") if data.map_exports else {}
         map_divs = {name: pages.plot(figure, name) for name, figure in figures.items()}
         scripts = ("data/territoires.js", "assets/observatoire.js")
-        common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic}
+        common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
+                  "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"])}
         bodies = {
             "index.html": ("Chiffres clés", pages.home(data), scripts),
             "cartes.html": ("Cartes", pages.maps(data, map_divs, exports), ()),
