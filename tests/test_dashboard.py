@@ -94,6 +94,10 @@ def test_every_page_renders_offline_in_chromium(demo_build, chromium, artifacts,
             if plots:
                 page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=30_000)
             drawn = page.locator("path.choroplethlocation").count()
+            if plots:  # no modebar button uploads a chart (« Share chart... » goes to Plotly Cloud)
+                page.locator(".js-plotly-plot").first.hover()
+                assert page.locator(".modebar-btn").count() > 0, name
+                assert page.locator('.modebar-btn[data-title^="Share"]').count() == 0, name
             rendered = page.locator(".js-plotly-plot").count()
             page.screenshot(path=str(artifacts / f"dashboard-{name.replace('.html', '').replace('#', '-')}.png"),
                             full_page=True)

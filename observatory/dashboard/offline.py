@@ -15,7 +15,10 @@ GEO_ASSETS_SCRIPT = (
     "window.PlotlyGeoAssets = {topojson: {world_110m: " + json.dumps(EMPTY_TOPOLOGY)
     + ", world_50m: " + json.dumps(EMPTY_TOPOLOGY) + "}};"
 )
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
+# No modebar button that reaches a network: this plotly.js shows « Share chart... » (an upload
+# to Plotly Cloud) unless told not to.
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
+                 "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 

@@ -104,7 +104,10 @@
           xaxis: {tickformat: "%m/%Y", hoverformat: "%d/%m/%Y"},
           yaxis: {title: {text: "médecins"}, rangemode: "tozero"},
           yaxis2: {title: {text: "APL"}, overlaying: "y", side: "right", rangemode: "tozero"},
-          legend: {orientation: "h", y: -0.2}}, {displaylogo: false, responsive: true});
+          legend: {orientation: "h", y: -0.2}},
+        // as PLOTLY_CONFIG: no button that uploads the chart anywhere
+        {displaylogo: false, responsive: true, showSendToCloud: false,
+         modeBarButtonsToRemove: ["sendChartToCloud", "sendDataToCloud"]});
     }
   }
 
