@@ -33,10 +33,10 @@ WITHHELD_COLUMNS = {
     "accessibility_by_commune": ("gp_consultations", "apl_65", "apl_62", "apl_60"),
     "accessibility_by_epci": ("apl_65", "apl_62", "apl_60"),
 }
-ROSTER_COLUMNS = ("gps_senior", "share_senior", "gp_fte", "departures_5y", "departures_10y", "gp_consultations",
-                  "apl_65", "apl_62", "apl_60")  # figures from the roster (exact in curated tables)
 AGE_COLUMNS = ("gps_senior", "share_senior", "gp_fte")
 DEPARTURE_COLUMNS = ("departures_5y", "departures_10y")
+# Figures from the roster, exact in curated tables (kept out of Dagster's previews).
+ROSTER_COLUMNS = (*AGE_COLUMNS, *DEPARTURE_COLUMNS, *WITHHELD_COLUMNS["accessibility_by_commune"])
 STAGES = ("contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned")
 SPLIT = ("installations", "durable", "replacement")  # installations = durable + replacement
 
@@ -88,25 +88,24 @@ def _departure_parts(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"within_5y": five, "within_5_10y": ten - five, "staying": known - ten})
 
 
-def _protect_levels(levels: dict[str, pd.DataFrame], parts_of, columns, reference, threshold) -> dict[str, pd.DataFrame]:
+def _protect_levels(levels: dict[str, pd.DataFrame], parts_of, columns, reference, threshold
+                    ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.Series]]:
+    """Each level's table with ``columns`` blanked where hidden, and the masks."""
     masks = geographic_masks(levels, {level: parts_of(table) for level, table in levels.items()}, reference, threshold)
-    protected = {}
-    for level, table in levels.items():
-        table = blank(table, masks[level], columns)
-        if "age_suppressed" in columns:
-            table["age_suppressed"] = masks[level].to_numpy() & (table["gps_age_known"] > 0).to_numpy()
-        protected[level] = table
-    return protected
+    return {level: blank(table, masks[level], columns) for level, table in levels.items()}, masks
 
 
 def protect_age_figures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
-    """GPs aged 55+ (and the share and FTE that go with them) per commune, EPCI, département."""
-    return _protect_levels(levels, _age_parts, [*AGE_COLUMNS, "age_suppressed"], reference, threshold)
+    """GPs aged 55+ (and the share and FTE that go with them) per commune, EPCI, département;
+    ``age_suppressed`` says where ages are known but secret."""
+    protected, masks = _protect_levels(levels, _age_parts, AGE_COLUMNS, reference, threshold)
+    return {level: table.assign(age_suppressed=masks[level].to_numpy() & (table["gps_age_known"] > 0).to_numpy())
+            for level, table in protected.items()}
 
 
 def protect_departures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
     """GPs leaving within 5 and 10 years per commune, EPCI, département."""
-    return _protect_levels(levels, _departure_parts, DEPARTURE_COLUMNS, reference, threshold)
+    return _protect_levels(levels, _departure_parts, DEPARTURE_COLUMNS, reference, threshold)[0]
 
 
 def protect_series(series: pd.DataFrame, reference: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -222,29 +221,30 @@ def _mask(hidden: set, table: str, keys, column: str) -> pd.Series:
     return pd.Series([(table, key, column) in hidden for key in keys])
 
 
+def _blank_hidden(frame: pd.DataFrame, hidden: set, table: str, key: str, columns) -> pd.DataFrame:
+    """``frame`` (a row per ``key``) with each of ``columns`` blanked where its cell is hidden."""
+    frame = frame.reset_index(drop=True)
+    for column in columns:
+        frame = blank(frame, _mask(hidden, table, frame[key], column), [column])
+    return frame
+
+
 def _apply_agency_masks(tables: dict[str, pd.DataFrame], hidden: set) -> dict[str, pd.DataFrame]:
     out = {}
     funnel = tables["agency_funnel"]
     out["agency_funnel"] = blank(funnel, pd.Series([_funnel_cell(s) in hidden for s in funnel["stage"]]), ["cases"])
     installed_hidden = _funnel_cell("installed") in hidden
     for name, key in (("agency_funnel_by_profession", "profession"), ("agency_funnel_by_offer", "offer")):
-        frame = tables[name].reset_index(drop=True)
-        for stage in STAGES:
-            frame = blank(frame, _mask(hidden, name, frame[key], stage), [stage])
+        frame = _blank_hidden(tables[name], hidden, name, key, STAGES)
         frame = blank(frame, frame["installed"].isna() | frame["accompanied"].isna(),
                       ["conversion_accompanied_to_installed"])
         out[name] = blank(frame, frame["installed"].isna(), ["median_days_contact_to_installation"])
-    quarters = tables["agency_installations_by_quarter"].reset_index(drop=True)
-    for column in SPLIT:
-        quarters = blank(quarters, _mask(hidden, "quarter", quarters["period"], column), [column])
-    out["agency_installations_by_quarter"] = quarters
-    activity = tables["agency_funnel_by_quarter"].reset_index(drop=True)
-    for column in ("new_contacts", "new_accompanied", "installations"):
-        activity = blank(activity, _mask(hidden, "quarter", activity["period"], column), [column])
-    out["agency_funnel_by_quarter"] = activity
-    classes = tables["agency_installations_by_desert_class"].reset_index(drop=True)
-    for column in SPLIT:
-        classes = blank(classes, _mask(hidden, "desert_class", classes["desert_class"], column), [column])
+    out["agency_installations_by_quarter"] = _blank_hidden(tables["agency_installations_by_quarter"], hidden,
+                                                           "quarter", "period", SPLIT)
+    out["agency_funnel_by_quarter"] = _blank_hidden(tables["agency_funnel_by_quarter"], hidden, "quarter", "period",
+                                                    ("new_contacts", "new_accompanied", "installations"))
+    classes = _blank_hidden(tables["agency_installations_by_desert_class"], hidden, "desert_class", "desert_class",
+                            SPLIT)
     out["agency_installations_by_desert_class"] = blank(classes, classes["installations"].isna(), ["share"])
     epcis = tables["agency_installations_by_epci"].reset_index(drop=True)
     shown = ~_mask(hidden, "epci", epcis["epci_code"], "installations") & (epcis["installations"] > 0)
@@ -253,18 +253,15 @@ def _apply_agency_masks(tables: dict[str, pd.DataFrame], hidden: set) -> dict[st
     plan = blank(plan, _mask(hidden, "plan", plan["axis_number"], "installations_attributable"),
                  ["installations_attributable", "spend_per_installation_eur"])
     out["plan_budget_outcomes"] = plan
-    sheet = tables["action_sheet_indicators"].reset_index(drop=True)
-    sheet = blank(sheet, _mask(hidden, "year", sheet["year"], "grants_delivered"), ["grants_delivered", "grants_amount_eur"])
-    out["action_sheet_indicators"] = blank(sheet, _mask(hidden, "year", sheet["year"], "interns_accompanied"),
-                                           ["interns_accompanied"])
+    sheet = _blank_hidden(tables["action_sheet_indicators"], hidden, "year", "year",
+                          ("grants_delivered", "interns_accompanied"))
+    out["action_sheet_indicators"] = blank(sheet, sheet["grants_delivered"].isna(), ["grants_amount_eur"])
     summary = tables["agency_impact_summary"]
-    found_hidden = pd.Series([("summary", key, "gp_installations_in_register") in hidden for key in summary.index],
-                             index=summary.index) | installed_hidden
+    found_hidden = _mask(hidden, "summary", summary.index, "gp_installations_in_register") | installed_hidden
     summary = blank(summary, found_hidden, ["gp_installations_in_register", "apl_without_agency", "apl_gain",
                                             "apl_gain_per_installation", "density_gain_per_10000", "communes_gaining"])
-    recorded_hidden = pd.Series([("summary", key, "gp_installations_recorded") in hidden for key in summary.index],
-                                index=summary.index)
-    summary = blank(summary, recorded_hidden, ["gp_installations_recorded"])
+    summary = blank(summary, _mask(hidden, "summary", summary.index, "gp_installations_recorded"),
+                    ["gp_installations_recorded"])
     out["agency_impact_summary"] = blank(summary, pd.Series(installed_hidden, index=summary.index), ["installations"])
     timing = tables["agency_time_to_installation"]
     out["agency_time_to_installation"] = blank(timing, pd.Series(installed_hidden, index=timing.index), timing.columns)
