@@ -118,9 +118,15 @@ def _osm(osm_extract_file: dict) -> Path | None:
     return raw_path(osm_extract_file) if osm_extract_file["present"] else None
 
 
-def _area(commune_reference: pd.DataFrame, border_ring: StagedTable) -> pd.DataFrame:
-    """The APL's whole input: the territory and its border ring."""
-    return apl_area(commune_reference, pd.DataFrame(border_ring.table))
+def _area(commune_reference: pd.DataFrame, border_ring: StagedTable, official_apl: StagedTable | None = None
+          ) -> pd.DataFrame:
+    """The APL's whole input: the territory and its border ring, the ring with the DREES's
+    standardised population where its workbook gives it (the territory has it already)."""
+    ring = pd.DataFrame(border_ring.table)
+    if official_apl is not None:
+        ring = ring.merge(official_apl.table[["commune_code", "official_standardised_population"]], on="commune_code",
+                          how="left")
+    return apl_area(commune_reference, ring)
 
 
 def _everyone(general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFrame) -> pd.DataFrame:
@@ -143,8 +149,8 @@ def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: p
     if status:
         return _table_output(pd.DataFrame([{"status": status, "speed_default_kmh": settings.road_speed_kmh,
                                             "speed_fitted_kmh": None}]))
-    table = calibrate_speed(_area(commune_reference, border_ring), _everyone(general_practitioners, ring_practitioners),
-                            compared,
+    table = calibrate_speed(_area(commune_reference, border_ring, official_apl),
+                            _everyone(general_practitioners, ring_practitioners), compared,
                             apl_settings(settings, parameters_from_record(apl_parameters)), road_model(settings),
                             settings.desert_thresholds[0])
     return _table_output(table.assign(status="calibré"), speed_fitted_kmh=float(table["speed_fitted_kmh"].iloc[0]))
@@ -164,9 +170,9 @@ def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.D
 @asset(**CURATED)
 def apl_over_area(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, border_ring: StagedTable,
                   general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFrame,
-                  commune_travel_times: pd.DataFrame, apl_parameters: dict) -> Output:
+                  commune_travel_times: pd.DataFrame, apl_parameters: dict, official_apl: StagedTable) -> Output:
     """APL (all GPs, ≤65, ≤62, ≤60), supply and standardised population over the territory and its border ring (not published)."""
-    area = _area(commune_reference, border_ring)
+    area = _area(commune_reference, border_ring, official_apl)
     table = apl_by_commune(area, _everyone(general_practitioners, ring_practitioners), commune_travel_times,
                            apl_settings(observatory.settings(), parameters_from_record(apl_parameters)))
     table = table.merge(area[["commune_code", "in_territory"]], on="commune_code")
@@ -232,12 +238,12 @@ def accessibility_by_departement(observatory: ObservatoryConfig, accessibility_b
 @asset(**CURATED)
 def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTable, commune_reference: pd.DataFrame,
                          commune_travel_times: pd.DataFrame, apl_parameters: dict, border_ring: StagedTable,
-                         ring_practitioners: pd.DataFrame) -> Output:
+                         ring_practitioners: pd.DataFrame, official_apl: StagedTable) -> Output:
     """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
     settings = observatory.settings()
     table = series(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
                    apl_settings(settings, parameters_from_record(apl_parameters)), settings.senior_age,
-                   _area(commune_reference, border_ring), ring_practitioners)
+                   _area(commune_reference, border_ring, official_apl), ring_practitioners)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
 
 
@@ -277,9 +283,9 @@ def agency_installations_by_desert_class(agency_cases: StagedTable,
 def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
                       agency_cases: StagedTable, apl_parameters: dict, border_ring: StagedTable,
-                      ring_practitioners: pd.DataFrame) -> Output:
+                      ring_practitioners: pd.DataFrame, official_apl: StagedTable) -> Output:
     """APL per commune with and without the GPs the agency installed, and the gain."""
-    table = outcomes.apl_with_and_without_agency(_area(commune_reference, border_ring),
+    table = outcomes.apl_with_and_without_agency(_area(commune_reference, border_ring, official_apl),
                                                  _everyone(general_practitioners, ring_practitioners),
                                                  commune_travel_times, agency_cases.table,
                                                  apl_settings(observatory.settings(), parameters_from_record(apl_parameters)))

@@ -31,8 +31,7 @@ from ..resources import ObservatoryConfig
 from . import OWNERS
 
 RING_SCHEMA = {"commune_code": "string", "commune_name": "string", "departement_code": "string",
-               "population": "float64", "official_standardised_population": "float64", "lon": "float64",
-               "lat": "float64", "area_km2": "float64"}
+               "population": "float64", "lon": "float64", "lat": "float64", "area_km2": "float64"}
 STAGED = dict(group_name="staged", io_manager_key="staging_io", compute_kind="pandas", owners=OWNERS)
 
 
@@ -149,9 +148,10 @@ def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: dict) -> Out
 
 
 @asset(**STAGED)
-def official_apl(observatory: ObservatoryConfig, official_apl_file: dict) -> Output:
-    """The DREES's official APL per commune (latest year of its workbook), with its standardised population."""
-    departements = observatory.settings().departements
+def official_apl(observatory: ObservatoryConfig, official_apl_file: dict, border_ring: StagedTable) -> Output:
+    """The DREES's official APL per commune of the territory and its border ring (latest year of its workbook), with its standardised population."""
+    ring = tuple(sorted(set(border_ring.table["departement_code"].dropna()) - set(observatory.settings().departements)))
+    departements = (*observatory.settings().departements, *ring)  # the workbook is read once for the whole area
     return _optional(official_apl_file, drees_apl.SCHEMA, lambda path: drees_apl.read_official_apl(path, departements))
 
 
@@ -186,8 +186,8 @@ def general_practitioners(observatory: ObservatoryConfig, rpps_activities: Stage
 
 @asset(**STAGED)
 def border_ring(observatory: ObservatoryConfig, commune_contours: StagedTable, neighbour_contours_file: dict,
-                national_communes_file: dict, population_file: dict, official_apl_file: dict,
-                commune_code_history: StagedTable, apl_parameters: dict) -> Output:
+                national_communes_file: dict, population_file: dict, commune_code_history: StagedTable,
+                apl_parameters: dict) -> Output:
     """Communes of the neighbouring départements within twice the APL's reach of the territory, with their population."""
     settings = observatory.settings()
     if not neighbour_contours_file["present"]:
@@ -203,12 +203,7 @@ def border_ring(observatory: ObservatoryConfig, commune_contours: StagedTable, n
     if national_communes_file["present"]:
         national = read_national_populations(raw_path(national_communes_file)).set_index("commune_code")["population"]
         population = population.fillna(ring["commune_code"].map(national))
-    ring = ring.assign(population=population, official_standardised_population=float("nan"))
-    if official_apl_file["present"]:  # the DREES's own demand for the ring too, where its workbook has it
-        official = drees_apl.read_official_apl(raw_path(official_apl_file), departements).table
-        ring["official_standardised_population"] = ring["commune_code"].map(
-            official.set_index("commune_code")["official_standardised_population"])
-    table = ring[[*RING_SCHEMA]]
+    table = ring.assign(population=population)[[*RING_SCHEMA]]
     staged = StagedTable(table=table, rows_read=len(neighbours), out_of_scope=len(neighbours) - len(table),
                          stats={"ring_communes": len(table), "ring_departements": ", ".join(departements),
                                 "ring": f"{2 * reach:g} minutes at {FASTEST_ROAD.speed_kmh:g} km/h as the crow flies",
