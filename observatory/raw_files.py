@@ -6,30 +6,56 @@ import hashlib
 import os
 from pathlib import Path
 
+from .accessibility.border_ring import departements_around
+from .accessibility.providers import apl_settings
 from .demo import DemoSpec, generate_demo_territory
 from .settings import Settings
+from .sources.communes import read_contour_files, read_departement_contours
 from .sources.catalog import DEMO_SOURCES, SOURCES, SOURCES_BY_NAME, RawSource, locate, locate_all, read_origin
 from .sources.download import download
 from .sources.errors import SourceFormatError
+from .sources.osm_regions import geofabrik_regions
 
 
-def source_url(source: RawSource, departement: str) -> str:
-    """The publisher's address (for one département where it has ``{dep}``);
+def source_url(source: RawSource, part: str) -> str:
+    """The publisher's address (for one part where it has ``{dep}`` or ``{region}``);
     ``OBSERVATORY_URL_<NAME>`` overrides it."""
     override = os.environ.get(f"OBSERVATORY_URL_{source.name.upper()}")
-    return (override or source.url).replace("{dep}", departement)
+    return (override or source.url).replace("{dep}", part).replace("{region}", part)
 
 
-def _fetch(source: RawSource, settings: Settings) -> tuple[list[Path], str]:
-    """Download a missing source: once, or once per département for a source published by
-    département (each under its own name). Returns the files and, on failure, why."""
+def neighbouring_departements(settings: Settings, origins: dict[str, dict]) -> tuple[list[str], str]:
+    """The départements whose communes the border ring may draw from (within its distance of
+    the territory's contours, at the DREES's reach), from the contours at hand; or, when
+    they are not, no code and why."""
+    if not (origins.get("commune_contours", {}).get("present") and origins.get("departement_contours", {}).get("present")):
+        return [], "the départements around the territory are found from its contours and the départements' contours"
+    territory = read_contour_files(raw_paths(origins["commune_contours"]), settings.departements).table
+    departements = read_departement_contours(raw_path(origins["departement_contours"]))
+    return departements_around(territory, departements, apl_settings(settings).max_minutes), ""
+
+
+def _parts(source: RawSource, settings: Settings, origins: dict[str, dict]) -> tuple[list[str], str]:
+    """What a source published in parts is fetched for, and why nothing when nothing."""
+    if source.per in {"neighbour", "region"}:
+        neighbours, problem = neighbouring_departements(settings, origins)
+        if source.per == "neighbour":
+            return neighbours, problem
+        return geofabrik_regions((*settings.departements, *neighbours)), ""
+    return list(settings.departements), ""
+
+
+def _fetch(source: RawSource, settings: Settings, origins: dict[str, dict]) -> tuple[list[Path], str]:
+    """Download a missing source: once, or once per part for a source published in parts
+    (each under its own name). Returns the files and, on failure, why."""
     raw_dir = settings.raw_dir
+    parts, problem = _parts(source, settings, origins) if source.per else ([settings.departements[0]], "")
     try:
-        if source.per_departement:
+        if source.per in {"departement", "neighbour"}:
             stem, suffix = source.filename.rsplit(".", 1)
-            return [download(source, source_url(source, code), raw_dir, name=f"{stem}-{code}.{suffix}")
-                    for code in settings.departements], ""
-        return [download(source, source_url(source, settings.departements[0]), raw_dir)], ""
+            return [download(source, source_url(source, part), raw_dir, name=f"{stem}-{part}.{suffix}")
+                    for part in parts], problem
+        return [download(source, source_url(source, part), raw_dir) for part in parts], problem
     except SourceFormatError as error:
         return [], str(error)
 
@@ -52,10 +78,10 @@ def ensure_raw_files(settings: Settings) -> dict[str, dict]:
             origins[source.name] = {"present": bool(files), "file": "", "producer": source.producer, "files": files}
             continue
         paths = locate_all(raw_dir, source)
-        paths = paths if source.per_departement else paths[-1:]  # else the newest vintage only
+        paths = paths if source.per else paths[-1:]  # else the newest vintage only
         problem = ""
         if not paths and not settings.is_demo and settings.allow_download and source.url:
-            paths, problem = _fetch(source, settings)
+            paths, problem = _fetch(source, settings, origins)
         if not paths and source.required:
             raise SourceFormatError(raw_dir / source.filename, None, None,
                                     problem or f"required file missing for territory {settings.territory} "
@@ -89,5 +115,7 @@ def raw_path(origin: dict) -> Path:
 
 
 def raw_paths(origin: dict) -> list[Path]:
-    """Every file of a source (several for a source published by département)."""
+    """Every file of a source (several for a source published in parts); none when absent."""
+    if not origin["present"]:
+        return []
     return [Path(path) for path in origin.get("paths", [origin["path"]])]

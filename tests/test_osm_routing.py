@@ -31,7 +31,7 @@ def extract(tmp_path):
 
 
 def test_the_network_keeps_drivable_ways_their_speeds_and_one_ways(extract):
-    nodes, edges = read_road_network(extract)
+    nodes, edges = read_road_network([extract])
     by_node = dict(zip(nodes["node"], nodes.index))
     found = {(int(nodes.at[s, "node"]), int(nodes.at[t, "node"])): m for s, t, m in edges.itertuples(index=False)}
     ab = great_circle_km(*A, *B) / 50 * 60  # maxspeed 50
@@ -41,26 +41,44 @@ def test_the_network_keeps_drivable_ways_their_speeds_and_one_ways(extract):
     assert found[(2, 3)] == pytest.approx(bc)
 
 
+def test_two_regional_extracts_make_one_network(tmp_path):
+    """Geofabrik cuts by région: a trip from one extract into the next is routed across the
+    cut, through the road both extracts hold."""
+    west, east = tmp_path / "centre-latest.osm.pbf", tmp_path / "pays-de-la-loire-latest.osm.pbf"
+    _extract(west, [([1, 2], {"highway": "secondary", "maxspeed": "50"})])
+    _extract(east, [([1, 2], {"highway": "secondary", "maxspeed": "50"}), ([2, 3], {"highway": "tertiary"})])
+    communes = pd.DataFrame({"commune_code": ["a", "c"], "lon": [A[0], C[0]], "lat": [A[1], C[1]]})
+    expected = great_circle_km(*A, *B) / 50 * 60 + great_circle_km(*B, *C) / 40 * 60
+    assert osm_travel_times(communes, [west, east], 20.0).values.tolist() == [
+        ["a", "c", pytest.approx(expected)], ["c", "a", pytest.approx(expected)]]
+    alone = osm_travel_times(communes, [west], 20.0)  # c then joins the first extract's last node off-road
+    assert alone["minutes"].min() > expected + 0.5
+    empty = tmp_path / "empty.osm.pbf"
+    _extract(empty, [([1, 3], {"highway": "footway"})])
+    with pytest.raises(SourceFormatError, match="empty.osm.pbf.*no drivable road"):
+        read_road_network([west, empty])
+
+
 def test_times_between_communes_follow_the_roads(extract):
     communes = pd.DataFrame({"commune_code": ["a", "c"], "lon": [A[0], C[0]], "lat": [A[1], C[1]]})
-    pairs = osm_travel_times(communes, extract, 20.0)
+    pairs = osm_travel_times(communes, [extract], 20.0)
     expected = great_circle_km(*A, *B) / 50 * 60 + great_circle_km(*B, *C) / 40 * 60
     assert pairs.values.tolist() == [["a", "c", pytest.approx(expected)]]  # c → a: one way, no road back
-    assert osm_travel_times(communes, extract, expected - 0.01).empty  # the cut-off holds
+    assert osm_travel_times(communes, [extract], expected - 0.01).empty  # the cut-off holds
 
 
 def test_routed_times_are_cached_until_the_extract_changes(extract, tmp_path, monkeypatch):
     communes = pd.DataFrame({"commune_code": ["a", "c"], "lon": [A[0], C[0]], "lat": [A[1], C[1]]})
-    first = cached_osm_travel_times(communes, extract, 20.0, tmp_path / "cache")
+    first = cached_osm_travel_times(communes, [extract], 20.0, tmp_path / "cache")
     import observatory.accessibility.osm_routing as routing
 
     monkeypatch.setattr(routing, "read_road_network", lambda path: pytest.fail("routed again"))
-    pd.testing.assert_frame_equal(cached_osm_travel_times(communes, extract, 20.0, tmp_path / "cache"), first)
+    pd.testing.assert_frame_equal(cached_osm_travel_times(communes, [extract], 20.0, tmp_path / "cache"), first)
     assert len(list((tmp_path / "cache").glob("*.origin.json"))) == 1
     extract.unlink()
     _extract(extract, [([1, 2, 3], {"highway": "primary"})])
     monkeypatch.undo()
-    changed = cached_osm_travel_times(communes, extract, 20.0, tmp_path / "cache")
+    changed = cached_osm_travel_times(communes, [extract], 20.0, tmp_path / "cache")
     assert changed["minutes"].iloc[0] < first["minutes"].iloc[0]  # a faster road, routed anew
 
 
@@ -68,7 +86,7 @@ def test_an_extract_without_roads_is_refused(tmp_path):
     path = tmp_path / "empty.osm.pbf"
     _extract(path, [([1, 2], {"building": "yes"})])
     with pytest.raises(SourceFormatError, match="no drivable road"):
-        read_road_network(path)
+        read_road_network([path])
 
 
 def test_a_matrix_file_comes_before_the_extract(extract, tmp_path):
@@ -80,16 +98,16 @@ def test_a_matrix_file_comes_before_the_extract(extract, tmp_path):
     matrix = tmp_path / "matrix.csv"
     matrix.write_text("origin,destination,minutes\na,c,7\n")
     settings = Settings(data_dir=tmp_path, territory="41", travel_matrix=matrix)
-    pairs, method = travel_times(communes, settings, osm_extract=extract)
+    pairs, method = travel_times(communes, settings, osm_extracts=[extract])
     assert "matrice" in method and pairs.loc[pairs["origin"] != pairs["destination"], "minutes"].tolist() == [7.0]
-    pairs, method = travel_times(communes, Settings(data_dir=tmp_path, territory="41"), osm_extract=extract)
+    pairs, method = travel_times(communes, Settings(data_dir=tmp_path, territory="41"), osm_extracts=[extract])
     assert "OpenStreetMap" in method and len(pairs) == 3  # a → c, and each commune with itself
 
 
 def test_the_demo_routes_on_its_own_extract(demo_build, demo_raw):
     """The generator writes the demo's roads as an OpenStreetMap extract; the build routes on it."""
     assert demo_raw["osm_extract"].name == "reseau_routier.osm.pbf"
-    nodes, edges = read_road_network(demo_raw["osm_extract"])
+    nodes, edges = read_road_network([demo_raw["osm_extract"]])
     assert len(nodes) > 270 and len(edges) > 2 * 270
     method = (demo_build.settings.site_dir / "methode.html").read_text(encoding="utf-8")
     assert "temps de trajet routiers calculés sur OpenStreetMap (reseau_routier.osm.pbf)" in method

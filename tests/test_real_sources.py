@@ -90,3 +90,29 @@ def test_rpps_line_with_a_former_commune_code_is_moved_to_the_current_commune(sh
     assert staged.table["commune_code_source"].tolist() == ["41082"]
     assert staged.stats["former_codes_mapped"] == 1
     assert "'41999' unknown to the commune reference and its history" in staged.rejects["reason"][0]
+
+
+def test_the_departements_around_loir_et_cher_hold_its_whole_border_ring(shared_data):
+    """The départements fetched for the ring are the six that touch Loir-et-Cher and those
+    whose contour comes within the ring's distance; none far away, and every commune the
+    ring draws from the neighbours' real contours lies in one of them."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from observatory.accessibility.border_ring import FASTEST_ROAD, departements_around, ring_of
+    from observatory.sources.communes import read_commune_contours, read_contour_files, read_departement_contours
+
+    boundaries = shared_data / "boundaries"
+    territory = read_commune_contours(boundaries / "derived_communes-41_cog2023_from_gregoiredavid2018.geojson",
+                                      ("41",)).table
+    departements = read_departement_contours(boundaries / "gregoiredavid_departements-version-simplifiee.geojson")
+    around = departements_around(territory, departements, 20.0)
+    assert {"18", "28", "36", "37", "45", "72"} <= set(around) and "41" not in around
+    assert not {"2A", "2B", "13", "67", "29", "64"} & set(around)
+    assert len(around) < 25
+    touching = departements_around(territory, departements, 0.0)
+    assert touching == ["18", "28", "36", "37", "45", "72"]  # reach 0: the départements sharing a border
+    neighbours = read_contour_files(sorted((boundaries / "neighbours").glob("*.geojson")),
+                                    ("18", "28", "36", "37", "45", "72")).table
+    ring = ring_of(pd.DataFrame(territory), pd.DataFrame(neighbours), 20.0, FASTEST_ROAD)
+    assert len(ring) > 500 and set(ring["commune_code"].str.slice(0, 2)) <= set(around)

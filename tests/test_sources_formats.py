@@ -163,3 +163,56 @@ def test_the_insee_epci_workbook_is_read_as_published(tmp_path):
         ["41018", "244100582", 7], ["41269", "200072049", 8]]
     assert staged.rejects[["line", "field"]].values.tolist() == [[10, "EPCI"], [9, "CODGEO"]]
     assert staged.out_of_scope == 1 and staged.rows_read == 5
+
+
+def test_the_finess_plus_json_is_read_as_published(tmp_path):
+    from test_downloads import finess_plus_json
+
+    from observatory.sources.care_structures import read_care_structures
+
+    path = tmp_path / "finess-structures.json"
+    path.write_bytes(finess_plus_json([
+        {"finess": "410010557", "name": "MSP DE MONTOIRE", "category": "603", "commune": "41149", "lat": 47.7523,
+         "lon": 0.8651},
+        {"finess": "410000087", "name": "CENTRE HOSPITALIER DE BLOIS", "category": "355", "commune": "41018",
+         "lat": None},
+        {"finess": "410000095", "name": "PHARMACIE DU CENTRE", "category": "620", "commune": "41018", "lat": 47.59,
+         "lon": 1.33},  # a pharmacy: out of scope
+        {"finess": "410000103", "name": "CLINIQUE FERMEE", "category": "365", "commune": "41018", "lat": 47.59,
+         "lon": 1.33, "state": "I", "closed": "2024-03-31"},  # closed: out of scope
+        {"finess": "450000088", "name": "CHR D'ORLEANS", "category": "101", "commune": "45234", "lat": 47.9,
+         "lon": 1.9},  # another département: out of scope
+        {"finess": "41001055X", "name": "MSP MAL NUMEROTEE", "category": "603", "commune": "41269", "lat": 47.79,
+         "lon": 1.07},
+        {"finess": "410010557", "name": "MSP DE MONTOIRE (SITE 2)", "category": "603", "commune": "41149",
+         "lat": 47.75, "lon": 0.87},
+        {"finess": "970400016", "name": "CH DE SAINT-DENIS", "category": "355", "commune": "97411", "lat": -20.88,
+         "lon": 55.45},
+    ]))
+    staged = read_care_structures(path, ("41", "974"))
+    assert staged.table[["finess_id", "name", "kind", "category_label", "commune_code", "lon", "lat", "line"]
+                        ].astype(object).where(staged.table.notna(), None).values.tolist() == [
+        ["410010557", "MSP DE MONTOIRE", "maison_de_sante", "Maison de santé (L.6223-3)", "41149", 0.8651, 47.7523, 1],
+        ["410000087", "CENTRE HOSPITALIER DE BLOIS", "hopital", "Centre Hospitalier (C.H.)", "41018", None, None, 2],
+        ["970400016", "CH DE SAINT-DENIS", "hopital", "Centre Hospitalier (C.H.)", "97411", 55.45, -20.88, 8]]
+    assert staged.rejects[["line", "field", "reason"]].values.tolist() == [
+        [6, "nofinesset", "malformed FINESS number"], [7, "nofinesset", "duplicate establishment (first at line 1)"]]
+    assert (staged.rows_read, staged.out_of_scope) == (8, 3)
+    assert staged.stats["generated"] == "2026-11-20" and staged.stats["without_coordinates"] == 1
+
+
+def test_a_finess_plus_file_cut_short_names_the_file_and_how_far_it_got(tmp_path):
+    from test_downloads import finess_plus_json
+
+    from observatory.sources.care_structures import read_care_structures
+    from observatory.sources.errors import SourceFormatError
+
+    body = finess_plus_json([{"finess": f"41001055{n}", "name": "MSP", "category": "603", "commune": "41149",
+                              "lat": 47.7, "lon": 0.8} for n in range(3)])
+    path = tmp_path / "finess-structures.json"
+    path.write_bytes(body[: int(len(body) * 0.8)])
+    with pytest.raises(SourceFormatError, match=r"finess-structures.json.*not readable as JSON after 2 establishments"):
+        read_care_structures(path, ("41",))
+    path.write_bytes(b'{"type": "FeatureCollection", "features": []}')
+    with pytest.raises(SourceFormatError, match="not a FINESS\\+ structures file"):
+        read_care_structures(path, ("41",))

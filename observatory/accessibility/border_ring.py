@@ -10,6 +10,7 @@ people across it, as the DREES's national computation does.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
@@ -38,6 +39,24 @@ def ring_of(territory: pd.DataFrame, neighbours: pd.DataFrame, reach_minutes: fl
     """The neighbouring communes within twice the reach of the territory by ``road``."""
     outside = neighbours[~neighbours["commune_code"].isin(territory["commune_code"])]
     return outside[within_reach(territory, outside, 2 * reach_minutes, road).to_numpy()].reset_index(drop=True)
+
+
+def departements_around(territory: gpd.GeoDataFrame, departements: gpd.GeoDataFrame, reach_minutes: float) -> list[str]:
+    """Codes of the ``departements`` (contours with a ``code``) other than the territory's
+    that come within the ring's distance of its communes' contours: a superset of those the
+    ring draws from (a contour is nearer than any interior point), so their communes are
+    the ones to fetch. Distances are measured in an equidistant projection centred on the
+    territory, true to a few metres at that range."""
+    if territory.empty or departements.empty:
+        return []
+    outline = territory.to_crs(4326).union_all()
+    centre = outline.representative_point()
+    local = f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +units=m"
+    area = gpd.GeoSeries([outline], crs=4326).to_crs(local).iloc[0]
+    others = departements.to_crs(local)
+    own = set(territory["commune_code"].str.slice(0, 2)) | set(territory["commune_code"].str.slice(0, 3))
+    near = others.distance(area) <= FASTEST_ROAD.reach_km(2 * reach_minutes) * 1000.0
+    return sorted(code for code in others.loc[near, "code"].astype(str) if code not in own)
 
 
 def apl_area(reference: pd.DataFrame, ring: pd.DataFrame) -> pd.DataFrame:

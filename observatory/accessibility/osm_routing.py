@@ -73,17 +73,19 @@ class _Roads(osmium.SimpleHandler):
         self.locations.update({ref: (x, y) for ref, x, y in nodes})
 
 
-def read_road_network(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The drivable network of an extract: nodes (``node``, ``lon``, ``lat``) and directed
-    edges (``source``, ``target``, ``minutes``) between node positions."""
-    path = Path(path)
+def read_road_network(extracts: list[Path]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The drivable network of one extract or several (Geofabrik cuts France by région; a
+    road crossing two is in both): nodes (``node``, ``lon``, ``lat``) and directed edges (``source``, ``target``,
+    ``minutes``) between node positions."""
     roads = _Roads()
-    try:
-        roads.apply_file(str(path), locations=True)
-    except RuntimeError as error:
-        raise SourceFormatError(path, None, None, f"unreadable OpenStreetMap extract: {error}") from error
-    if not roads.parts:
-        raise SourceFormatError(path, None, "highway", "no drivable road in this OpenStreetMap extract")
+    for path in map(Path, extracts):
+        found = len(roads.parts)
+        try:
+            roads.apply_file(str(path), locations=True)
+        except RuntimeError as error:
+            raise SourceFormatError(path, None, None, f"unreadable OpenStreetMap extract: {error}") from error
+        if len(roads.parts) == found:
+            raise SourceFormatError(path, None, "highway", "no drivable road in this OpenStreetMap extract")
     ids = np.fromiter(roads.locations, dtype="int64")
     position = pd.Series(np.arange(len(ids)), index=ids)
     nodes = pd.DataFrame({"node": ids, "lon": [roads.locations[i][0] for i in ids],
@@ -95,34 +97,39 @@ def read_road_network(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         if not oneway:
             edges.append(pd.DataFrame({"source": position[targets].to_numpy(), "target": position[sources].to_numpy(),
                                        "minutes": minutes}))
-    return nodes, pd.concat(edges, ignore_index=True)
+    edges = pd.concat(edges, ignore_index=True)
+    # One edge per pair of nodes, the fastest: a sparse matrix would add up repeated ones (a
+    # road held by two extracts, or two ways drawn over the same segment).
+    return nodes, edges.groupby(["source", "target"], as_index=False, sort=False)["minutes"].min()
 
 
-def cached_osm_travel_times(communes: pd.DataFrame, path: Path, max_minutes: float, cache_dir: Path) -> pd.DataFrame:
+def cached_osm_travel_times(communes: pd.DataFrame, extracts: list[Path], max_minutes: float,
+                            cache_dir: Path) -> pd.DataFrame:
     """``osm_travel_times``, kept as a Parquet matrix with its origin record: routed again
-    only when the extract, the communes' points or the cut-off change."""
+    only when an extract, the communes' points or the cut-off change."""
     key = hashlib.sha256()
-    key.update(sha256_of(path).encode())
+    digests = [sha256_of(path) for path in extracts]
+    key.update("|".join(digests).encode())
     key.update(pd.util.hash_pandas_object(communes[["commune_code", "lon", "lat"]], index=False).to_numpy().tobytes())
     key.update(f"{max_minutes}|{sorted(SPEEDS_KMH.items())}|{ACCESS_SPEED_KMH}".encode())
     cache = Path(cache_dir) / f"osm_travel_times-{key.hexdigest()[:16]}.parquet"
     if cache.exists():
         return pd.read_parquet(cache)
-    pairs = osm_travel_times(communes, path, max_minutes)
+    pairs = osm_travel_times(communes, extracts, max_minutes)
     cache.parent.mkdir(parents=True, exist_ok=True)
     partial = cache.with_suffix(".partial")
     pairs.to_parquet(partial, index=False)
     partial.replace(cache)
     cache.with_suffix(".origin.json").write_text(json.dumps({
-        "extract": Path(path).name, "extract_sha256": sha256_of(path), "communes": len(communes),
+        "extracts": [Path(path).name for path in extracts], "extracts_sha256": digests, "communes": len(communes),
         "max_minutes": max_minutes, "pairs": len(pairs)}, indent=2), encoding="utf-8")
     return pairs
 
 
-def osm_travel_times(communes: pd.DataFrame, path: Path, max_minutes: float) -> pd.DataFrame:
+def osm_travel_times(communes: pd.DataFrame, extracts: list[Path], max_minutes: float) -> pd.DataFrame:
     """Long-form minutes from commune to commune within ``max_minutes`` by road, each
     commune's reference point joining the network at its nearest node."""
-    nodes, edges = read_road_network(path)
+    nodes, edges = read_road_network(extracts)
     size = len(nodes)
     graph = coo_matrix((edges["minutes"], (edges["source"], edges["target"])), shape=(size, size)).tocsr()
     tree = cKDTree(unit_vectors(nodes["lon"].to_numpy(), nodes["lat"].to_numpy()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -20,9 +21,9 @@ def road_model(settings: Settings, calibration: pd.DataFrame | None = None) -> R
     return RoadModel(detour=settings.road_detour, speed_kmh=float(fitted.iloc[0]) if len(fitted) else settings.road_speed_kmh)
 
 
-def calibration_status(settings: Settings, official_communes: int, osm_extract: Path | None = None) -> str:
+def calibration_status(settings: Settings, official_communes: int, osm_extracts: Sequence[Path] = ()) -> str:
     """Why the estimate is or is not calibrated; empty when it is to be."""
-    if settings.travel_matrix is not None or settings.osrm_url or osm_extract is not None:
+    if settings.travel_matrix is not None or settings.osrm_url or osm_extracts:
         return "non calibré : temps de trajet routiers"
     if not settings.calibrate_travel_times:
         return "non calibré : désactivé (OBSERVATORY_CALIBRATE=0)"
@@ -37,12 +38,13 @@ def apl_settings(settings: Settings, parameters: DreesParameters = DREES_2023) -
 
 
 def travel_time_method(settings: Settings, calibration: pd.DataFrame | None = None,
-                       osm_extract: Path | None = None) -> str:
+                       osm_extracts: Sequence[Path] = ()) -> str:
     """How travel times are obtained under these settings, in the dashboard's French."""
     if settings.travel_matrix is not None:
         return f"matrice d'un calculateur d'itinéraires ({settings.travel_matrix.name})"
-    if osm_extract is not None:
-        return (f"temps de trajet routiers calculés sur OpenStreetMap ({osm_extract.name}) : vitesse affichée "
+    if osm_extracts:
+        names = ", ".join(Path(path).name for path in osm_extracts)
+        return (f"temps de trajet routiers calculés sur OpenStreetMap ({names}) : vitesse affichée "
                 "(maxspeed) ou, à défaut, celle du profil voiture d'OSRM pour le type de route")
     if settings.osrm_url:
         return "service OSRM (itinéraires routiers)"
@@ -54,7 +56,8 @@ def travel_time_method(settings: Settings, calibration: pd.DataFrame | None = No
 
 
 def travel_times(communes: pd.DataFrame, settings: Settings, parameters: DreesParameters = DREES_2023,
-                 calibration: pd.DataFrame | None = None, osm_extract: Path | None = None) -> tuple[pd.DataFrame, str]:
+                 calibration: pd.DataFrame | None = None, osm_extracts: Sequence[Path] = ()
+                 ) -> tuple[pd.DataFrame, str]:
     """Long-form commune-to-commune minutes within the APL's largest band, and the method
     used: a matrix file, else an OpenStreetMap extract, else an OSRM server, else the estimate."""
     reach = apl_settings(settings, parameters).max_minutes
@@ -62,11 +65,11 @@ def travel_times(communes: pd.DataFrame, settings: Settings, parameters: DreesPa
     if settings.travel_matrix is not None:
         matrix = read_matrix(settings.travel_matrix)
         pairs = with_internal_times(matrix[matrix["minutes"] <= reach], communes, road)
-    elif osm_extract is not None:
-        routed = cached_osm_travel_times(communes, osm_extract, reach, settings.staging_dir / "travel_times")
+    elif osm_extracts:
+        routed = cached_osm_travel_times(communes, list(osm_extracts), reach, settings.staging_dir / "travel_times")
         pairs = with_internal_times(routed, communes, road)
     elif settings.osrm_url:
         pairs = with_internal_times(osrm_table(communes, settings.osrm_url, reach), communes, road)
     else:
         pairs = estimated_times(communes, reach, road)
-    return pairs, travel_time_method(settings, calibration, osm_extract)
+    return pairs, travel_time_method(settings, calibration, osm_extracts)

@@ -14,7 +14,7 @@ from .agency import case_records, plan_budget
 from .roads import write_road_network
 from .practitioners import build_gps, departed_gps, roster_frame, rpps_extract_lines, snapshot_lines
 from .spec import DemoSpec
-from .structures import finess_lines
+from .structures import LEGACY_FINESS_EXTRACT, finess_lines
 from .territory import build_communes
 
 PRODUCER = "observatory demo generator (SYNTHETIC data, not a real territory)"
@@ -45,6 +45,7 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     communes = build_communes(rng, spec)
     gps = build_gps(rng, spec, communes)
     paths = {name: raw_dir / SOURCES_BY_NAME[name].filename for name in DEMO_SOURCES}
+    paths["care_structures"] = raw_dir / LEGACY_FINESS_EXTRACT
 
     history_rng = np.random.default_rng(spec.seed + 1)  # earlier snapshots drawn apart from the current files
     departed = departed_gps(history_rng, spec, communes)

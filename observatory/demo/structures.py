@@ -1,5 +1,6 @@
-"""Synthetic FINESS extract (etalab layout): health centres, hospitals, clinics, and
-out-of-scope establishments (pharmacies, nursing homes) that the reader must skip."""
+"""Synthetic FINESS extract (the legacy etalab layout, so that the demo keeps that reader
+at work): health centres, hospitals, clinics, and out-of-scope establishments (pharmacies,
+nursing homes) that the reader must skip."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import pyproj
 
 from ..sources.care_structures import GEOLOCATION_FIELDS, STRUCTURE_FIELDS
 from .spec import DemoSpec
+
+LEGACY_FINESS_EXTRACT = "etalab-cs1100507-stock.csv"
 
 # (category, label, how many, placed in towns only)
 CATEGORIES = (

@@ -18,8 +18,11 @@ from .errors import SourceFormatError
 class RawSource:
     """One dataset: file-name patterns in ``data/raw/<territory>/`` (the publishers' names;
     the first pattern is the name the demo generator and downloads write), whether a
-    territory can be observed without it, and the publisher's address (``{dep}`` is
-    replaced by the département code)."""
+    territory can be observed without it, and the publisher's address. A source published
+    in parts says ``per`` what: ``departement`` (``{dep}`` in the address is each of the
+    territory's départements), ``neighbour`` (each département around it, within the border
+    ring's distance) or ``region`` (``{region}``: each Geofabrik extract covering the
+    territory and its neighbours); every matching file of such a source is read."""
 
     name: str
     patterns: tuple[str, ...]
@@ -29,7 +32,8 @@ class RawSource:
     licence: str = "Licence Ouverte / Open Licence 2.0 (Etalab)"
     archive_member: str = ""  # the file to extract when the download is a ZIP archive
     multiple: bool = False  # every matching file is used (e.g. dated snapshots), not only the newest
-    per_departement: bool = False  # publishers give one file per département: every matching file is read
+    per: str = ""  # "", "departement", "neighbour" or "region": one file per part
+    description: str = ""  # what it is and what it serves, for the orchestrator's catalogue
 
     @property
     def filename(self) -> str:
@@ -50,58 +54,100 @@ SOURCES = (
     RawSource("rpps_extract", ("PS_LibreAcces_Personne_activite.txt", "PS_LibreAcces_Personne_activite*.txt"),
               True, "Agence du Numérique en Santé (Annuaire Santé, RPPS), via data.gouv.fr",
               "https://www.data.gouv.fr/api/1/datasets/r/fffda7e9-0ea2-4c35-bba0-4496f3af935d",
-              archive_member="PS_LibreAcces_Personne_activite*.txt"),
+              archive_member="PS_LibreAcces_Personne_activite*.txt",
+              description="RPPS open extract (Annuaire Santé): one line per activity of every health professional."),
     RawSource("rpps_snapshots", ("snapshots/PS_LibreAcces_Personne_activite*.txt",), False,
-              "Agence du Numérique en Santé (earlier RPPS extracts, one per date, for time series)", multiple=True),
+              "Agence du Numérique en Santé (earlier RPPS extracts, one per date, for time series)", multiple=True,
+              description="Earlier RPPS extracts, one per date in its file name, for the time series (optional)."),
     RawSource("population", ("base-cc-evol-struct-pop.csv", "base-cc-evol-struct-pop*.csv", "donnees_communes*.csv",
                              "communes_*pop*.csv"),
               True, "INSEE (recensement de la population)",
               "https://www.insee.fr/fr/statistiques/fichier/8581696/base-cc-evol-struct-pop-2022_csv.zip",
-              archive_member="base-cc-evol-struct-pop-*.csv"),
+              archive_member="base-cc-evol-struct-pop-*.csv",
+              description="Population per commune (INSEE base-cc with age bands, legal populations, or a commune "
+                           "table)."),
     RawSource("population_by_age", ("TD_POP1B.csv", "TD_POP1B*.csv"), False,
               "INSEE (recensement, population par sexe et âge révolu : TD_POP1B)",
               "https://www.insee.fr/fr/statistiques/fichier/8202264/TD_POP1B_2021_csv.zip",
-              archive_member="TD_POP1B_*.csv"),
+              archive_member="TD_POP1B_*.csv",
+              description="INSEE population by single year of age per commune (TD_POP1B), for the APL's 5-year age "
+                           "weights (optional)."),
     RawSource("commune_contours", ("communes.geojson", "*communes*.geojson"), True,
               "IGN / Etalab (API Découpage administratif)",
               "https://geo.api.gouv.fr/departements/{dep}/communes?format=geojson&geometry=contour&fields=code,nom",
-              per_departement=True),
+              per="departement",
+              description="Commune contours (GeoJSON) of the current geography."),
     RawSource("commune_contours_previous", ("previous/*.geojson",), False,
-              "IGN (ADMIN EXPRESS, earlier vintage): used to map former commune codes", per_departement=True),
-    RawSource("neighbour_contours", ("neighbours/*.geojson",), False,
-              "IGN / Etalab (contours of the neighbouring départements, for the APL's border ring)",
-              per_departement=True),
+              "IGN (ADMIN EXPRESS, earlier vintage): used to map former commune codes", per="departement",
+              description="Commune contours of an earlier vintage, to map former commune codes (optional)."),
+    RawSource("departement_contours", ("departements-1000m.geojson", "*departements*.geojson"), False,
+              "Etalab (contours administratifs, départements généralisés à 1 000 m): which départements "
+              "neighbour the territory", "https://etalab-datasets.geo.data.gouv.fr/contours-administratifs/2025/"
+                                         "geojson/departements-1000m.geojson",
+              description="The départements' contours (generalised): which départements lie around the territory, "
+                           "whose communes the border ring needs (optional)."),
+    RawSource("neighbour_contours", ("neighbours/communes.geojson", "neighbours/*.geojson"), False,
+              "IGN / Etalab (API Découpage administratif: contours of the neighbouring départements, for the "
+              "APL's border ring)",
+              "https://geo.api.gouv.fr/departements/{dep}/communes?format=geojson&geometry=contour&fields=code,nom",
+              per="neighbour",
+              description="Commune contours of the départements around the territory, one file each, for the APL's "
+                           "border ring (optional)."),
     RawSource("national_communes", ("reference/communes.json",), False,
-              "Etalab (@etalab/decoupage-administratif: legal population of every commune, for the border ring)"),
+              "Etalab (API Découpage administratif / @etalab/decoupage-administratif: legal population of every "
+              "commune, for the border ring)",
+              "https://geo.api.gouv.fr/communes?fields=code,nom,population,codeDepartement&format=json",
+              description="Every commune's legal population (the geo API's communes, or communes.json of its package), "
+                           "for the border ring (optional)."),
     RawSource("osm_extract", ("reseau_routier.osm.pbf", "*.osm.pbf"), False,
-              "OpenStreetMap contributors (ODbL), regional extract: the road network for travel times",
-              licence="Open Database License (ODbL) 1.0"),
+              "OpenStreetMap contributors (ODbL), Geofabrik regional extracts: the road network for travel times",
+              "https://download.geofabrik.de/europe/france/{region}-latest.osm.pbf",
+              licence="Open Database License (ODbL) 1.0", per="region",
+              description="OpenStreetMap extracts (.osm.pbf) covering the territory and its ring: travel times are "
+                           "routed on them (optional)."),
     RawSource("commune_history", ("v_mvt_commune.csv", "v_mvt_commune*.csv"), False,
               "INSEE (Code officiel géographique, mouvements)",
-              "https://www.insee.fr/fr/statistiques/fichier/8740222/v_mvt_commune_2026.csv"),
+              "https://www.insee.fr/fr/statistiques/fichier/8740222/v_mvt_commune_2026.csv",
+              description="INSEE table of commune movements (v_mvt_commune), to map former codes (optional)."),
     RawSource("epci_membership", ("epci_composition.csv", "epci_composition*.csv", "EPCI_au_*.xlsx",
                                   "Intercommunalite_Metropole_au_*.xlsx"), False,
               "INSEE (composition communale des EPCI)",
               "https://www.insee.fr/fr/statistiques/fichier/2510634/epci_au_01-01-2026.zip",
-              archive_member="*.xlsx"),
+              archive_member="*.xlsx",
+              description="INSEE composition of EPCIs (optional)."),
     RawSource("gp_roster", ("repertoire_medecins_departement.csv", "repertoire_medecins*.csv"), False,
-              "Conseil départemental (répertoire des médecins)", licence="not public: personal data"),
-    RawSource("care_structures", ("etalab-cs1100507-stock.csv", "etalab-cs1100507-stock*.csv"), False,
-              "Ministère de la Santé (FINESS, extraction Etalab géolocalisée cs1100507, figée en mai 2026)",
-              "https://www.data.gouv.fr/fr/datasets/r/98f3161f-79ff-4f16-8f6a-6d571a80fea2"),
+              "Conseil départemental (répertoire des médecins)", licence="not public: personal data",
+              description="The département's GP roster, keyed by RPPS id: birth year, FTE, planned departure "
+                           "(optional)."),
+    # FINESS+ « structures » (JSON, refreshed daily) first; the legacy geolocated extract
+    # cs1100507 (frozen in May 2026, https://www.data.gouv.fr/fr/datasets/r/98f3161f-79ff-4f16-8f6a-6d571a80fea2)
+    # is still read when it is the file at hand.
+    RawSource("care_structures", ("finess-structures.json", "*finess*structures*.json", "etalab-cs1100507-stock.csv",
+                                  "etalab-cs1100507-stock*.csv"), False,
+              "Ministère de la Santé / ANS (FINESS+, flux « structures »; or the etalab extract cs1100507)",
+              "https://www.data.gouv.fr/api/1/datasets/r/cd493959-fb03-41e5-9347-0edd14dfbc22",
+              description="FINESS establishments: the FINESS+ structures JSON, or the legacy etalab extract cs1100507 "
+                           "(optional)."),
     RawSource("agency_cases", ("agence_dossiers.csv", "agence_dossiers*.csv"), False,
-              "Agence d'attractivité (export du suivi des dossiers)", licence="not public: personal data"),
+              "Agence d'attractivité (export du suivi des dossiers)", licence="not public: personal data",
+              description="The attractiveness agency's case records, CRM export with personal data (optional)."),
     RawSource("plan_budget", ("plan_budget.csv", "plan_budget*.csv"), False,
-              "Conseil départemental (budget du plan santé, par axe et par an)", licence="the département's own data"),
+              "Conseil départemental (budget du plan santé, par axe et par an)", licence="the département's own data",
+              description="The health plan's budget per axis and year, an editable CSV (optional)."),
     RawSource("ars_zoning", ("zonage_medecins*.csv", "zonage*.csv"), False,
-              "ARS (zonage des médecins généralistes: ZIP, ZAC)"),
+              "ARS (zonage des médecins généralistes: ZIP, ZAC)",
+              description="The ARS zoning of GPs per commune (ZIP, ZAC) (optional)."),
     RawSource("official_apl", ("indicateur_apl_medecins_generalistes.xlsx", "*apl*medecins*generalistes*.xlsx"),
               False, "DREES (APL aux médecins généralistes: paramètres et APL officielle par commune)",
               "https://data.drees.solidarites-sante.gouv.fr/api/v2/catalog/datasets/530_l-accessibilite-potentielle-"
-              "localisee-apl/attachments/indicateur_d_apl_aux_medecins_generalistes_xlsx"),
+              "localisee-apl/attachments/indicateur_d_apl_aux_medecins_generalistes_xlsx",
+              description="The DREES workbook of the APL to GPs: its parameters and the official APL per commune "
+                           "(optional)."),
     RawSource("gp_benchmark", ("ameli_demographie_ps_liberaux_departement.csv", "ameli_demographie*departement*.csv"), False,
               "CNAM (data.ameli, démographie des professionnels de santé libéraux)",
-              "https://data.ameli.fr/api/explore/v2.1/catalog/datasets/demographie-effectifs-et-les-densites/exports/csv"),
+              "https://data.ameli.fr/api/explore/v2.1/catalog/datasets/demographie-effectifs-et-les-densites/exports/csv",
+              description="CNAM (ameli) liberal GPs per département: the benchmark of the register's count "
+                           "(optional)."),
 )
 SOURCES_BY_NAME = {source.name: source for source in SOURCES}
 DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membership", "gp_roster",

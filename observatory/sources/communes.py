@@ -120,3 +120,24 @@ def read_commune_contours(path: Path, departements: tuple[str, ...]) -> StagedTa
         out_of_scope=rows_read - len(frame),
         stats={"geometries_repaired": int((invalid & repaired_polygonal).sum())},
     )
+
+
+def read_departement_contours(path: Path) -> gpd.GeoDataFrame:
+    """Contours of the départements (``code``, ``geometry`` in WGS84), from Etalab's
+    generalised file or any GeoJSON with a département code per feature: only used to
+    find which départements lie around a territory."""
+    path = Path(path)
+    try:
+        frame = gpd.read_file(path)
+    except Exception as error:  # pyogrio raises several types for unreadable files
+        raise SourceFormatError(path, None, None, f"unreadable geometry file: {error}") from error
+    code_field = _first_present(path, frame.columns, ("code", "code_insee", "INSEE_DEP", "insee_dep"),
+                                "département code")
+    if frame.crs is None or frame.crs.equals(WGS84):
+        _check_wgs84(path, frame, declared=frame.crs is not None)
+        frame = frame.set_crs(WGS84, allow_override=True)
+    codes = frame[code_field].astype("string").str.strip()
+    known = codes.str.fullmatch(r"\d{2}|2[AB]|97\d").fillna(False).astype(bool) & frame.geometry.notna()
+    if not known.any():
+        raise SourceFormatError(path, None, code_field, "no feature with a département code (such as 41, 2A, 974)")
+    return gpd.GeoDataFrame({"code": codes[known]}, geometry=frame.geometry[known].to_crs(WGS84)).reset_index(drop=True)

@@ -106,6 +106,7 @@ def download(source: RawSource, url: str, raw_dir: Path, timeout: float = 120, *
         if target.exists():
             raise SourceFormatError(target, None, None, f"a download for {source.name} would replace this file: "
                                                         "kept as it is")
+        target.parent.mkdir(parents=True, exist_ok=True)  # a source kept in a subfolder (neighbours/, reference/)
         partial.rename(target)
     except (OSError, http.client.HTTPException, zipfile.BadZipFile) as error:
         raise SourceFormatError(target, None, None,

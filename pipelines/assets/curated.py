@@ -1,6 +1,5 @@
 """Curated layer: indicators computed in DuckDB, aggregates only."""
 
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -10,7 +9,7 @@ from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.agreement import agreement_by_commune, agreement_by_departement
 from observatory.accessibility.parameters import parameters_from_record
 from observatory.accessibility.border_ring import apl_area
-from observatory.raw_files import raw_path
+from observatory.raw_files import raw_paths
 from observatory.accessibility.calibration import calibrate_speed
 from observatory.accessibility.providers import apl_settings, calibration_status, road_model, travel_times
 from observatory.confidential import ROSTER_COLUMNS
@@ -113,11 +112,6 @@ def gp_register_coverage(general_practitioners: pd.DataFrame, commune_reference:
     return _table_output(table)
 
 
-def _osm(osm_extract_file: dict) -> Path | None:
-    """The OpenStreetMap extract to route on, when the raw folder has one."""
-    return raw_path(osm_extract_file) if osm_extract_file["present"] else None
-
-
 def _area(commune_reference: pd.DataFrame, border_ring: StagedTable, official_apl: StagedTable | None = None
           ) -> pd.DataFrame:
     """The APL's whole input: the territory and its border ring, the ring with the DREES's
@@ -145,7 +139,7 @@ def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: p
     compared = official_apl.table[official_apl.table["commune_code"].isin(
         commune_reference.loc[commune_reference["departement_code"].isin(complete.index[complete.to_numpy()]),
                               "commune_code"])]
-    status = calibration_status(settings, len(compared), _osm(osm_extract_file))
+    status = calibration_status(settings, len(compared), raw_paths(osm_extract_file))
     if status:
         return _table_output(pd.DataFrame([{"status": status, "speed_default_kmh": settings.road_speed_kmh,
                                             "speed_fitted_kmh": None}]))
@@ -163,7 +157,7 @@ def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.D
     """Minutes between communes (the territory's and its border ring's) within the APL's largest band, each commune with itself."""
     pairs, method = travel_times(_area(commune_reference, border_ring), observatory.settings(),
                                  parameters_from_record(apl_parameters), travel_time_calibration,
-                                 _osm(osm_extract_file))
+                                 raw_paths(osm_extract_file))
     return _table_output(pairs, method=method, mean_minutes=float(pairs["minutes"].mean()))
 
 

@@ -8,7 +8,7 @@ from observatory.confidential import protect_tables
 from observatory.dashboard.site import SiteData, build_site
 from observatory.accessibility.providers import travel_time_method
 from observatory.publish import publish_tables
-from observatory.raw_files import raw_path
+from observatory.raw_files import raw_paths
 from observatory.sources.departements import DEPARTEMENT_NAMES
 
 from ..resources import ObservatoryConfig
@@ -56,7 +56,7 @@ def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_ext
         method={"parameters": parameters_from_record(apl_parameters),
                 "consultations_per_fte": settings.consultations_per_fte,
                 "travel_times": travel_time_method(settings, tables["travel_time_calibration"],
-                                                   raw_path(osm_extract_file) if osm_extract_file["present"] else None),
+                                                   raw_paths(osm_extract_file)),
                 "retirement_age": settings.retirement_age},
         map_exports=settings.map_exports,
     )
