@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
@@ -107,20 +106,34 @@ class Settings:
             values["pseudonymisation_key"] = env["OBSERVATORY_PSEUDONYMISATION_KEY"]
         return replace(cls(**values), **overrides)
 
-    def to_json(self) -> str:
-        """Every setting as JSON, so that an orchestrator can carry them whole to its steps;
-        all but the pseudonymisation key, a secret never written into run configuration
-        (``from_json`` takes it from the environment, or the key file is used)."""
-        values = asdict(self)
-        del values["pseudonymisation_key"]
-        return json.dumps(values, default=str)
+    @property
+    def pseudonymisation_key_file(self) -> Path:
+        """Where the generated key is kept when none is configured: staging, never published."""
+        return self.data_dir / "staging" / ".pseudonymisation_key"
+
+    def to_config(self) -> dict:
+        """Every setting as plain values (paths and dates as text, tuples as lists), so that an
+        orchestrator can carry them as run configuration; all but the pseudonymisation key,
+        a secret never written into run configuration (``from_env`` reads it, or the key
+        file is used)."""
+        values = {name: value for name, value in asdict(self).items() if name != "pseudonymisation_key"}
+        for name, value in values.items():
+            if isinstance(value, (Path, date)):
+                values[name] = str(value)
+            elif isinstance(value, tuple):
+                values[name] = list(value)
+        return values
 
     @classmethod
-    def from_json(cls, text: str) -> "Settings":
-        values = json.loads(text)
-        values["data_dir"] = Path(values["data_dir"])
-        values["reference_date"] = date.fromisoformat(values["reference_date"])
-        values["travel_matrix"] = Path(values["travel_matrix"]) if values["travel_matrix"] else None
+    def config_values(cls, values: dict) -> dict:
+        """Plain values of ``to_config``'s form as the settings' own types."""
+        typed = dict(values)
+        for name in ("data_dir", "travel_matrix"):
+            if typed.get(name) is not None:
+                typed[name] = Path(typed[name])
+        if isinstance(typed.get("reference_date"), str):
+            typed["reference_date"] = date.fromisoformat(typed["reference_date"])
         for name in ("gp_savoir_faire", "desert_thresholds"):
-            values[name] = tuple(values[name])
-        return cls(pseudonymisation_key=os.environ.get("OBSERVATORY_PSEUDONYMISATION_KEY", ""), **values)
+            if typed.get(name) is not None:
+                typed[name] = tuple(typed[name])
+        return typed

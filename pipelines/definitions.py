@@ -11,9 +11,10 @@ from .sensors import monthly_refresh, new_raw_file, refresh_job
 
 
 def build_definitions(settings: Settings | None = None, loggers: dict | None = None) -> Definitions:
-    """Definitions for ``settings`` (default: from the environment); ``loggers`` are made
-    available to every job (the command line adds its progress printer)."""
-    settings = settings or Settings.from_env()
+    """Definitions for ``settings``, every one fixed; by default, settings read from the
+    environment when each run starts, which the launchpad may change for one run.
+    ``loggers`` are made available to every job (the command line adds its progress printer)."""
+    observatory = ObservatoryConfig.of(settings) if settings else ObservatoryConfig.configure_at_launch()
     return Definitions(
         loggers=loggers,
         assets=load_assets_from_modules([raw, staged, curated, published]),
@@ -22,8 +23,8 @@ def build_definitions(settings: Settings | None = None, loggers: dict | None = N
         schedules=[monthly_refresh],
         sensors=[new_raw_file],
         resources={
-            "observatory": ObservatoryConfig.of(settings),
-            "staging_io": StagingIOManager(base_dir=str(settings.staging_dir / "assets")),
+            "observatory": observatory,
+            "staging_io": StagingIOManager(observatory=observatory),
         },
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import subprocess
 from dataclasses import replace
 import sys
@@ -84,4 +86,34 @@ def test_every_setting_reaches_the_steps():
     carried = replace(settings, pseudonymisation_key="")
     assert ObservatoryConfig.of(settings).settings() == carried
     assert build_definitions(settings).resources["observatory"].settings() == carried
-    assert '"k"' not in ObservatoryConfig.of(settings).settings_json  # a secret stays out of run configuration
+    assert "k" not in ObservatoryConfig.of(settings).model_dump().values()  # a secret stays out of run configuration
+
+
+def test_the_resource_has_one_typed_field_per_setting_but_the_secret():
+    from dataclasses import fields
+
+    assert set(ObservatoryConfig.model_fields) == {field.name for field in fields(Settings)} - {"pseudonymisation_key"}
+    assert ObservatoryConfig.model_fields["small_count_threshold"].annotation == Optional[int]
+
+
+def test_the_launchpad_changes_one_setting_for_one_run(tmp_path, monkeypatch):
+    """Deployed, the settings come from the environment when a run starts; run configuration
+    (what the launchpad sends) changes the ones it names for that run only, the staging
+    folder included, and leaves the others as deployed."""
+    from observatory.sources.catalog import SOURCES
+
+    deployed, launched = tmp_path / "deployed", tmp_path / "launched"
+    monkeypatch.setenv("OBSERVATORY_DATA_DIR", str(deployed))
+    monkeypatch.setenv("OBSERVATORY_TERRITORY", "demo")
+    monkeypatch.setenv("OBSERVATORY_DOWNLOAD", "0")
+    job = build_definitions().resolve_implicit_global_asset_job_def()
+    selection = [dg.AssetKey(f"{source.name}_file") for source in SOURCES]
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(instance=instance, asset_selection=selection, run_config={
+            "resources": {"observatory": {"config": {"data_dir": str(launched)}}}})
+        assert result.success
+        assert (launched / "raw" / "demo" / "PS_LibreAcces_Personne_activite.txt").exists()
+        assert (launched / "staging" / "demo" / "assets" / "rpps_extract_file.json").exists()
+        assert not deployed.exists()
+        assert job.execute_in_process(instance=instance, asset_selection=selection).success
+        assert (deployed / "staging" / "demo" / "assets" / "rpps_extract_file.json").exists()

@@ -134,7 +134,7 @@ def agency_cases(observatory: ObservatoryConfig, agency_cases_file: dict) -> Out
     settings = observatory.settings()
 
     def read(path):
-        key = pseudonymisation_key(settings.pseudonymisation_key, settings.data_dir / "staging" / ".pseudonymisation_key")
+        key = pseudonymisation_key(settings.pseudonymisation_key, settings.pseudonymisation_key_file)
         return agency.read_agency_cases(path, key, settings.reference_date)  # not today: a rebuild gives the same
 
     return _optional(agency_cases_file, agency.SCHEMA, read, personal=True)
