@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 
 
 def extension_path(name: str) -> Path:
@@ -101,6 +102,18 @@ def write_parquet(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     folder.mkdir(parents=True)
     for name, frame in tables.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """A Parquet file as a GeoDataFrame when it is GeoParquet, else as a DataFrame."""
+    metadata = pq.read_schema(path).metadata or {}
+    return gpd.read_parquet(path) if b"geo" in metadata else pd.read_parquet(path)
+
+
+def read_published_tables(curated_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables as published (protected), from ``parquet/``: what the dashboard shows is
+    what the database holds."""
+    return {path.stem: read_table(path) for path in sorted((Path(curated_dir) / "parquet").glob("*.parquet"))}
 
 
 def publish_tables(curated_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:

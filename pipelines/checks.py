@@ -9,30 +9,8 @@ from observatory.indicators.benchmark import register_complete
 from .resources import ObservatoryConfig
 
 
-
 def _result(passed: bool, description: str, severity=AssetCheckSeverity.ERROR, **metadata) -> AssetCheckResult:
     return AssetCheckResult(passed=bool(passed), description=description, metadata=metadata, severity=severity)
-
-
-@asset_check(asset="commune_reference", blocking=True)
-def commune_codes_unique_and_populated(commune_reference: pd.DataFrame) -> AssetCheckResult:
-    """Commune codes are unique and every commune has a positive population."""
-    duplicates = int(commune_reference["commune_code"].duplicated().sum())
-    not_positive = int((~(commune_reference["population"] > 0)).sum())
-    return _result(duplicates == 0 and not_positive == 0 and len(commune_reference) > 0,
-                   "unique codes, positive populations", duplicates=duplicates, without_positive_population=not_positive,
-                   communes=len(commune_reference))
-
-
-@asset_check(asset="gp_supply_by_commune", blocking=True)
-def gp_density_plausible(gp_supply_by_commune: pd.DataFrame) -> AssetCheckResult:
-    """One row per commune; densities between 0 and 200 GPs per 10 000 inhabitants; shares in [0, 1]."""
-    density = gp_supply_by_commune["gp_density"].dropna()
-    share = gp_supply_by_commune["share_senior"].dropna()
-    duplicates = int(gp_supply_by_commune["commune_code"].duplicated().sum())
-    return _result(duplicates == 0 and density.between(0, 200).all() and share.between(0, 1).all(),
-                   "densities and shares within plausible ranges", duplicates=duplicates,
-                   max_density=float(density.max()) if len(density) else 0.0)
 
 
 @asset_check(asset="gp_register_coverage")
@@ -107,6 +85,11 @@ def table_check(asset: str, keys: list[str], ranges: dict[str, tuple[float, floa
 SHARE = (0.0, 1.0)
 APL = (0.0, 50.0)  # consultations per standardised inhabitant per year; France ≈ 3 to 4
 TABLE_CHECKS = [
+    table_check("commune_reference", ["commune_code"], {"population": (1e-9, 1e8)}, required=("population",),
+                description="Commune codes are unique and every commune has a positive population."),
+    table_check("gp_supply_by_commune", ["commune_code"], {"gp_density": (0, 200), "share_senior": SHARE},
+                description="One row per commune; densities between 0 and 200 GPs per 10 000 inhabitants; "
+                            "shares in [0, 1]."),
     table_check("commune_boundaries", ["commune_code"]),
     table_check("gp_supply_by_epci", ["epci_code"], {"gp_density": (0, 200), "share_senior": SHARE},
                 empty_key_allowed=True),
@@ -183,5 +166,5 @@ def apl_agrees_with_the_official_one(apl_agreement_by_departement: pd.DataFrame)
                    or "none")
 
 
-CHECKS = [*TABLE_CHECKS, apl_agrees_with_the_official_one, apl_conserves_supply, sources_mostly_readable, every_departement_observed, commune_codes_unique_and_populated,
-          gp_density_plausible, register_covers_benchmark, funnel_is_monotonic]
+CHECKS = [*TABLE_CHECKS, apl_agrees_with_the_official_one, apl_conserves_supply, sources_mostly_readable,
+          every_departement_observed, register_covers_benchmark, funnel_is_monotonic]

@@ -7,12 +7,11 @@ import json
 from pathlib import Path
 from typing import Optional
 
-import geopandas as gpd
 import pandas as pd
-import pyarrow.parquet as pq
 from dagster import ConfigurableIOManager, ConfigurableResource, InputContext, OutputContext, ResourceDependency
 from pydantic import Field
 
+from observatory.publish import read_table
 from observatory.settings import Settings
 from observatory.sources.staged import StagedTable
 
@@ -91,14 +90,8 @@ class StagingIOManager(ConfigurableIOManager):
         kind = record["kind"]
         if kind == "json":
             return record["value"]
-        table = _read_frame(path.with_suffix(".parquet"))
+        table = read_table(path.with_suffix(".parquet"))
         if kind == "staged":
             return StagedTable(table=table, rejects=pd.read_parquet(path.with_suffix(".rejects.parquet")),
                                rows_read=record["rows_read"], out_of_scope=record["out_of_scope"], stats=record["stats"])
         return table
-
-
-def _read_frame(path: Path) -> pd.DataFrame:
-    """A Parquet file as a GeoDataFrame when it is GeoParquet, else as a DataFrame."""
-    metadata = pq.read_schema(path).metadata or {}
-    return gpd.read_parquet(path) if b"geo" in metadata else pd.read_parquet(path)

@@ -31,7 +31,7 @@ def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observa
     population.write_text("\n".join([lines[0]] + [line.replace(";", ";-", 1) for line in lines[1:]]) + "\n", encoding="utf-8")
     assert main(["--data-dir", str(tmp_path), "build"]) == 1
     errors = capsys.readouterr().err
-    assert "check commune_codes_unique_and_populated" in errors
+    assert "check commune_reference_is_valid" in errors
     assert "previously published observatory is unchanged" in errors
     assert (sha256_of(database), sha256_of(site)) == published
 

@@ -118,7 +118,7 @@ def test_definitions_describe_and_group_every_asset(demo_build):
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description, key
-        assert node.group_name in {"raw", "staged", "curated", "published"}, key
+        assert node.group_name in {"raw", "staged", "intermediate", "curated", "published"}, key
 
 
 def test_indicators_over_time_follow_the_register_snapshots(demo_build, spec):

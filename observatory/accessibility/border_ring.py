@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from ..sources.geography import departement_of
 from .travel_times import RoadModel, great_circle_km, unit_vectors
 
 # The ring is drawn with the fastest conceivable road (straight, at 130 km/h): no provider's
@@ -54,7 +55,7 @@ def departements_around(territory: gpd.GeoDataFrame, departements: gpd.GeoDataFr
     local = f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +units=m"
     area = gpd.GeoSeries([outline], crs=4326).to_crs(local).iloc[0]
     others = departements.to_crs(local)
-    own = set(territory["commune_code"].str.slice(0, 2)) | set(territory["commune_code"].str.slice(0, 3))
+    own = set(departement_of(territory["commune_code"]))
     near = others.distance(area) <= FASTEST_ROAD.reach_km(2 * reach_minutes) * 1000.0
     return sorted(code for code in others.loc[near, "code"].astype(str) if code not in own)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..sources.geography import departement_of
 from ..sql import query
 
 
@@ -18,19 +19,15 @@ def commune_reference(
     zoning file keeps empty figures rather than disappearing.
     """
     attributes = pd.DataFrame(communes.drop(columns="geometry", errors="ignore"))
+    attributes["departement_code"] = departement_of(attributes["commune_code"])
     return query(
         """
-        with located as (
-            select *, case when commune_code like '97%' then left(commune_code, 3)
-                           else left(commune_code, 2) end as departement_code
-            from communes
-        )
         select c.commune_code, c.commune_name, c.departement_code, d.departement_name,
                e.epci_code, e.epci_name,
                p.population, p.pop_0_14, p.pop_15_29, p.pop_30_44, p.pop_45_59, p.pop_60_74,
                p.pop_75_plus, p.vintage as census_year,
                z.ars_zone, o.official_standardised_population, c.area_km2, c.lon, c.lat
-        from located c
+        from communes c
         left join names d using (departement_code)
         left join populations p using (commune_code)
         left join epcis e using (commune_code)

@@ -3,7 +3,7 @@
 
 import geopandas as gpd
 import pandas as pd
-from dagster import MetadataValue, Output, asset
+from dagster import Output, asset
 
 from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.agreement import agreement_by_commune, agreement_by_departement
@@ -24,9 +24,12 @@ from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.staged import StagedTable
 
 from ..resources import ObservatoryConfig
-from . import OWNERS
+from . import OWNERS, preview
 
+# Every asset of the curated group is published (protected by ``protect_tables``); the
+# intermediate ones feed them and stay in staging.
 CURATED = dict(group_name="curated", io_manager_key="staging_io", compute_kind="duckdb", owners=OWNERS)
+INTERMEDIATE = {**CURATED, "group_name": "intermediate"}
 
 
 def _table_output(table: pd.DataFrame, *, from_agency_cases: bool = False, **metadata) -> Output:
@@ -35,8 +38,7 @@ def _table_output(table: pd.DataFrame, *, from_agency_cases: bool = False, **met
     roster columns and agency tables never reach Dagster's event log."""
     if from_agency_cases:
         return Output(table, metadata={"rows": len(table), **metadata})
-    preview = pd.DataFrame(table.drop(columns=["geometry", *ROSTER_COLUMNS], errors="ignore")).head(5)
-    return Output(table, metadata={"rows": len(table), **metadata, "preview": MetadataValue.md(preview.to_markdown(index=False))})
+    return Output(table, metadata={"rows": len(table), **metadata, "preview": preview(table, leave_out=ROSTER_COLUMNS)})
 
 
 @asset(**CURATED)
@@ -161,11 +163,11 @@ def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.D
     return _table_output(pairs, method=method, mean_minutes=float(pairs["minutes"].mean()))
 
 
-@asset(**CURATED)
+@asset(**INTERMEDIATE)
 def apl_over_area(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, border_ring: StagedTable,
                   general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFrame,
                   commune_travel_times: pd.DataFrame, apl_parameters: dict, official_apl: StagedTable) -> Output:
-    """APL (all GPs, ≤65, ≤62, ≤60), supply and standardised population over the territory and its border ring (not published)."""
+    """APL (all GPs, ≤65, ≤62, ≤60), supply and standardised population over the territory and its border ring (not published: the ring is not the territory's)."""
     area = _area(commune_reference, border_ring, official_apl)
     table = apl_by_commune(area, _everyone(general_practitioners, ring_practitioners), commune_travel_times,
                            apl_settings(observatory.settings(), parameters_from_record(apl_parameters)))
@@ -273,12 +275,12 @@ def agency_installations_by_desert_class(agency_cases: StagedTable,
     return _table_output(table, from_agency_cases=True)
 
 
-@asset(**CURATED)
+@asset(**INTERMEDIATE)
 def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
                       agency_cases: StagedTable, apl_parameters: dict, border_ring: StagedTable,
                       ring_practitioners: pd.DataFrame, official_apl: StagedTable) -> Output:
-    """APL per commune with and without the GPs the agency installed, and the gain."""
+    """APL per commune with and without the GPs the agency installed, and the gain (not published: it would show where accompanied GPs settled)."""
     table = outcomes.apl_with_and_without_agency(_area(commune_reference, border_ring, official_apl),
                                                  _everyone(general_practitioners, ring_practitioners),
                                                  commune_travel_times, agency_cases.table,

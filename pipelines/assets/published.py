@@ -1,31 +1,28 @@
 """Published layer: the observatory database, Parquet files and the dashboard."""
 
 import pandas as pd
-from dagster import AssetIn, MetadataValue, Output, asset
+from dagster import AssetIn, MetadataValue, Output, asset, load_assets_from_modules
 
 from observatory.accessibility.parameters import parameters_from_record
 from observatory.confidential import protect_tables
 from observatory.dashboard.site import SiteData, build_site
 from observatory.accessibility.providers import travel_time_method
-from observatory.publish import publish_tables
+from observatory.publish import publish_tables, read_published_tables
 from observatory.raw_files import raw_paths
 from observatory.sources.departements import DEPARTEMENT_NAMES
 
 from ..resources import ObservatoryConfig
-from . import OWNERS
+from . import OWNERS, curated, staged
 
-# Curated assets published as tables, under their asset names, once protected
-# (``protect_tables``: secret cells blanked, some withheld).
-PUBLISHED_TABLES = (
-    "commune_reference", "commune_boundaries", "gp_supply_by_commune", "gp_supply_by_epci",
-    "gp_supply_by_departement", "agency_funnel", "agency_installations_by_quarter",
-    "care_structure_locations", "gp_register_coverage", "commune_travel_times", "accessibility_by_commune",
-    "accessibility_by_epci", "accessibility_by_departement", "indicators_over_time", "agency_funnel_by_profession",
-    "agency_funnel_by_offer", "agency_funnel_by_quarter", "agency_time_to_installation",
-    "agency_installations_by_desert_class", "agency_impact_summary", "plan_budget_outcomes",
-    "action_sheet_indicators", "agency_installations_by_epci", "source_report", "quarantine",
-    "apl_agreement_by_commune", "apl_agreement_by_departement", "travel_time_calibration",
-)
+
+def _curated_tables() -> tuple[str, ...]:
+    """The assets of the curated group, by name: each is published, once protected
+    (``protect_tables``: secret cells blanked, some withheld), with no list to keep."""
+    return tuple(key.to_user_string() for assets in load_assets_from_modules([staged, curated])
+                 for key in assets.keys if assets.group_names_by_key[key] == "curated")
+
+
+PUBLISHED_TABLES = _curated_tables()
 
 
 @asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="duckdb")
@@ -38,13 +35,11 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
                                                     "tables": MetadataValue.json({n: len(t) for n, t in tables.items()})})
 
 
-@asset(group_name="published", owners=OWNERS,
-       ins={name: AssetIn() for name in (*PUBLISHED_TABLES, "apl_parameters", "osm_extract_file")}, compute_kind="plotly")
-def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_extract_file: dict,
-                   **tables: pd.DataFrame) -> Output:
-    """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline."""
+@asset(group_name="published", owners=OWNERS, deps=["observatory_database"], compute_kind="plotly")
+def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_extract_file: dict) -> Output:
+    """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline, from the tables as published."""
     settings = observatory.settings()
-    tables = protect_tables(tables, settings.small_count_threshold)
+    tables = read_published_tables(settings.curated_dir)
     data = SiteData(
         territory_name=", ".join(DEPARTEMENT_NAMES.get(code, code) for code in settings.departements),
         reference_date=settings.reference_date,

@@ -28,7 +28,7 @@ from observatory.indicators.time_series import snapshot_date
 from observatory.sources.staged import StagedTable, empty_rejections
 
 from ..resources import ObservatoryConfig
-from . import OWNERS
+from . import OWNERS, preview
 
 RING_SCHEMA = {"commune_code": "string", "commune_name": "string", "departement_code": "string",
                "population": "float64", "lon": "float64", "lat": "float64", "area_km2": "float64"}
@@ -44,8 +44,7 @@ def _output(staged: StagedTable, origin: dict, *, personal: bool = False) -> Out
                      "vintage": origin.get("vintage"), "producer": origin.get("producer", "")}
     if personal:
         return Output(staged, metadata=staged.metadata())
-    preview = pd.DataFrame(staged.table.drop(columns="geometry", errors="ignore")).head(5)
-    return Output(staged, metadata={**staged.metadata(), "preview": MetadataValue.md(preview.to_markdown(index=False))})
+    return Output(staged, metadata={**staged.metadata(), "preview": preview(staged.table)})
 
 
 def _optional(origin: dict, schema: dict, read, *, personal: bool = False) -> Output:
@@ -288,5 +287,5 @@ def data_quality(
         for name, table in staged.items()
     ])
     rejects = pd.concat([table.rejects for table in staged.values()], ignore_index=True)
-    yield Output(report, output_name="source_report", metadata={"preview": MetadataValue.md(report.to_markdown(index=False))})
+    yield Output(report, output_name="source_report", metadata={"preview": preview(report)})
     yield Output(rejects, output_name="quarantine", metadata={"rows": len(rejects)})
