@@ -37,6 +37,10 @@ AGE_COLUMNS = ("gps_senior", "share_senior", "gp_fte")
 DEPARTURE_COLUMNS = ("departures_5y", "departures_10y")
 # Figures from the roster, exact in curated tables (kept out of Dagster's previews).
 ROSTER_COLUMNS = (*AGE_COLUMNS, *DEPARTURE_COLUMNS, *WITHHELD_COLUMNS["accessibility_by_commune"])
+# Counts from the roster published as they are: the totals of a protected breakdown (GPs of
+# known age, split into 55+ and younger; GPs whose departure is foreseeable, split by horizon).
+# A total gives no part away when every part it would complete is hidden with its complement.
+PUBLISHED_MARGINS = ("gps_age_known", "gps_known_departure")
 STAGES = ("contacted", "accompanied", "installed", "installed_durable", "installed_replacement", "abandoned")
 SPLIT = ("installations", "durable", "replacement")  # installations = durable + replacement
 

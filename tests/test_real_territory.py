@@ -195,6 +195,8 @@ def test_corsica_sheets_say_non_disponible_where_the_register_is_partial(corsica
     as a number, and the list of lowest APLs leaves its communes out, saying so."""
     from playwright.sync_api import sync_playwright
 
+    from observatory.dashboard.site import sheet_labels
+
     settings, _ = corsica
     territories = (settings.site_dir / "territoires.html").read_text(encoding="utf-8")
     assert "236 communes dont le registre est incomplet ne sont pas classées ici" in territories.replace("\u202f", " ")
@@ -209,5 +211,25 @@ def test_corsica_sheets_say_non_disponible_where_the_register_is_partial(corsica
         page.screenshot(path=str(artifacts / "corse-commune-2B002.png"), full_page=True)
         browser.close()
     unusable = "non disponible (registre incomplet pour ce département)"
-    assert cells["Médecins généralistes"] == cells["APL (consultations / hab. / an)"] == unusable
-    assert cells["APL officielle de la DREES (2023)"] == "1,49"  # the official figure stands beside
+    labels = sheet_labels()
+    assert cells[labels["gps"]] == cells[labels["apl"]] == unusable
+    assert cells[labels["apl_officielle"] + " – 2023"] == "1,49"  # the official figure stands beside
+
+
+def test_the_catalogue_describes_every_column_published_and_nothing_else(corsica, demo_build):
+    """Over the demo and a real build (with the official APL and the calibration), every
+    published column has its catalogue entry, and every entry describes a published column."""
+    import fnmatch
+
+    from observatory import catalogue
+    from observatory.publish import read_published_tables
+
+    settings, _ = corsica
+    columns = set()
+    for curated in (settings.curated_dir, demo_build.settings.curated_dir):
+        tables = read_published_tables(curated)
+        catalogue.data_dictionary(tables)  # raises on an undescribed column
+        columns |= {(table, column) for table, frame in tables.items() for column in frame.columns}
+    for key in catalogue._catalogue()["columns"]:
+        table, _, column = key.rpartition(".")
+        assert any(fnmatch.fnmatchcase(name, column) and table in ("", owner) for owner, name in columns), key

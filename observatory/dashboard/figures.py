@@ -10,13 +10,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from .. import catalogue
 from .french import PLOTLY_SEPARATORS
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"  # local fonts only
 # Okabe & Ito's palette, readable with every common colour-vision deficiency.
 CLASS_COLOURS = {"desert": "#D55E00", "fragile": "#E69F00", "adequate": "#0072B2", "unclassified": "#BBBBBB"}
-CLASS_NAMES = {"desert": "Désert médical", "fragile": "Zone fragile", "adequate": "Hors zone fragile",
-               "unclassified": "Non classée (registre incomplet)", "outside the territory": "Hors du territoire"}
+CLASS_NAMES = {**catalogue.class_labels(), "outside the territory": "Hors du territoire"}
 STRUCTURE_STYLES = {  # kind: (label, marker symbol, colour)
     "maison_de_sante": ("Maison de santé", "circle", "#009E73"),
     "centre_de_sante": ("Centre de santé", "square", "#56B4E9"),

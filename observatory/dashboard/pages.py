@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import html
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from .. import catalogue
 from ..headline import headline_figures, incomplete_register_warning
 from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
@@ -16,12 +15,10 @@ from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
 from .layout import card, cell, cells, table, text
 from .offline import PLOTLY_CONFIG
 
-CATALOG = yaml.safe_load((Path(__file__).parent.parent / "indicators.yaml").read_text(encoding="utf-8"))
-STAGE_LABELS = {
-    "contacted": "Professionnels en contact", "accompanied": "Professionnels accompagnés",
-    "installed": "Installations réussies", "installed_durable": "dont installations durables",
-    "installed_replacement": "dont remplacements", "abandoned": "Abandons",
-}
+STAGE_LABELS = catalogue.stage_labels()
+# The indicators the methodology page defines first, in this order (the data dictionary has every column).
+KEY_INDICATORS = ("population", "gps", "gp_density", "share_senior", "apl", "desert_class", "share_desert",
+                  "departures_5y", "nearest_gp_minutes", "accompanied", "installed")
 
 
 def plot(figure, div_id: str) -> str:
@@ -29,8 +26,8 @@ def plot(figure, div_id: str) -> str:
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG, validate=False)
 
 
-def catalog_card(value: str, key: str) -> str:
-    return card(value, CATALOG[key]["title"], CATALOG[key]["unit"])
+def catalog_card(value: str, column: str) -> str:
+    return card(value, catalogue.label(column), catalogue.unit(column))
 
 
 def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
@@ -72,8 +69,8 @@ def coverage_notes(tables: dict) -> str:
 
 def _figure_card(value: str | None, key_or_label: str, unit: str = "", reason: str = "") -> str:
     """A headline card; a figure that cannot be used says « non disponible » and why."""
-    label, unit = (CATALOG[key_or_label]["title"], CATALOG[key_or_label]["unit"]) if key_or_label in CATALOG \
-        else (key_or_label, unit)
+    entry = catalogue.describe("", key_or_label)
+    label, unit = (entry.label, entry.unit) if entry else (key_or_label, unit)
     if value is None:
         return card("non disponible", label, reason, available=False)
     return card(value, label, unit)
@@ -96,12 +93,12 @@ def home(data) -> str:
                      "consultations / hab. standardisé / an", why),
         _figure_card(french.percent(figures["share_desert"]) if usable else None, "de la population en désert médical",
                      f"{french.number(figures['population_desert'])} habitants", why),
-        _figure_card(french.number(figures.get("agency_accompanied")) if agency else None, "agency_accompanied",
+        _figure_card(french.number(figures.get("agency_accompanied")) if agency else None, "accompanied",
                      reason=no_agency),
         _figure_card(f'{french.number(figures.get("agency_installed"))} '
                      f'({french.number(figures.get("agency_installed_durable"))} + '
                      f'{french.number(figures.get("agency_installed_replacement"))})' if agency else None,
-                     "agency_installed", reason=no_agency),
+                     "installed", reason=no_agency),
     ])
     evolution = ""
     if usable and len(series) > 1:  # a series of a partial register would show a false trend
@@ -336,11 +333,25 @@ def calibration_note(calibration: pd.DataFrame | None) -> str:
             f"{french.number(row['mean_absolute_error_holdout_fitted'], 2)}.</p>")
 
 
-def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[str]]) -> str:
+def data_dictionary_section(dictionary: pd.DataFrame) -> str:
+    """Every published column, table by table, as the catalogue describes it."""
+    parts = []
+    for name, columns in dictionary.groupby("table", sort=False):
+        rows = [[r.colonne, r.libelle, r.unite, r.definition, "oui" if r.donnee_non_publique else "non"]
+                for r in columns.itertuples()]
+        parts.append(f"<details><summary><code>{html.escape(name)}</code> ({len(rows)} colonnes)</summary>"
+                     + table(["Colonne", "Libellé", "Unité", "Définition", "Donnée non publique"], rows) + "</details>")
+    return ("<section><h3>Dictionnaire des données</h3><p>Chaque colonne publiée, son unité, sa définition, ce "
+            "qu'elle signifie et sa source sont aussi dans le fichier <code>dictionnaire_des_donnees</code> "
+            "ci-dessous.</p>" + "".join(parts) + "</section>")
+
+
+def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[str]], dictionary: pd.DataFrame) -> str:
     tables = data.tables
     definitions = "".join(
-        f"<dt>{html.escape(entry['title'])} ({html.escape(entry['unit'])})</dt><dd>{html.escape(entry['definition'])}</dd>"
-        for entry in CATALOG.values())
+        f"<dt>{html.escape(entry.label)} ({html.escape(entry.unit)})</dt><dd>{html.escape(entry.definition)} "
+        f"<em>Ce que cela signifie : {html.escape(entry.meaning)}</em> Source : {html.escape(entry.source_labels)}.</dd>"
+        for entry in map(lambda column: catalogue.describe("", column), KEY_INDICATORS))
     method = data.method
     parameters = method["parameters"]
     bands = " ; ".join(f"jusqu'à {french.number(bound)} min : {french.fraction(weight)}"
@@ -402,5 +413,6 @@ def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[s
         f"<h3>Lignes mises en quarantaine ({french.number(len(quarantine))})</h3>{quarantine_table}"
         '<p class="note">Chaque ligne écartée est conservée avec son fichier, sa ligne, son champ et son motif '
         "dans la table <code>quarantine</code>.</p></section>"
-        f"<section><h3>Télécharger les tableaux (CSV ; et XLSX)</h3><ul>{download_rows}</ul></section>"
+        + data_dictionary_section(dictionary)
+        + f"<section><h3>Télécharger les tableaux (CSV ; et XLSX)</h3><ul>{download_rows}</ul></section>"
     )

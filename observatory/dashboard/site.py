@@ -12,6 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from .. import catalogue
 from ..publish import replace_atomically
 from . import pages
 from .downloads import write_downloads
@@ -43,6 +44,18 @@ def _number(value):
     return None if value is None or pd.isna(value) else round(float(value), 4)
 
 
+# The fields of a commune or EPCI sheet (the browser's names) and the published column each shows.
+SHEET_FIELDS = {"population": "population", "gps": "gps", "densite": "gp_density", "part55": "share_senior",
+                "apl": "apl", "apl_officielle": "official_apl", "classe": "desert_class", "departs5": "departures_5y",
+                "departs10": "departures_10y", "minutes": "nearest_gp_minutes"}
+
+
+def sheet_labels() -> dict[str, str]:
+    """Each sheet field's label from the catalogue, with its unit where it is a figure."""
+    return {field: catalogue.label(column) + ("" if field == "classe" else f" ({catalogue.unit(column)})")
+            for field, column in SHEET_FIELDS.items()}
+
+
 def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     """Per commune and per EPCI: the figures of their pages, and their series over time."""
     series = tables["indicators_over_time"].sort_values("snapshot_date")
@@ -69,6 +82,8 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
                 **({} if usable else {"motif": "registre incomplet pour ce département"})}
 
     return {
+        "libelles": sheet_labels(),
+        "classes": catalogue.class_labels(),
         "communes": {row.commune_code: {"nom": row.commune_name, "epci": row.epci_code if isinstance(row.epci_code, str) else None,
                                         "epci_nom": row.epci_name if isinstance(row.epci_name, str) else None,
                                         "minutes": _number(row.nearest_gp_minutes) if row.register_complete else None,
@@ -114,9 +129,14 @@ def map_figures(data: SiteData) -> dict:
     return {name: with_overlays(figure, structures, installations) for name, figure in built.items()}
 
 
+DICTIONARY = "dictionnaire_des_donnees"  # every published column described, downloadable beside the tables
+
+
 def build_site(site_dir: Path, data: SiteData) -> Path:
     """Write the whole site, replacing the previous one only once complete."""
+    dictionary = catalogue.data_dictionary(data.tables)
     published = {name: frame for name, frame in data.tables.items() if name != "commune_boundaries"}
+    published[DICTIONARY] = dictionary
 
     def write(folder: Path) -> None:
         folder.mkdir(parents=True)
@@ -140,7 +160,7 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
             "territoires.html": ("Communes et EPCI", pages.territories(data), scripts),
             "commune.html": ("Commune", pages.territory_page("commune"), scripts),
             "epci.html": ("Intercommunalité", pages.territory_page("epci"), scripts),
-            "methode.html": ("Méthode et données", pages.methodology(data, downloads, exports), ()),
+            "methode.html": ("Méthode et données", pages.methodology(data, downloads, exports, dictionary), ()),
         }
         for file, (title, body, extra) in bodies.items():
             (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")

@@ -24,7 +24,7 @@ from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.staged import StagedTable
 
 from ..resources import ObservatoryConfig
-from . import OWNERS, preview
+from . import OWNERS, column_schema, preview
 
 # Every asset of the curated group is published (protected by ``protect_tables``); the
 # intermediate ones feed them and stay in staging.
@@ -36,9 +36,10 @@ def _table_output(table: pd.DataFrame, *, from_agency_cases: bool = False, **met
     """A curated table with its row count and a preview of its public figures. Curated
     tables hold exact figures from non-public data, which only publication protects:
     roster columns and agency tables never reach Dagster's event log."""
+    described = {"rows": len(table), "dagster/column_schema": column_schema(table), **metadata}
     if from_agency_cases:
-        return Output(table, metadata={"rows": len(table), **metadata})
-    return Output(table, metadata={"rows": len(table), **metadata, "preview": preview(table, leave_out=ROSTER_COLUMNS)})
+        return Output(table, metadata=described)
+    return Output(table, metadata={**described, "preview": preview(table, leave_out=ROSTER_COLUMNS)})
 
 
 @asset(**CURATED)

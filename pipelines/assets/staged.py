@@ -28,7 +28,7 @@ from observatory.indicators.time_series import snapshot_date
 from observatory.sources.staged import StagedTable, empty_rejections
 
 from ..resources import ObservatoryConfig
-from . import OWNERS, preview
+from . import OWNERS, column_schema, preview
 
 RING_SCHEMA = {"commune_code": "string", "commune_name": "string", "departement_code": "string",
                "population": "float64", "lon": "float64", "lat": "float64", "area_km2": "float64"}
@@ -287,5 +287,7 @@ def data_quality(
         for name, table in staged.items()
     ])
     rejects = pd.concat([table.rejects for table in staged.values()], ignore_index=True)
-    yield Output(report, output_name="source_report", metadata={"preview": preview(report)})
-    yield Output(rejects, output_name="quarantine", metadata={"rows": len(rejects)})
+    yield Output(report, output_name="source_report", metadata={
+        "preview": preview(report), "dagster/column_schema": column_schema(report, "source_report")})
+    yield Output(rejects, output_name="quarantine", metadata={
+        "rows": len(rejects), "dagster/column_schema": column_schema(rejects, "quarantine")})

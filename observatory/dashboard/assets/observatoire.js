@@ -2,13 +2,14 @@
 // a script file, since browsers do not let file:// pages fetch data).
 (function () {
   "use strict";
-  var data = window.OBSERVATOIRE || {communes: {}, epcis: {}};
+  // Labels and class names come with the data, from the observatory's indicator catalogue.
+  var data = window.OBSERVATOIRE || {communes: {}, epcis: {}, libelles: {}, classes: {}};
+  var labels = data.libelles;
   var number = function (value, digits) {
     if (value === null || value === undefined || Number.isNaN(value)) { return "–"; }
     return new Intl.NumberFormat("fr-FR", {maximumFractionDigits: digits || 0,
                                            minimumFractionDigits: digits || 0}).format(value);
   };
-  var classes = {desert: "Désert médical", fragile: "Zone fragile", adequate: "Hors zone fragile"};
 
   function fillSearch() {
     var list = document.getElementById("liste-territoires");
@@ -52,19 +53,19 @@
     if (!item) { return; }
     document.title = item.nom + " · " + document.title.split(" · ").slice(-1)[0];
     var rows = [
-      ["Population", number(item.population)],
-      ["Médecins généralistes", number(item.gps)],
-      ["Densité (méd. / 10 000 hab.)", number(item.densite, 1)],
-      ["Généralistes de 55 ans ou plus", item.part55 === null ? "–" : number(item.part55 * 100) + "\u202f%"],
-      ["APL (consultations / hab. / an)", number(item.apl, 2)],
-      ["Classe", classes[item.classe] || "non classée"],
-      ["Départs prévisibles à 5 ans", number(item.departs5)],
-      ["Départs prévisibles à 10 ans", number(item.departs10)]
+      [labels.population, number(item.population)],
+      [labels.gps, number(item.gps)],
+      [labels.densite, number(item.densite, 1)],
+      [labels.part55, item.part55 === null ? "–" : number(item.part55 * 100)],
+      [labels.apl, number(item.apl, 2)],
+      [labels.classe, data.classes[item.classe] || data.classes.unclassified],
+      [labels.departs5, number(item.departs5)],
+      [labels.departs10, number(item.departs10)]
     ];
     if (item.apl_officielle !== undefined) {
-      rows.splice(5, 0, ["APL officielle de la DREES (" + item.annee_officielle + ")", number(item.apl_officielle, 2)]);
+      rows.splice(5, 0, [labels.apl_officielle + " – " + item.annee_officielle, number(item.apl_officielle, 2)]);
     }
-    if (item.minutes !== undefined) { rows.push(["Minutes jusqu'au généraliste le plus proche", number(item.minutes)]); }
+    if (item.minutes !== undefined) { rows.push([labels.minutes, number(item.minutes)]); }
     if (item.motif) {  // a partial register: its figures are not figures
       rows = rows.map(function (pair) {
         return pair[1] === "–" ? [pair[0], "non disponible (" + item.motif + ")"] : pair;
