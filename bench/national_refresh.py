@@ -24,8 +24,8 @@ from observatory.accessibility.travel_times import estimated_times
 from observatory.dashboard.site import SiteData, build_site
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
-from observatory.indicators.geography import commune_reference
-from observatory.indicators.gp_supply import general_practitioners, gp_supply
+from observatory.indicators.geography import build_commune_reference
+from observatory.indicators.gp_supply import identify_gps, gp_supply
 from observatory.accessibility.travel_times import RoadModel
 from observatory.confidential import protect_age_figures
 from observatory.sources.agency import SCHEMA as AGENCY_SCHEMA
@@ -45,7 +45,7 @@ SKILLS = ("SM26", "SM53", "SM54")
 def dashboard_tables(reference, contours, supply, communes, gps, pairs, register, cases) -> dict:
     """The published tables the site reads, from the stages above (no agency records)."""
     from observatory.indicators import agency_outcomes as outcomes
-    from observatory.indicators.time_series import indicators_over_time
+    from observatory.indicators.time_series import indicators_by_snapshot
 
     leaving = gps_with_departures(gps, date(2024, 6, 30), 67)
     levels = {key: accessibility_by_level(communes.assign(register_complete=True), leaving, key, label, (2.5, 4.0))
@@ -53,7 +53,7 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
                                  ("departement_code", "departement_name"))}
     accessibility = communes.merge(levels["commune_code"][["commune_code", "departures_5y", "departures_10y",
                                                            "gps_known_departure"]], on="commune_code")
-    series = indicators_over_time(gps.assign(snapshot_date=pd.Timestamp("2024-06-30")), ["2024-06-30"], reference,
+    series = indicators_by_snapshot(gps.assign(snapshot_date=pd.Timestamp("2024-06-30")), ["2024-06-30"], reference,
                                   pairs, AplSettings(), 55)
     empty = pd.DataFrame
     return {
@@ -84,13 +84,13 @@ def run(raw: dict[str, Path], site_dir: Path) -> list:
         population = read_population(raw["population"], departements)
         register = read_rpps_extract(raw["rpps_extract"], departements, set(contours.table["commune_code"]))
         roster = StagedTable.absent(ROSTER_SCHEMA).table
-        gps = general_practitioners(register.table, roster, SKILLS, 2024)
+        gps = identify_gps(register.table, roster, SKILLS, 2024)
         stage.extra = {"register_rows": register.rows_read, "gps": len(gps), "communes": len(contours.table)}
     with measured("travel-time pairs", results) as stage:
         epcis = pd.DataFrame({"commune_code": contours.table["commune_code"],
                               "epci_code": contours.table["commune_code"].str.slice(0, 4).str.pad(9, fillchar="0"),
                               "epci_name": "EPCI " + contours.table["commune_code"].str.slice(0, 4)})
-        reference = commune_reference(contours.table, population.table, epcis, DEPARTEMENT_NAMES)
+        reference = build_commune_reference(contours.table, population.table, epcis, DEPARTEMENT_NAMES)
         pairs = estimated_times(reference, 20.0)
         stage.extra = {"pairs": len(pairs)}
     with measured("E2SFCA (APL + 3 variants)", results) as stage:

@@ -75,7 +75,7 @@ def test_the_border_ring_makes_the_territory_apl_exact(shared_data):
     from observatory.accessibility.apl import apl_by_commune
     from observatory.accessibility.border_ring import FASTEST_ROAD, apl_area, ring_of
     from observatory.accessibility.travel_times import RoadModel, estimated_times
-    from observatory.indicators.gp_supply import general_practitioners
+    from observatory.indicators.gp_supply import identify_gps
     from observatory.sources.communes import read_commune_contours
     from observatory.sources.population import read_population
     from observatory.sources.rpps import read_rpps_extract
@@ -87,7 +87,7 @@ def test_the_border_ring_makes_the_territory_apl_exact(shared_data):
                 for code, name in (("2A", "gregoiredavid_communes-2A-corse-du-sud.geojson"),
                                    ("2B", "gregoiredavid_communes-2B-haute-corse.geojson"))}
     activities = read_rpps_extract(corse / "PS_LibreAcces_Personne_activite_2A_cnam2021.txt", ("2A",)).table
-    gps = general_practitioners(activities, pd.DataFrame(columns=["rpps_id", "birth_year", "fte", "planned_departure"]),
+    gps = identify_gps(activities, pd.DataFrame(columns=["rpps_id", "birth_year", "fte", "planned_departure"]),
                                 ("SM26", "SM53", "SM54"), 2024)
     towns = contours["2B"][contours["2B"]["population"] >= 1000]
     gps = pd.concat([gps, pd.DataFrame({"commune_code": towns["commune_code"], "fte": 1.0, "age": np.nan})])

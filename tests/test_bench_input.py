@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.national_input import DEPARTEMENT_CODES, NationalSize, generate
-from observatory.indicators.gp_supply import general_practitioners
+from observatory.indicators.gp_supply import identify_gps
 from observatory.sources.communes import read_commune_contours
 from observatory.sources.population import read_population
 from observatory.sources.roster import SCHEMA
@@ -24,7 +24,7 @@ def test_generator_writes_readable_files_with_the_sizes_asked_for(tmp_path):
     register = read_rpps_extract(paths["rpps_extract"], departements, set(contours.table["commune_code"]))
     assert register.rows_read == size.register_rows and register.rejects.empty
     assert register.rows_read == len(register.table) + register.out_of_scope  # unlocated people only
-    gps = general_practitioners(register.table, StagedTable.absent(SCHEMA).table, ("SM53",), 2024)
+    gps = identify_gps(register.table, StagedTable.absent(SCHEMA).table, ("SM53",), 2024)
     assert len(gps) == size.gps
     # Communes spread at France's density: about 16 km² each.
     assert 14 < contours.table["area_km2"].mean() < 18

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
-from observatory.indicators.geography import commune_reference
-from observatory.indicators.gp_supply import general_practitioners, gp_supply
+from observatory.indicators.geography import build_commune_reference
+from observatory.indicators.gp_supply import identify_gps, gp_supply
 
 GP_SKILLS = ("SM26", "SM53", "SM54")
 
@@ -22,7 +22,7 @@ def reference() -> pd.DataFrame:
                                 "vintage": 2021})
     epcis = pd.DataFrame({"commune_code": ["00001", "00002", "00003"], "epci_code": ["200000001", "200000001", "200000002"],
                           "epci_name": ["E1", "E1", "E2"]})
-    return commune_reference(communes, populations, epcis, {"00": "Démo"})
+    return build_commune_reference(communes, populations, epcis, {"00": "Démo"})
 
 
 @pytest.fixture
@@ -40,7 +40,7 @@ def gps() -> pd.DataFrame:
                                              "commune_code", "line"])
     roster = pd.DataFrame({"rpps_id": ["GP1", "GP2", "GP3", "GP5"], "birth_year": [1960, 1980, 1969, 1990],
                            "fte": [1.0, 0.8, 0.5, 1.0], "planned_departure": pd.NaT})
-    return general_practitioners(activities, roster, GP_SKILLS, 2024)
+    return identify_gps(activities, roster, GP_SKILLS, 2024)
 
 
 def test_each_gp_is_counted_once_in_the_commune_of_their_first_liberal_activity(gps):
@@ -58,7 +58,7 @@ def test_the_apl_counts_liberal_gps_and_those_of_centres_de_sante_not_hospital_o
         "mode_code": ["S", "S", "L", "S", "L"], "commune_code": "00001", "line": [2, 3, 4, 5, 6],
         "sector_label": ["Etablissement Public de santé", "Centre de Santé", None, "Etab. Privé PSPH", None]})
     roster = pd.DataFrame(columns=["rpps_id", "birth_year", "fte", "planned_departure"])
-    gps = general_practitioners(activities, roster, GP_SKILLS, 2024)
+    gps = identify_gps(activities, roster, GP_SKILLS, 2024)
     assert dict(zip(gps["rpps_id"], gps["apl_field"])) == {"C": True, "H": False, "L": True, "M": True}
 
 

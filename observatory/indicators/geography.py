@@ -8,7 +8,7 @@ from ..sources.geography import departement_of
 from ..sql import query
 
 
-def commune_reference(
+def build_commune_reference(
     communes: pd.DataFrame, populations: pd.DataFrame, epcis: pd.DataFrame, departement_names: dict[str, str],
     ars_zones: pd.DataFrame | None = None, official: pd.DataFrame | None = None,
 ) -> pd.DataFrame:

@@ -18,7 +18,7 @@ LEVELS = {"commune": "commune_code", "epci": "epci_code", "departement": "depart
 LEVEL_LABELS = {"commune": "commune_name", "epci": "epci_name", "departement": "departement_name"}
 
 
-def general_practitioners(
+def identify_gps(
     activities: pd.DataFrame, roster: pd.DataFrame, gp_savoir_faire: tuple[str, ...], reference_year: int
 ) -> pd.DataFrame:
     """One row per GP: main commune, practice mode, whether the APL counts them (``apl_field``),

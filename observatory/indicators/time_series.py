@@ -15,7 +15,7 @@ from ..accessibility.apl import AplSettings, apl_by_commune
 from .gp_supply import LEVEL_LABELS, LEVELS, gp_supply
 
 
-def indicators_over_time(gps_by_date: pd.DataFrame, dates: list, reference: pd.DataFrame, pairs: pd.DataFrame,
+def indicators_by_snapshot(gps_by_date: pd.DataFrame, dates: list, reference: pd.DataFrame, pairs: pd.DataFrame,
                          apl_settings: AplSettings, senior_age: int, area: pd.DataFrame | None = None,
                          ring_gps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per snapshot date and territory (commune, EPCI, département): GPs, density, 55+ share, APL.

@@ -17,9 +17,9 @@ from observatory.indicators.benchmark import register_complete, register_coverag
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators import agency_outcomes as outcomes
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
-from observatory.indicators.geography import commune_reference as build_reference
+from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import gp_supply
-from observatory.indicators.time_series import indicators_over_time as series
+from observatory.indicators.time_series import indicators_by_snapshot
 from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.staged import StagedTable
 
@@ -46,7 +46,7 @@ def _table_output(table: pd.DataFrame, *, from_agency_cases: bool = False, **met
 def commune_reference(commune_contours: StagedTable, populations: StagedTable, epci_membership: StagedTable,
                       ars_zones: StagedTable, official_apl: StagedTable, population_by_age: StagedTable) -> Output:
     """One row per commune: département, EPCI, ARS zone, population by age band, the DREES's standardised population, area, interior point."""
-    table = build_reference(commune_contours.table, populations.table, epci_membership.table, DEPARTEMENT_NAMES,
+    table = build_commune_reference(commune_contours.table, populations.table, epci_membership.table, DEPARTEMENT_NAMES,
                             ars_zones.table[["commune_code", "ars_zone"]],
                             official_apl.table[["commune_code", "official_standardised_population"]])
     table = table.merge(population_by_age.table.drop(columns="line"), on="commune_code", how="left")
@@ -238,7 +238,7 @@ def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTab
                          ring_practitioners: pd.DataFrame, official_apl: StagedTable) -> Output:
     """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
     settings = observatory.settings()
-    table = series(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
+    table = indicators_by_snapshot(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
                    apl_settings(settings, parameters_from_record(apl_parameters)), settings.senior_age,
                    _area(commune_reference, border_ring, official_apl), ring_practitioners)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))

@@ -9,7 +9,7 @@ import geopandas as gpd
 import pandas as pd
 from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 
-from observatory.indicators.gp_supply import general_practitioners as gp_people
+from observatory.indicators.gp_supply import identify_gps
 from observatory.privacy import pseudonymisation_key
 from observatory.raw_files import raw_path, raw_paths
 from observatory.accessibility.border_ring import FASTEST_ROAD, ring_of
@@ -18,8 +18,10 @@ from observatory.accessibility.providers import apl_settings
 from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.geography import departement_of
 from observatory.sources.national_communes import read_national_populations
-from observatory.sources import agency, ars_zoning, budget, care_structures as finess, epci, gp_benchmark as benchmark, roster
-from observatory.sources import drees_apl, population_by_age as by_age
+# Reader modules named like the assets that stage them take a short name here, so that the
+# asset functions do not shadow them.
+from observatory.sources import agency, ars_zoning, budget, drees_apl, epci, roster
+from observatory.sources import care_structures as finess, gp_benchmark as benchmark, population_by_age as by_age
 from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
@@ -179,7 +181,7 @@ def ars_zones(observatory: ObservatoryConfig, ars_zoning_file: dict) -> Output:
 def general_practitioners(observatory: ObservatoryConfig, rpps_activities: StagedTable, gp_roster: StagedTable) -> Output:
     """One row per GP of the territory: main commune, practice mode, roster age and FTE."""
     settings = observatory.settings()
-    table = gp_people(rpps_activities.table, gp_roster.table, settings.gp_savoir_faire, settings.reference_date.year)
+    table = identify_gps(rpps_activities.table, gp_roster.table, settings.gp_savoir_faire, settings.reference_date.year)
     return Output(table, metadata={"gps": len(table), "age_unknown": int(table["age"].isna().sum())})
 
 
@@ -225,7 +227,7 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: dict, 
     else:
         activities = read_rpps_extract(raw_path(rpps_extract_file), departements, set(ring["commune_code"]),
                                        _history(commune_code_history)).table
-    table = gp_people(activities, pd.DataFrame(columns=list(roster.SCHEMA)), settings.gp_savoir_faire,
+    table = identify_gps(activities, pd.DataFrame(columns=list(roster.SCHEMA)), settings.gp_savoir_faire,
                       settings.reference_date.year)
     return Output(table, metadata={"gps": len(table)})
 
@@ -241,7 +243,7 @@ def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: dict, rpps
         when = snapshot_date(origin.get("vintage", ""), origin["file"])
         if when < settings.reference_date:
             extracts.append((when, read_rpps_extract(raw_path(origin), settings.departements, known, history)))
-    frames = [gp_people(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
+    frames = [identify_gps(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
               for when, staged in extracts]
     rejects = pd.concat([empty_rejections(), *(staged.rejects for _, staged in extracts[1:])], ignore_index=True)
     table = pd.concat(frames, ignore_index=True)
