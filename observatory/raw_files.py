@@ -11,7 +11,8 @@ from .accessibility.providers import apl_settings
 from .demo import DemoSpec, generate_demo_territory
 from .settings import Settings
 from .sources.communes import read_contour_files, read_departement_contours
-from .sources.catalog import DEMO_SOURCES, SOURCES, SOURCES_BY_NAME, RawSource, locate, locate_all, read_origin
+from .sources.catalog import (DEMO_SOURCES, SOURCES, SOURCES_BY_NAME, Origin, RawSource, locate, locate_all,
+                              read_origin)
 from .sources.download import download
 from .sources.errors import SourceFormatError
 from .sources.osm_regions import geofabrik_regions
@@ -24,18 +25,18 @@ def source_url(source: RawSource, part: str) -> str:
     return (override or source.url).replace("{dep}", part).replace("{region}", part)
 
 
-def neighbouring_departements(settings: Settings, origins: dict[str, dict]) -> tuple[list[str], str]:
+def neighbouring_departements(settings: Settings, origins: dict[str, Origin]) -> tuple[list[str], str]:
     """The départements whose communes the border ring may draw from (within its distance of
     the territory's contours, at the DREES's reach), from the contours at hand; or, when
     they are not, no code and why."""
-    if not (origins.get("commune_contours", {}).get("present") and origins.get("departement_contours", {}).get("present")):
+    if not all(name in origins and origins[name].present for name in ("commune_contours", "departement_contours")):
         return [], "the départements around the territory are found from its contours and the départements' contours"
-    territory = read_contour_files(raw_paths(origins["commune_contours"]), settings.departements).table
-    departements = read_departement_contours(raw_path(origins["departement_contours"]))
+    territory = read_contour_files(origins["commune_contours"].paths, settings.departements).table
+    departements = read_departement_contours(origins["departement_contours"].path)
     return departements_around(territory, departements, apl_settings(settings).max_minutes), ""
 
 
-def _parts(source: RawSource, settings: Settings, origins: dict[str, dict]) -> tuple[list[str], str]:
+def _parts(source: RawSource, settings: Settings, origins: dict[str, Origin]) -> tuple[list[str], str]:
     """What a source published in parts is fetched for, and why nothing when nothing."""
     if source.per in {"neighbour", "region"}:
         neighbours, problem = neighbouring_departements(settings, origins)
@@ -45,7 +46,7 @@ def _parts(source: RawSource, settings: Settings, origins: dict[str, dict]) -> t
     return list(settings.departements), ""
 
 
-def _fetch(source: RawSource, settings: Settings, origins: dict[str, dict]) -> tuple[list[Path], str]:
+def _fetch(source: RawSource, settings: Settings, origins: dict[str, Origin]) -> tuple[list[Path], str]:
     """Download a missing source: once, or once per part for a source published in parts
     (each under its own name). Returns the files and, on failure, why."""
     raw_dir = settings.raw_dir
@@ -60,25 +61,20 @@ def _fetch(source: RawSource, settings: Settings, origins: dict[str, dict]) -> t
         return [], str(error)
 
 
-def ensure_raw_files(settings: Settings) -> dict[str, dict]:
-    """Origin record of each source: ``present``, and ``path`` when present.
+def ensure_raw_files(settings: Settings) -> dict[str, Origin]:
+    """The origin of each source in the territory's raw folder.
 
-    A file already in the territory's raw folder is used as it is, never fetched again.
-    Otherwise the demo territory is generated, or the file is downloaded from its
-    publisher when downloads are allowed. A missing required file is an error naming
-    the path to fill; a missing optional one is recorded as absent.
+    A file already there is used as it is, never fetched again. Otherwise the demo
+    territory is generated, or the file is downloaded from its publisher when downloads
+    are allowed. A missing required file is an error naming the path to fill; a missing
+    optional one is recorded as absent, with why when a download failed.
     """
     raw_dir = settings.raw_dir
     if settings.is_demo and any(locate(raw_dir, SOURCES_BY_NAME[name]) is None for name in DEMO_SOURCES):
         generate_demo_territory(raw_dir, DemoSpec(reference_date=settings.reference_date))
-    origins: dict[str, dict] = {}
+    origins: dict[str, Origin] = {}
     for source in SOURCES:
-        if source.multiple:
-            files = [{**read_origin(path, source), "path": str(path)} for path in locate_all(raw_dir, source)]
-            origins[source.name] = {"present": bool(files), "file": "", "producer": source.producer, "files": files}
-            continue
-        paths = locate_all(raw_dir, source)
-        paths = paths if source.per else paths[-1:]  # else the newest vintage only
+        paths = files_in(raw_dir, source)
         problem = ""
         if not paths and not settings.is_demo and settings.allow_download and source.url:
             paths, problem = _fetch(source, settings, origins)
@@ -86,15 +82,28 @@ def ensure_raw_files(settings: Settings) -> dict[str, dict]:
             raise SourceFormatError(raw_dir / source.filename, None, None,
                                     problem or f"required file missing for territory {settings.territory} "
                                                f"(looked for {', '.join(source.patterns)})")
-        if not paths:
-            origins[source.name] = {"present": False, "file": "", "producer": source.producer, "problem": problem}
-        else:
-            records = [read_origin(path, source) for path in paths]
-            origins[source.name] = {**records[0], "present": True, "path": str(paths[0]),
-                                    "paths": [str(path) for path in paths],
-                                    "file": ", ".join(record["file"] for record in records),
-                                    "vintage": ", ".join(sorted({str(record["vintage"]) for record in records}))}
+        origins[source.name] = origin_of(source, paths, problem)
     return origins
+
+
+def origin_of(source: RawSource, paths: list[Path], problem: str = "") -> Origin:
+    """A source's origin from its files' records: its producer as they say (the demo's
+    files say they are synthetic), the catalogue's when there is no file."""
+    files = tuple(read_origin(path, source) for path in paths)
+    producer = ", ".join(dict.fromkeys(file.producer for file in files)) or source.producer
+    return Origin(source=source.name, producer=producer, files=files, problem=problem)
+
+
+def files_in(raw_dir: Path, source: RawSource) -> list[Path]:
+    """The files of ``source`` the observatory reads from ``raw_dir``: every one for dated
+    snapshots or a source published in parts, else the newest vintage only."""
+    paths = locate_all(raw_dir, source)
+    return paths if source.per or source.multiple else paths[-1:]
+
+
+def present_origins(settings: Settings) -> dict[str, Origin]:
+    """The origin of each source from the files already there: nothing fetched or generated."""
+    return {source.name: origin_of(source, files_in(settings.raw_dir, source)) for source in SOURCES}
 
 
 def raw_fingerprint(raw_dir: Path) -> tuple[str, list[str]]:
@@ -108,14 +117,3 @@ def raw_fingerprint(raw_dir: Path) -> tuple[str, list[str]]:
             entries.append(f"{path.relative_to(raw_dir)}|{stat.st_size}|{stat.st_mtime_ns}")
     digest = hashlib.sha256("\n".join(entries).encode()).hexdigest()[:16]
     return digest, [entry.split("|")[0] for entry in entries]
-
-
-def raw_path(origin: dict) -> Path:
-    return Path(origin["path"])
-
-
-def raw_paths(origin: dict) -> list[Path]:
-    """Every file of a source (several for a source published in parts); none when absent."""
-    if not origin["present"]:
-        return []
-    return [Path(path) for path in origin.get("paths", [origin["path"]])]

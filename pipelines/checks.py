@@ -83,6 +83,7 @@ def table_check(asset: str, keys: list[str], ranges: dict[str, tuple[float, floa
 
 
 SHARE = (0.0, 1.0)
+MIN_SPEARMAN = 0.7  # below, our APL ranks a département's communes unlike the official one
 APL = (0.0, 50.0)  # consultations per standardised inhabitant per year; France ≈ 3 to 4
 TABLE_CHECKS = [
     table_check("commune_reference", ["commune_code"], {"population": (1e-9, 1e8)}, required=("population",),
@@ -159,9 +160,9 @@ def every_departement_observed(gp_supply_by_departement: pd.DataFrame, observato
 @asset_check(asset="apl_agreement_by_departement")
 def apl_agrees_with_the_official_one(apl_agreement_by_departement: pd.DataFrame) -> AssetCheckResult:
     """Warns when our APL ranks a département's communes unlike the DREES's official APL
-    (Spearman below 0.7): the method's inputs (register, travel times) deserve a look."""
-    low = apl_agreement_by_departement[apl_agreement_by_departement["spearman"].astype("float64") < 0.7]
-    return _result(low.empty, "Spearman correlation with the official APL of at least 0.7", AssetCheckSeverity.WARN,
+    (Spearman below ``MIN_SPEARMAN``): the method's inputs (register, travel times) deserve a look."""
+    low = apl_agreement_by_departement[apl_agreement_by_departement["spearman"].astype("float64") < MIN_SPEARMAN]
+    return _result(low.empty, f"Spearman correlation with the official APL of at least {MIN_SPEARMAN}", AssetCheckSeverity.WARN,
                    departements=", ".join(f"{row.departement_code}: {row.spearman:.2f}" for row in low.itertuples())
                    or "none")
 

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from observatory.locking import RefreshRunning, data_folder_lock
 from observatory.settings import Settings
-from observatory.sources.catalog import SOURCES, locate, locate_all, read_origin
+from observatory.raw_files import present_origins
+from observatory.sources.catalog import SOURCES
 
 from .progress import progress_logger_definition
 
@@ -106,15 +107,15 @@ def ui_command(settings: Settings, host: str, port: int) -> tuple[list[str], dic
 
 def vintages(settings: Settings) -> int:
     """Print the origin record of each raw file of the territory."""
+    origins = present_origins(settings)
     for source in SOURCES:
-        paths = locate_all(settings.raw_dir, source) if source.multiple else [locate(settings.raw_dir, source)]
-        if paths in ([], [None]):
+        origin = origins[source.name]
+        if not origin.present:
             print(f"{source.name:26} {'missing' if source.required else 'absent (optional)'}")
-        for path in filter(None, paths):
-            origin = read_origin(path, source)
-            changed = "  CHANGED since its origin record" if origin["changed_since_record"] else ""
-            print(f"{source.name:26} {path.name}  vintage {origin.get('vintage') or '?'}  "
-                  f"{origin.get('producer', '?')}  sha256 {origin['sha256'][:12]}{changed}")
+        for file in origin.files:
+            changed = "  CHANGED since its origin record" if file.changed_since_record else ""
+            print(f"{source.name:26} {file.name}  vintage {file.vintage or '?'}  {file.producer}  "
+                  f"sha256 {file.sha256[:12]}{changed}")
     return 0
 
 
@@ -128,19 +129,19 @@ def sources(settings: Settings, check: bool, timeout: float = 5.0) -> int:
 
     from observatory.raw_files import source_url
 
+    origins = present_origins(settings)
     for source in SOURCES:
-        paths = locate_all(settings.raw_dir, source)
-        origin = read_origin(paths[-1], source) if paths else {}
-        present = ", ".join(path.name for path in paths) if paths else ("missing" if source.required else "absent")
+        origin = origins[source.name]
+        present = origin.names or ("missing" if source.required else "absent")
         address = source_url(source, settings.departements[0]) if source.url else ""
-        line = f"{source.name:26} {present}  vintage {origin.get('vintage') or '?'}  address {address or '(none: placed by hand)'}"
+        line = f"{source.name:26} {present}  vintage {origin.vintage or '?'}  address {address or '(none: placed by hand)'}"
         if check and address:
             try:
                 request = urllib.request.Request(address, method="HEAD")
                 with urllib.request.urlopen(request, timeout=timeout) as response:
                     modified = response.headers.get("Last-Modified")
                 published = parsedate_to_datetime(modified).date().isoformat() if modified else ""
-                newer = published and str(origin.get("vintage") or "") < published
+                newer = published and max((file.vintage for file in origin.files), default="") < published
                 line += f"  answers (published {published or '?'}{', NEWER than the file here' if newer else ''})"
             except (OSError, ValueError) as error:
                 line += f"  unreachable ({getattr(error, 'reason', error)}): offline, or the address moved"

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from observatory.publish import read_table
 from observatory.settings import Settings
+from observatory.sources.catalog import Origin
 from observatory.sources.staged import StagedTable
 
 class ObservatoryConfig(ConfigurableResource):
@@ -77,6 +78,8 @@ class StagingIOManager(ConfigurableIOManager):
             obj.table.to_parquet(path.with_suffix(".parquet"), index=False)
             obj.rejects.to_parquet(path.with_suffix(".rejects.parquet"), index=False)
             record = {"kind": "staged", "rows_read": obj.rows_read, "out_of_scope": obj.out_of_scope, "stats": obj.stats}
+        elif isinstance(obj, Origin):
+            record = {"kind": "origin", "value": obj.to_record()}
         elif isinstance(obj, pd.DataFrame):
             obj.to_parquet(path.with_suffix(".parquet"), index=False)
             record = {"kind": "frame"}
@@ -90,6 +93,8 @@ class StagingIOManager(ConfigurableIOManager):
         kind = record["kind"]
         if kind == "json":
             return record["value"]
+        if kind == "origin":
+            return Origin.from_record(record["value"])
         table = read_table(path.with_suffix(".parquet"))
         if kind == "staged":
             return StagedTable(table=table, rejects=pd.read_parquet(path.with_suffix(".rejects.parquet")),

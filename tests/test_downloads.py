@@ -160,7 +160,7 @@ def test_an_upper_case_member_is_found_again_without_downloading(tmp_path, publi
                           population=f"{base}/insee")
     raw = settings.raw_dir
     origins = ensure_raw_files(settings)
-    assert origins["population"]["file"] == "base-cc-evol-struct-pop-2021.CSV"
+    assert origins["population"].names == "base-cc-evol-struct-pop-2021.CSV"
     assert locate(raw, SOURCES_BY_NAME["population"]) == raw / "base-cc-evol-struct-pop-2021.CSV"
     ensure_raw_files(settings)
     assert Publisher.requests.count("/insee") == 1
@@ -182,7 +182,7 @@ def test_contours_are_downloaded_for_every_departement(tmp_path, publisher, monk
                                                            "communes_2A_2B_population.csv": "insee_com;population_2022\n"},
                           commune_contours=f"{base}/departements/{{dep}}/communes")
     origins = ensure_raw_files(settings)
-    assert [path.rsplit("/", 1)[1] for path in origins["commune_contours"]["paths"]] == [
+    assert [path.name for path in origins["commune_contours"].paths] == [
         "communes-2A.geojson", "communes-2B.geojson"]
     assert sorted(Publisher.requests) == ["/departements/2A/communes", "/departements/2B/communes"]
 
@@ -335,8 +335,8 @@ def test_every_downloadable_source_is_fetched_once_and_found_again(tmp_path, pub
         monkeypatch.setenv(f"OBSERVATORY_URL_{name.upper()}", base + address)
     settings = Settings(data_dir=tmp_path, territory="41")
     origins = ensure_raw_files(settings)
-    assert {name: origins[name]["present"] for name in payloads} == {name: True for name in payloads}
-    files = {name: origins[name]["file"] for name in payloads}
+    assert {name: origins[name].present for name in payloads} == {name: True for name in payloads}
+    files = {name: origins[name].names for name in payloads}
     assert files == {
         "rpps_extract": "PS_LibreAcces_Personne_activite.txt", "population": "base-cc-evol-struct-pop-2022.CSV",
         "population_by_age": "TD_POP1B_2021.csv", "commune_contours": "communes-41.geojson",
@@ -346,12 +346,12 @@ def test_every_downloadable_source_is_fetched_once_and_found_again(tmp_path, pub
         "departement_contours": "departements-1000m.geojson", "national_communes": "communes.json",
         "neighbour_contours": "communes-45.geojson, communes-72.geojson",  # not Corse-du-Sud: beyond the ring
         "osm_extract": "centre-latest.osm.pbf, pays-de-la-loire-latest.osm.pbf"}
-    assert origins["commune_history"]["vintage"] == ""  # no Last-Modified here: the name's year is read on
+    assert origins["commune_history"].vintage == ""  # no Last-Modified here: the name's year is read on
     assert sorted(Publisher.requests) == sorted(path for _, bodies in payloads.values() for path in bodies)
     requests = len(Publisher.requests)
     again = ensure_raw_files(settings)
     assert len(Publisher.requests) == requests  # found again, whatever the case of their names
-    assert {name: again[name]["file"] for name in payloads} == files
+    assert {name: again[name].names for name in payloads} == files
     raw = settings.raw_dir
     assert read_population(raw / files["population"], ("41",)).table["population"].tolist() == [100.0]
     assert read_gp_benchmark(raw / files["gp_benchmark"], ("41",)).table["headcount"].tolist() == [211]  # « ; »

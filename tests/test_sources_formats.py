@@ -94,17 +94,17 @@ def test_download_unpacks_records_origin_and_happens_once(tmp_path, publisher, m
     origins = ensure_raw_files(settings)
     extract = raw / "PS_LibreAcces_Personne_activite_202407010800.txt"
     assert extract.read_text() == "header|\nline|\n"
-    assert origins["rpps_extract"]["path"] == str(extract)
+    assert origins["rpps_extract"].path == extract
     record = read_origin(extract, SOURCES_BY_NAME["rpps_extract"])
-    assert record["url"] == publisher and record["vintage"] == "2024-07-01"
-    assert record["sha256"] == sha256_of(extract) and not record["changed_since_record"]
-    assert not origins["care_structures"]["present"] and "could not download" in origins["care_structures"]["problem"]
+    assert record.url == publisher and record.vintage == "2024-07-01"
+    assert record.sha256 == sha256_of(extract) and not record.changed_since_record
+    assert not origins["care_structures"].present and "could not download" in origins["care_structures"].problem
     assert sorted(p.name for p in raw.iterdir() if p.name.startswith(".")) == []  # no partial files left
 
     ensure_raw_files(settings)
     assert _Publisher.requests == 1  # the cached file is used, never fetched again
     extract.write_text("edited by hand\n")
-    assert read_origin(extract)["changed_since_record"]
+    assert read_origin(extract).changed_since_record
 
 
 def test_vintage_of_a_file_placed_by_hand_comes_from_its_name():

@@ -7,7 +7,7 @@ import fnmatch
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -231,20 +231,88 @@ def vintage_from_name(name: str) -> str:
     return year.group(1) if year else "unknown"
 
 
-def read_origin(path: Path, source: RawSource | None = None) -> dict:
+@dataclass(frozen=True)
+class RawFile:
+    """One raw file and its origin record: who published it, from where, under which
+    licence, its vintage and checksum, and whether it changed since its record was written."""
+
+    path: Path
+    producer: str
+    url: str = ""
+    licence: str = ""
+    vintage: str = ""
+    synthetic: bool = False
+    sha256: str = ""
+    changed_since_record: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+@dataclass(frozen=True)
+class Origin:
+    """What the raw folder holds for one source: its files (none when it is absent; several
+    for dated snapshots or a source published in parts), and why a missing one could not be
+    fetched. It travels between the assets as their raw input."""
+
+    source: str
+    producer: str
+    files: tuple[RawFile, ...] = ()
+    problem: str = ""
+
+    @property
+    def present(self) -> bool:
+        return bool(self.files)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [file.path for file in self.files]
+
+    @property
+    def path(self) -> Path:
+        """The file of a single-file source (the first of several)."""
+        if not self.files:
+            raise SourceFormatError(Path(self.source), None, None, f"no file for {self.source}: "
+                                                                  f"{self.problem or 'absent'}")
+        return self.files[0].path
+
+    @property
+    def names(self) -> str:
+        return ", ".join(file.name for file in self.files)
+
+    @property
+    def vintage(self) -> str:
+        return ", ".join(sorted({file.vintage for file in self.files if file.vintage}))
+
+    @property
+    def synthetic(self) -> bool:
+        return any(file.synthetic for file in self.files)
+
+    def to_record(self) -> dict:
+        """As plain JSON values, for the staging folder."""
+        return {"source": self.source, "producer": self.producer, "problem": self.problem,
+                "files": [{**asdict(file), "path": str(file.path)} for file in self.files]}
+
+    @classmethod
+    def from_record(cls, record: dict) -> "Origin":
+        return cls(source=record["source"], producer=record["producer"], problem=record["problem"],
+                   files=tuple(RawFile(**{**file, "path": Path(file["path"])}) for file in record["files"]))
+
+
+def read_origin(path: Path, source: RawSource | None = None) -> RawFile:
     """The origin record of a raw file. A file placed by hand gets one built from the
     catalogue; its checksum is always recomputed, so a file changed since its record was
     written is seen as such (``changed_since_record``)."""
     record_path = origin_path(path)
     record = json.loads(record_path.read_text(encoding="utf-8")) if record_path.exists() else {
-        "file": Path(path).name,
         "producer": (source.producer + " (file placed by hand)") if source else "unknown (file placed by hand)",
         "url": source.url if source else "",
         "licence": source.licence if source else "",
         "vintage": vintage_from_name(Path(path).name),
-        "synthetic": False,
     }
     actual = sha256_of(path)
-    record["changed_since_record"] = "sha256" in record and record["sha256"] != actual
-    record["sha256"] = actual
-    return record
+    return RawFile(path=Path(path), producer=record["producer"], url=record.get("url", ""),
+                   licence=record.get("licence", ""), vintage=str(record.get("vintage") or ""),
+                   synthetic=bool(record.get("synthetic", False)), sha256=actual,
+                   changed_since_record="sha256" in record and record["sha256"] != actual)

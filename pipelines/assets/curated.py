@@ -9,7 +9,7 @@ from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.agreement import agreement_by_commune, agreement_by_departement
 from observatory.accessibility.parameters import parameters_from_record
 from observatory.accessibility.border_ring import apl_area
-from observatory.raw_files import raw_paths
+from observatory.sources.catalog import Origin
 from observatory.accessibility.calibration import calibrate_speed
 from observatory.accessibility.providers import apl_settings, calibration_status, road_model, travel_times
 from observatory.confidential import ROSTER_COLUMNS
@@ -135,14 +135,14 @@ def _everyone(general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFr
 def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                             general_practitioners: pd.DataFrame, official_apl: StagedTable,
                             gp_register_coverage: pd.DataFrame, apl_parameters: dict, border_ring: StagedTable,
-                            ring_practitioners: pd.DataFrame, osm_extract_file: dict) -> Output:
+                            ring_practitioners: pd.DataFrame, osm_extract_file: Origin) -> Output:
     """The estimate's speed fitted to the official APL on half the communes, with the agreement on the other half."""
     settings = observatory.settings()
     complete = register_complete(gp_register_coverage)
     compared = official_apl.table[official_apl.table["commune_code"].isin(
         commune_reference.loc[commune_reference["departement_code"].isin(complete.index[complete.to_numpy()]),
                               "commune_code"])]
-    status = calibration_status(settings, len(compared), raw_paths(osm_extract_file))
+    status = calibration_status(settings, len(compared), osm_extract_file.paths)
     if status:
         return _table_output(pd.DataFrame([{"status": status, "speed_default_kmh": settings.road_speed_kmh,
                                             "speed_fitted_kmh": None}]))
@@ -156,11 +156,11 @@ def travel_time_calibration(observatory: ObservatoryConfig, commune_reference: p
 @asset(**CURATED)
 def commune_travel_times(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, apl_parameters: dict,
                          travel_time_calibration: pd.DataFrame, border_ring: StagedTable,
-                         osm_extract_file: dict) -> Output:
+                         osm_extract_file: Origin) -> Output:
     """Minutes between communes (the territory's and its border ring's) within the APL's largest band, each commune with itself."""
     pairs, method = travel_times(_area(commune_reference, border_ring), observatory.settings(),
                                  parameters_from_record(apl_parameters), travel_time_calibration,
-                                 raw_paths(osm_extract_file))
+                                 osm_extract_file.paths)
     return _table_output(pairs, method=method, mean_minutes=float(pairs["minutes"].mean()))
 
 

@@ -8,7 +8,7 @@ from observatory.confidential import protect_tables
 from observatory.dashboard.site import SiteData, build_site
 from observatory.accessibility.providers import travel_time_method
 from observatory.publish import publish_tables, read_published_tables
-from observatory.raw_files import raw_paths
+from observatory.sources.catalog import Origin
 from observatory.sources.departements import DEPARTEMENT_NAMES
 
 from ..resources import ObservatoryConfig
@@ -36,7 +36,7 @@ def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame)
 
 
 @asset(group_name="published", owners=OWNERS, deps=["observatory_database"], compute_kind="plotly")
-def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_extract_file: dict) -> Output:
+def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_extract_file: Origin) -> Output:
     """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline, from the tables as published."""
     settings = observatory.settings()
     tables = read_published_tables(settings.curated_dir)
@@ -51,7 +51,7 @@ def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_ext
         method={"parameters": parameters_from_record(apl_parameters),
                 "consultations_per_fte": settings.consultations_per_fte,
                 "travel_times": travel_time_method(settings, tables["travel_time_calibration"],
-                                                   raw_paths(osm_extract_file)),
+                                                   osm_extract_file.paths),
                 "retirement_age": settings.retirement_age},
         map_exports=settings.map_exports,
     )

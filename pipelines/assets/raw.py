@@ -1,6 +1,6 @@
 """Raw layer: the publishers' files, untouched, each with its origin record."""
 
-from dagster import AssetOut, MetadataValue, Output, multi_asset
+from dagster import AssetOut, Output, multi_asset
 
 from observatory.raw_files import ensure_raw_files
 from observatory.sources.catalog import SOURCES
@@ -21,11 +21,12 @@ def raw_files(observatory: ObservatoryConfig):
             origin,
             output_name=f"{name}_file",
             metadata={
-                "present": origin["present"],
-                "path": MetadataValue.path(origin.get("path", "")),
-                "sha256": origin.get("sha256", ""),
-                "producer": origin.get("producer", ""),
-                "vintage": origin.get("vintage", "unknown"),
-                "synthetic": bool(origin.get("synthetic", False)),
+                "present": origin.present,
+                "files": origin.names,
+                "sha256": ", ".join(file.sha256 for file in origin.files),
+                "producer": origin.producer,
+                "vintage": origin.vintage or "unknown",
+                "synthetic": origin.synthetic,
+                **({"problem": origin.problem} if origin.problem else {}),
             },
         )

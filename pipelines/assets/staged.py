@@ -11,7 +11,7 @@ from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
 
 from observatory.indicators.gp_supply import identify_gps
 from observatory.privacy import pseudonymisation_key
-from observatory.raw_files import raw_path, raw_paths
+from observatory.sources.catalog import Origin
 from observatory.accessibility.border_ring import FASTEST_ROAD, ring_of
 from observatory.accessibility.parameters import DREES_2023, parameters_from_record, parameters_record
 from observatory.accessibility.providers import apl_settings
@@ -37,21 +37,21 @@ RING_SCHEMA = {"commune_code": "string", "commune_name": "string", "departement_
 STAGED = dict(group_name="staged", io_manager_key="staging_io", compute_kind="pandas", owners=OWNERS)
 
 
-def _output(staged: StagedTable, origin: dict, *, personal: bool = False) -> Output:
+def _output(staged: StagedTable, origin: Origin, *, personal: bool = False) -> Output:
     """The staged table with its counts and its source's identity as metadata, and a
     preview of its first rows unless it holds ``personal`` data (the register's, the
     roster's, the agency's rows): Dagster keeps metadata in its run storage, outside the
     ingestion layer."""
-    staged.stats |= {"file": origin.get("file", ""), "sha256": origin.get("sha256", ""),
-                     "vintage": origin.get("vintage"), "producer": origin.get("producer", "")}
+    staged.stats |= {"file": origin.names, "sha256": ", ".join(file.sha256 for file in origin.files),
+                     "vintage": origin.vintage, "producer": origin.producer}
     if personal:
         return Output(staged, metadata=staged.metadata())
     return Output(staged, metadata={**staged.metadata(), "preview": preview(staged.table)})
 
 
-def _optional(origin: dict, schema: dict, read, *, personal: bool = False) -> Output:
+def _optional(origin: Origin, schema: dict, read, *, personal: bool = False) -> Output:
     """Stage an optional source, or an empty typed table when the territory lacks it."""
-    return _output(read(raw_path(origin)) if origin["present"] else StagedTable.absent(schema), origin, personal=personal)
+    return _output(read(origin.path) if origin.present else StagedTable.absent(schema), origin, personal=personal)
 
 
 def _history(commune_code_history: StagedTable) -> dict[str, str]:
@@ -59,38 +59,38 @@ def _history(commune_code_history: StagedTable) -> dict[str, str]:
 
 
 @asset(**STAGED)
-def commune_contours(observatory: ObservatoryConfig, commune_contours_file: dict) -> Output:
+def commune_contours(observatory: ObservatoryConfig, commune_contours_file: Origin) -> Output:
     """Commune contours of the territory in WGS84, with area and an interior point."""
     settings = observatory.settings()
-    return _output(read_contour_files(raw_paths(commune_contours_file), settings.departements), commune_contours_file)
+    return _output(read_contour_files(commune_contours_file.paths, settings.departements), commune_contours_file)
 
 
 @asset(**STAGED)
 def commune_code_history(observatory: ObservatoryConfig, commune_contours: StagedTable,
-                         commune_contours_previous_file: dict, commune_history_file: dict) -> Output:
+                         commune_contours_previous_file: Origin, commune_history_file: Origin) -> Output:
     """Former commune code → current code (INSEE movements, else earlier contours); unmapped ones quarantined."""
     settings = observatory.settings()
-    previous = (read_contour_files(raw_paths(commune_contours_previous_file), settings.departements).table
-                if commune_contours_previous_file["present"] else None)
-    movements = raw_path(commune_history_file) if commune_history_file["present"] else None
+    previous = (read_contour_files(commune_contours_previous_file.paths, settings.departements).table
+                if commune_contours_previous_file.present else None)
+    movements = commune_history_file.path if commune_history_file.present else None
     staged = build_history(gpd.GeoDataFrame(commune_contours.table), previous, movements,
-                           commune_contours_previous_file.get("file", ""))
-    origin = commune_history_file if commune_history_file["present"] else commune_contours_previous_file
+                           commune_contours_previous_file.names)
+    origin = commune_history_file if commune_history_file.present else commune_contours_previous_file
     return _output(staged, origin)
 
 
 @asset(**STAGED)
-def populations(observatory: ObservatoryConfig, population_file: dict, commune_code_history: StagedTable,
+def populations(observatory: ObservatoryConfig, population_file: Origin, commune_code_history: StagedTable,
                 commune_contours: StagedTable) -> Output:
     """Population per current commune, with age bands when the source has them (census year in metadata)."""
     settings = observatory.settings()
-    staged = read_population(raw_path(population_file), settings.departements, _history(commune_code_history),
+    staged = read_population(population_file.path, settings.departements, _history(commune_code_history),
                              set(commune_contours.table["commune_code"]))
     return _output(staged, population_file)
 
 
 @asset(**STAGED)
-def population_by_age(observatory: ObservatoryConfig, population_by_age_file: dict,
+def population_by_age(observatory: ObservatoryConfig, population_by_age_file: Origin,
                       commune_code_history: StagedTable) -> Output:
     """Inhabitants per 5-year age band per commune (INSEE TD_POP1B), when the territory has the file."""
     departements, history = observatory.settings().departements, _history(commune_code_history)
@@ -99,38 +99,38 @@ def population_by_age(observatory: ObservatoryConfig, population_by_age_file: di
 
 
 @asset(**STAGED)
-def epci_membership(observatory: ObservatoryConfig, epci_membership_file: dict) -> Output:
+def epci_membership(observatory: ObservatoryConfig, epci_membership_file: Origin) -> Output:
     """EPCI of each commune (empty when the territory has no EPCI file)."""
     departements = observatory.settings().departements
     return _optional(epci_membership_file, epci.SCHEMA, lambda path: epci.read_epci_membership(path, departements))
 
 
 @asset(**STAGED)
-def rpps_activities(observatory: ObservatoryConfig, rpps_extract_file: dict, commune_contours: StagedTable,
+def rpps_activities(observatory: ObservatoryConfig, rpps_extract_file: Origin, commune_contours: StagedTable,
                     commune_code_history: StagedTable) -> Output:
     """Activities of health professionals located in the territory, without names, on current commune codes."""
     settings = observatory.settings()
     known = set(commune_contours.table["commune_code"])
-    staged = read_rpps_extract(raw_path(rpps_extract_file), settings.departements, known, _history(commune_code_history))
+    staged = read_rpps_extract(rpps_extract_file.path, settings.departements, known, _history(commune_code_history))
     return _output(staged, rpps_extract_file, personal=True)
 
 
 @asset(**STAGED)
-def gp_roster(observatory: ObservatoryConfig, gp_roster_file: dict) -> Output:
+def gp_roster(observatory: ObservatoryConfig, gp_roster_file: Origin) -> Output:
     """The département's roster: birth year, FTE and planned departure per RPPS id, without names."""
     reference_date = observatory.settings().reference_date
     return _optional(gp_roster_file, roster.SCHEMA, lambda path: roster.read_roster(path, reference_date), personal=True)
 
 
 @asset(**STAGED)
-def care_structures(observatory: ObservatoryConfig, care_structures_file: dict) -> Output:
+def care_structures(observatory: ObservatoryConfig, care_structures_file: Origin) -> Output:
     """Health centres, hospitals and clinics of the territory with WGS84 coordinates."""
     departements = observatory.settings().departements
     return _optional(care_structures_file, finess.SCHEMA, lambda path: finess.read_care_structures(path, departements))
 
 
 @asset(**STAGED)
-def agency_cases(observatory: ObservatoryConfig, agency_cases_file: dict) -> Output:
+def agency_cases(observatory: ObservatoryConfig, agency_cases_file: Origin) -> Output:
     """The agency's cases, pseudonymised: no names, contact details or notes."""
     settings = observatory.settings()
 
@@ -142,14 +142,14 @@ def agency_cases(observatory: ObservatoryConfig, agency_cases_file: dict) -> Out
 
 
 @asset(**STAGED)
-def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: dict) -> Output:
+def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: Origin) -> Output:
     """Liberal GPs per département and age class according to the CNAM (ameli)."""
     departements = observatory.settings().departements
     return _optional(gp_benchmark_file, benchmark.SCHEMA, lambda path: benchmark.read_gp_benchmark(path, departements))
 
 
 @asset(**STAGED)
-def official_apl(observatory: ObservatoryConfig, official_apl_file: dict, border_ring: StagedTable) -> Output:
+def official_apl(observatory: ObservatoryConfig, official_apl_file: Origin, border_ring: StagedTable) -> Output:
     """The DREES's official APL per commune of the territory and its border ring (latest year of its workbook), with its standardised population."""
     ring = tuple(sorted(set(border_ring.table["departement_code"].dropna()) - set(observatory.settings().departements)))
     departements = (*observatory.settings().departements, *ring)  # the workbook is read once for the whole area
@@ -157,21 +157,21 @@ def official_apl(observatory: ObservatoryConfig, official_apl_file: dict, border
 
 
 @asset(**STAGED)
-def apl_parameters(official_apl_file: dict) -> Output:
+def apl_parameters(official_apl_file: Origin) -> Output:
     """The APL's parameters: the DREES workbook's Paramètres sheet when present, else its 2023 copy."""
-    parameters = (drees_apl.read_drees_parameters(raw_path(official_apl_file)) if official_apl_file["present"]
+    parameters = (drees_apl.read_drees_parameters(official_apl_file.path) if official_apl_file.present
                   else DREES_2023)
     return Output(parameters_record(parameters), metadata={"source": parameters.source, "year": parameters.year})
 
 
 @asset(**STAGED)
-def plan_budget(plan_budget_file: dict) -> Output:
+def plan_budget(plan_budget_file: Origin) -> Output:
     """The health plan's budget lines per axis and year, with the agency offers each axis pays for."""
     return _optional(plan_budget_file, budget.SCHEMA, budget.read_plan_budget)
 
 
 @asset(**STAGED)
-def ars_zones(observatory: ObservatoryConfig, ars_zoning_file: dict) -> Output:
+def ars_zones(observatory: ObservatoryConfig, ars_zoning_file: Origin) -> Output:
     """The ARS zoning of GPs per commune: ZIP, ZAC or outside (empty when the territory has none)."""
     departements = observatory.settings().departements
     return _optional(ars_zoning_file, ars_zoning.SCHEMA, lambda path: ars_zoning.read_ars_zoning(path, departements))
@@ -186,23 +186,23 @@ def general_practitioners(observatory: ObservatoryConfig, rpps_activities: Stage
 
 
 @asset(**STAGED)
-def border_ring(observatory: ObservatoryConfig, commune_contours: StagedTable, neighbour_contours_file: dict,
-                national_communes_file: dict, population_file: dict, commune_code_history: StagedTable,
+def border_ring(observatory: ObservatoryConfig, commune_contours: StagedTable, neighbour_contours_file: Origin,
+                national_communes_file: Origin, population_file: Origin, commune_code_history: StagedTable,
                 apl_parameters: dict) -> Output:
     """Communes of the neighbouring départements within twice the APL's reach of the territory, with their population."""
     settings = observatory.settings()
-    if not neighbour_contours_file["present"]:
+    if not neighbour_contours_file.present:
         return _output(StagedTable.absent(RING_SCHEMA), neighbour_contours_file)
-    neighbours = read_contour_files(raw_paths(neighbour_contours_file), tuple(DEPARTEMENT_NAMES)).table
+    neighbours = read_contour_files(neighbour_contours_file.paths, tuple(DEPARTEMENT_NAMES)).table
     reach = apl_settings(settings, parameters_from_record(apl_parameters)).max_minutes
     ring = ring_of(pd.DataFrame(commune_contours.table), pd.DataFrame(neighbours), reach, FASTEST_ROAD)
     ring = ring.assign(departement_code=departement_of(ring["commune_code"]))
     departements = tuple(sorted(ring["departement_code"].unique()))
-    own = read_population(raw_path(population_file), departements, _history(commune_code_history)).table
+    own = read_population(population_file.path, departements, _history(commune_code_history)).table
     population = ring["commune_code"].map(own.set_index("commune_code")["population"])
     from_file = int(population.notna().sum())
-    if national_communes_file["present"]:
-        national = read_national_populations(raw_path(national_communes_file)).set_index("commune_code")["population"]
+    if national_communes_file.present:
+        national = read_national_populations(national_communes_file.path).set_index("commune_code")["population"]
         population = population.fillna(ring["commune_code"].map(national))
     table = ring.assign(population=population)[[*RING_SCHEMA]]
     staged = StagedTable(table=table, rows_read=len(neighbours), out_of_scope=len(neighbours) - len(table),
@@ -215,7 +215,7 @@ def border_ring(observatory: ObservatoryConfig, commune_contours: StagedTable, n
 
 
 @asset(**STAGED)
-def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: dict, border_ring: StagedTable,
+def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: Origin, border_ring: StagedTable,
                        commune_code_history: StagedTable) -> Output:
     """The GPs of the border ring's communes, from the same register (no roster: FTE 1)."""
     settings = observatory.settings()
@@ -225,7 +225,7 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: dict, 
         activities = pd.DataFrame({name: pd.Series(dtype="string") for name in RPPS_COLUMNS}).assign(
             line=pd.Series(dtype="int64"))
     else:
-        activities = read_rpps_extract(raw_path(rpps_extract_file), departements, set(ring["commune_code"]),
+        activities = read_rpps_extract(rpps_extract_file.path, departements, set(ring["commune_code"]),
                                        _history(commune_code_history)).table
     table = identify_gps(activities, pd.DataFrame(columns=list(roster.SCHEMA)), settings.gp_savoir_faire,
                       settings.reference_date.year)
@@ -233,16 +233,16 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: dict, 
 
 
 @asset(**STAGED)
-def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: dict, rpps_activities: StagedTable,
+def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, rpps_activities: StagedTable,
                  gp_roster: StagedTable, commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
     """The GPs of every dated register snapshot (the current extract at the reference date), aged as of each date."""
     settings = observatory.settings()
     known, history = set(commune_contours.table["commune_code"]), _history(commune_code_history)
     extracts = [(settings.reference_date, rpps_activities)]
-    for origin in rpps_snapshots_file.get("files", []):
-        when = snapshot_date(origin.get("vintage", ""), origin["file"])
+    for file in rpps_snapshots_file.files:
+        when = snapshot_date(file.vintage, file.name)
         if when < settings.reference_date:
-            extracts.append((when, read_rpps_extract(raw_path(origin), settings.departements, known, history)))
+            extracts.append((when, read_rpps_extract(file.path, settings.departements, known, history)))
     frames = [identify_gps(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
               for when, staged in extracts]
     rejects = pd.concat([empty_rejections(), *(staged.rejects for _, staged in extracts[1:])], ignore_index=True)
@@ -252,8 +252,8 @@ def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: dict, rpps
                          out_of_scope=sum(s.out_of_scope for _, s in extracts[1:]),
                          stats={"rows_accepted": sum(len(s.table) for _, s in extracts[1:]),
                                 "snapshots": len(extracts), "snapshot_dates": [str(when) for when, _ in extracts],
-                                "producer": rpps_snapshots_file.get("producer", ""),
-                                "file": ", ".join(origin["file"] for origin in rpps_snapshots_file.get("files", [])),
+                                "producer": rpps_snapshots_file.producer,
+                                "file": rpps_snapshots_file.names,
                                 "vintage": ", ".join(str(when) for when, _ in sorted(extracts[1:]))})
     return Output(staged, metadata={"snapshots": len(extracts), "gps": MetadataValue.json(
         {str(when): int((table["snapshot_date"] == pd.Timestamp(when)).sum()) for when, _ in extracts})})
