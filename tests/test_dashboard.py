@@ -15,8 +15,8 @@ PAGES = {  # page: (plots expected at least, choropleth paths expected)
     "evolution.html": (4, 0),
     "agence.html": (0, 0),
     "territoires.html": (0, 0),
-    "commune.html#00004": (1, 0),
-    "epci.html#200000001": (1, 0),
+    "commune.html#00004": (2, 0),
+    "epci.html#200000001": (2, 0),
     "methode.html": (0, 0),
 }
 
@@ -34,7 +34,9 @@ def test_pages_reference_only_local_files(demo_build):
         html = (site / name).read_text(encoding="utf-8")
         assert '<html lang="fr">' in html and "SYNTHÉTIQUES" in html, name
         references = re.findall(r'(?:src|href)="([^"]+)"', html)
-        assert "assets/plotly.min.js" in references, name
+        draws = PAGES[next(page for page in PAGES if page.startswith(name))][0] > 0
+        assert ("assets/plotly.min.js" in references) == draws, name  # 4.8 MB only where a chart is drawn
+        assert "Indicateurs au 30/06/2024 · registre RPPS du 30/06/2024" in html, name
         assert not [ref for ref in references if re.match(r"^(?:https?:)?//", ref)], name
         for reference in references:
             assert (site / reference.split("#")[0]).exists(), (name, reference)
@@ -141,3 +143,88 @@ def test_maps_page_says_when_exports_are_missing():
 
     html = maps(Data(), {"carte-densite": "<div></div>"}, {})
     assert "Export image indisponible sur cette machine." in html
+
+
+def _browser(playwright, chromium):
+    return playwright.chromium.launch(executable_path=chromium, args=[
+        "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"])
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_every_page_fits_the_screen_and_every_chart_speaks(demo_build, chromium, artifacts, width):
+    """At desktop and phone widths: no page wider than the screen, a skip link first, every
+    chart an image with a summary for screen readers and its sources beneath."""
+    from playwright.sync_api import sync_playwright
+
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        for name, (plots, _) in PAGES.items():
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto((site / name.split("#")[0]).as_uri() + ("#" + name.split("#")[1] if "#" in name else ""))
+            if plots:
+                page.wait_for_selector(".js-plotly-plot .main-svg", state="attached", timeout=30_000)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (name, width, overflow)
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.textContent") == "Aller au contenu", name
+            charts = page.locator(".js-plotly-plot")
+            for index in range(charts.count()):
+                holder = charts.nth(index).locator("xpath=ancestor::*[@role='img'][1]")
+                assert holder.count() == 1 and len(holder.get_attribute("aria-label")) > 40, (name, index)
+            if name.split("#")[0] in {"index.html", "cartes.html", "evolution.html"}:
+                captions = page.locator("figure.chart figcaption").all_inner_texts()
+                assert len(captions) == charts.count() and all(c.startswith("Source : ") for c in captions), name
+                assert all("registre RPPS du 30/06/2024" in c and "synthétiques" in c for c in captions), name
+            if width == 390:
+                page.screenshot(path=str(artifacts / f"phone-{name.replace('.html', '').replace('#', '-')}.png"),
+                                full_page=True)
+            page.close()
+        browser.close()
+
+
+def test_maps_do_not_trap_the_scroll_and_open_the_sheet_clicked(demo_build, chromium):
+    from playwright.sync_api import sync_playwright
+
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto((site / "cartes.html").as_uri())
+        page.wait_for_selector("#carte-apl .main-svg", state="attached", timeout=30_000)
+        assert page.evaluate("document.getElementById('carte-apl')._context.scrollZoom") is False
+        page.mouse.move(700, 450)
+        before = page.evaluate("window.scrollY")
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.scrollY") > before  # the wheel scrolls the page, not the map
+        # a click on a commune of the APL map (as Plotly reports it) opens that commune's sheet
+        page.evaluate("document.getElementById('carte-apl').emit('plotly_click', {points: [{location: '00004'}]})")
+        page.wait_for_url("**/commune.html#00004")
+        page.wait_for_selector("#fiche table")
+        browser.close()
+
+
+def test_a_commune_sheet_prints_without_navigation_on_a4(demo_build, chromium, artifacts):
+    from playwright.sync_api import sync_playwright
+
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto((site / "commune.html").as_uri() + "#00004")
+        page.wait_for_selector("#serie-territoire-apl .main-svg", state="attached", timeout=30_000)
+        assert page.locator("button.print").inner_text() == "Imprimer la fiche"
+        # one measure per chart, each axis from zero: no second axis
+        assert page.evaluate("document.getElementById('serie-territoire').layout.yaxis2") is None
+        assert page.evaluate("document.getElementById('serie-territoire-apl').layout.yaxis.rangemode") == "tozero"
+        page.emulate_media(media="print")
+        hidden = page.evaluate("""['nav', 'button.print', '#recherche'].map(
+            s => getComputedStyle(document.querySelector(s)).display)""")
+        assert hidden == ["none", "none", "none"]
+        assert "données synthétiques" in page.locator("footer").inner_text()
+        pdf = page.pdf(format="A4", print_background=True)
+        (artifacts / "fiche-commune-00004.pdf").write_bytes(pdf)
+        assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+        browser.close()

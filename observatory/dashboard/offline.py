@@ -17,7 +17,8 @@ GEO_ASSETS_SCRIPT = (
 )
 # No modebar button that reaches a network: this plotly.js shows « Share chart... » (an upload
 # to Plotly Cloud) unless told not to.
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False,
+# No scroll-wheel zoom either: a map would trap the page's scrolling (zoom stays on the buttons).
+PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "showSendToCloud": False, "scrollZoom": False,
                  "modeBarButtonsToRemove": ["sendChartToCloud", "sendDataToCloud"],
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pandas as pd
 
@@ -12,7 +13,7 @@ from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
-from .layout import card, cell, cells, table, text
+from .layout import card, cell, cells, register_dates, table, text
 from .offline import PLOTLY_CONFIG
 
 STAGE_LABELS = catalogue.stage_labels()
@@ -21,9 +22,27 @@ KEY_INDICATORS = ("population", "gps", "gp_density", "share_senior", "apl", "des
                   "departures_5y", "nearest_gp_minutes", "accompanied", "installed")
 
 
-def plot(figure, div_id: str) -> str:
+def register_vintage(tables: dict) -> str:
+    """The RPPS extract's vintage as its origin record gives it ("" when unknown)."""
+    report = tables["source_report"]
+    rows = report.loc[report["dataset"] == "rpps_activities", "vintage"]
+    return str(rows.iloc[0]) if len(rows) and isinstance(rows.iloc[0], str) else ""
+
+
+def plot(figure, div_id: str, data, columns: tuple[str, ...]) -> str:
+    """A chart for every reader: an image with a text summary for screen readers, and its
+    sources (from the catalogue entries of the ``columns`` it draws) and dates beneath."""
     # validate=False: the figure was validated when built; validating again copies every polygon.
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG, validate=False)
+    drawn = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG, validate=False)
+    title = re.sub(r"<[^>]+>", " ", figure.layout.title.text or "").strip()
+    sources = dict.fromkeys(label for column in columns
+                            for label in catalogue.describe("", column).source_labels.split(" ; "))
+    summary = (f"{title}. Graphique ; les valeurs sont dans les tableaux téléchargeables "
+               "(page Méthode et données) et sur les fiches des communes et EPCI.")
+    return (f'<figure class="chart"><div role="img" aria-label="{html.escape(summary)}">{drawn}</div>'
+            f"<figcaption>Source : {html.escape(' ; '.join(sources))} · "
+            f"{html.escape(register_dates(data.reference_date, register_vintage(data.tables)))}"
+            f"{' · données synthétiques' if data.synthetic else ''}</figcaption></figure>")
 
 
 def catalog_card(value: str, column: str) -> str:
@@ -112,7 +131,8 @@ def home(data) -> str:
                       f"{int(last['gps'] - first['gps']):+d}".replace("-", "−")],
                      ["APL", french.number(first["apl"], 2), french.number(last["apl"], 2),
                       french.number(last["apl"] - first["apl"], 2)]], {1, 2, 3})
-            + plot(fig_series(series, {"Médecins généralistes": "gps"}, "Médecins généralistes", "médecins"), "serie-accueil")
+            + plot(fig_series(series, {"Médecins généralistes": "gps"}, "Médecins généralistes", "médecins"), "serie-accueil",
+                   data, ("gps",))
             + '<p><a href="evolution.html">Toutes les évolutions</a></p></section>')
     return (coverage_notes(tables) + f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
             + evolution
@@ -152,19 +172,20 @@ def evolution(data) -> str:
     if why or len(series) < 2:  # a partial register's trend, or a « trend » of one date, is not a figure
         reason = why or "une seule date de registre : déposez des extraits datés pour suivre l'évolution"
         return (f'<section><p class="note">Évolution non disponible : {html.escape(reason)}.</p></section>'
-                + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres") + "</section>"
+                + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres", data, ("installations",)) + "</section>"
                    if len(funnel) else ""))
     return (
         "<section>" + plot(fig_series(density, {"Densité": "gp_density"}, "Densité de médecins généralistes",
-                                      "méd. / 10 000 hab."), "serie-densite") + "</section>"
+                                      "méd. / 10 000 hab."), "serie-densite", data, ("gp_density",)) + "</section>"
         + "<section>" + plot(fig_series(series, {"APL": "apl"}, "Accessibilité potentielle localisée",
-                                        "consultations / hab. / an"), "serie-apl") + "</section>"
+                                        "consultations / hab. / an"), "serie-apl", data, ("apl",)) + "</section>"
         + "<section>" + plot(fig_series(series.assign(share=series["share_senior"] * 100), {"55 ans ou plus": "share"},
-                                        "Part des généralistes de 55 ans ou plus", "%"), "serie-age") + "</section>"
+                                        "Part des généralistes de 55 ans ou plus", "%"), "serie-age", data,
+                             ("share_senior",)) + "</section>"
         + "<section><h3>APL par EPCI et par date de registre</h3>"
         + table(["EPCI", *[f"{pd.Timestamp(d):%d/%m/%Y}" for d in dates]], epci_rows, set(range(1, len(dates) + 1)))
         + "</section>"
-        + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres") + "</section>" if len(funnel) else "")
+        + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres", data, ("installations",)) + "</section>" if len(funnel) else "")
     )
 
 
@@ -274,9 +295,14 @@ def territories(data) -> str:
 
 def territory_page(kind: str) -> str:
     """The body of commune.html / epci.html: filled in by assets/observatoire.js from the URL's #code."""
+    charts = "".join(
+        f'<figure class="chart"><div role="img" aria-label="{html.escape(label)} selon les registres successifs ; '
+        f'les valeurs sont dans le tableau ci-dessus."><div id="{div_id}"></div></div></figure>'
+        for div_id, label in (("serie-territoire", "Médecins généralistes"), ("serie-territoire-apl", "APL")))
     return (f'<section>{search_box()}</section>'
             f'<section id="fiche" data-kind="{kind}"><p>Choisissez un territoire dans la recherche.</p></section>'
-            '<section><div id="serie-territoire"></div></section>')
+            '<button type="button" class="print" onclick="window.print()">Imprimer la fiche</button>'
+            f'<section id="series">{charts}</section>')
 
 
 DEMAND_LABELS = {"official": "population standardisée publiée par la DREES",

@@ -100,6 +100,12 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     }
 
 
+# What each map draws, for its sources: the indicator, care structures and the agency's installations.
+MAP_COLUMNS = {"carte-densite": ("gp_density", "kind", "installations"), "carte-apl": ("apl", "kind", "installations"),
+               "carte-age": ("share_senior", "kind", "installations"),
+               "carte-classes": ("apl", "desert_class", "kind", "installations")}
+
+
 def map_figures(data: SiteData) -> dict:
     """The four main maps, with care structures and the agency's installations overlaid."""
     tables = data.tables
@@ -141,20 +147,22 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
     def write(folder: Path) -> None:
         folder.mkdir(parents=True)
         write_plotly_bundle(folder / "assets")
-        shutil.copy(ASSETS / "observatoire.js", folder / "assets" / "observatoire.js")
+        for asset in ("observatoire.js", "observatoire.css"):
+            shutil.copy(ASSETS / asset, folder / "assets" / asset)
         downloads = write_downloads(folder / "data", published)
         (folder / "data" / "territoires.js").write_text(
             "window.OBSERVATOIRE = " + json.dumps(territory_data(data.tables), ensure_ascii=False) + ";\n",
             encoding="utf-8")
         figures = map_figures(data)
         exports = export_maps(figures, folder / "exports") if data.map_exports else {}
-        map_divs = {name: pages.plot(figure, name) for name, figure in figures.items()}
+        map_divs = {name: pages.plot(figure, name, data, MAP_COLUMNS[name]) for name, figure in figures.items()}
         scripts = ("data/territoires.js", "assets/observatoire.js")
         common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
-                  "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"])}
+                  "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
+                  "register_vintage": pages.register_vintage(data.tables)}
         bodies = {
             "index.html": ("Chiffres clés", pages.home(data), scripts),
-            "cartes.html": ("Cartes", pages.maps(data, map_divs, exports), ()),
+            "cartes.html": ("Cartes", pages.maps(data, map_divs, exports), scripts),
             "evolution.html": ("Évolution", pages.evolution(data), ()),
             "agence.html": ("Agence d'attractivité", pages.agency(data), ()),
             "territoires.html": ("Communes et EPCI", pages.territories(data), scripts),

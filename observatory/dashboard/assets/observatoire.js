@@ -96,25 +96,40 @@
     sheet.replaceChildren(heading, context, table);
     if (item.serie && item.serie.length && window.Plotly) {
       var dates = item.serie.map(function (p) { return p[0]; });
-      window.Plotly.newPlot("serie-territoire", [
-        {x: dates, y: item.serie.map(function (p) { return p[1]; }), name: "Médecins généralistes",
-         mode: "lines+markers", marker: {color: "#0072B2"}},
-        {x: dates, y: item.serie.map(function (p) { return p[2]; }), name: "APL", yaxis: "y2",
-         mode: "lines+markers", marker: {color: "#D55E00"}}
-      ], {title: {text: "Évolution selon les registres successifs"}, separators: ",\u202f", height: 340,
-          xaxis: {tickformat: "%m/%Y", hoverformat: "%d/%m/%Y"},
-          yaxis: {title: {text: "médecins"}, rangemode: "tozero"},
-          yaxis2: {title: {text: "APL"}, overlaying: "y", side: "right", rangemode: "tozero"},
-          legend: {orientation: "h", y: -0.2}},
-        // as PLOTLY_CONFIG: no button that uploads the chart anywhere
-        {displaylogo: false, responsive: true, showSendToCloud: false,
-         modeBarButtonsToRemove: ["sendChartToCloud", "sendDataToCloud"]});
+      // One measure per chart, each axis from zero: no dual axis to misread.
+      [["serie-territoire", 1, labels.gps, "#0072B2"], ["serie-territoire-apl", 2, labels.apl, "#D55E00"]]
+        .forEach(function (chart) {
+          window.Plotly.newPlot(chart[0], [
+            {x: dates, y: item.serie.map(function (p) { return p[chart[1]]; }), name: chart[2],
+             mode: "lines+markers", marker: {color: chart[3]}}
+          ], {title: {text: chart[2]}, separators: ",\u202f", height: 300,
+              xaxis: {tickformat: "%m/%Y", hoverformat: "%d/%m/%Y"},
+              yaxis: {rangemode: "tozero"}, showlegend: false},
+            // as PLOTLY_CONFIG: no button that uploads the chart anywhere, no scroll-wheel trap
+            {displaylogo: false, responsive: true, showSendToCloud: false, scrollZoom: false,
+             modeBarButtonsToRemove: ["sendChartToCloud", "sendDataToCloud"]});
+        });
     }
+  }
+
+  // A click on a commune (or an EPCI) of a map opens its sheet.
+  function linkMaps() {
+    document.querySelectorAll(".js-plotly-plot").forEach(function (map) {
+      if (!map.on) { return; }
+      map.on("plotly_click", function (event) {
+        var point = event && event.points && event.points[0];
+        if (!point || typeof point.location !== "string") { return; }
+        var page = Object.prototype.hasOwnProperty.call(data.communes, point.location) ? "commune.html"
+          : Object.prototype.hasOwnProperty.call(data.epcis, point.location) ? "epci.html" : null;
+        if (page) { window.location.href = page + "#" + encodeURIComponent(point.location); }
+      });
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     fillSearch();
     renderTerritory();
+    linkMaps();
     window.addEventListener("hashchange", renderTerritory);
   });
 }());
