@@ -15,6 +15,7 @@ PAGES = {  # page: (plots expected at least, choropleth paths expected)
     "evolution.html": (4, 0),
     "agence.html": (0, 0),
     "territoires.html": (0, 0),
+    "ou-agir.html": (0, 0),
     "commune.html#00004": (2, 0),
     "epci.html#200000001": (2, 0),
     "methode.html": (0, 0),
@@ -227,4 +228,51 @@ def test_a_commune_sheet_prints_without_navigation_on_a4(demo_build, chromium, a
         pdf = page.pdf(format="A4", print_background=True)
         (artifacts / "fiche-commune-00004.pdf").write_bytes(pdf)
         assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+        browser.close()
+
+
+def test_ou_agir_ranks_filters_and_sorts_the_territories(demo_build, chromium, artifacts):
+    """Deserts first, by population; the filters hide what they exclude; a column title
+    sorts; the structures within 15 minutes are counted from the travel times."""
+    from playwright.sync_api import sync_playwright
+
+    from observatory.dashboard.targeting import structures_within
+    from observatory.publish import read_published_tables
+
+    tables = read_published_tables(demo_build.settings.curated_dir)
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto((site / "ou-agir.html").as_uri())
+        rows = page.locator("#classement-communes tbody tr")
+        assert rows.count() == len(tables["accessibility_by_commune"])
+        classes = [rows.nth(i).get_attribute("data-classe") for i in range(rows.count())]
+        assert classes == sorted(classes, key=["desert", "fragile", "adequate", ""].index)  # deserts first
+        first = page.locator("#classement-communes tbody tr").first
+        code = first.locator("a").get_attribute("href").split("#")[1]
+        expected = structures_within(tables["commune_travel_times"], tables["care_structure_locations"]).get(code, 0)
+        assert first.get_attribute("data-structures") == str(expected)
+        page.fill("#filtre-population", "2000")
+        page.select_option("#filtre-classe", "desert")
+        visible = page.locator("#classement-communes tbody tr:not([hidden])")
+        assert 0 < visible.count() < rows.count()
+        assert all(int(float(visible.nth(i).get_attribute("data-population"))) >= 2000
+                   and visible.nth(i).get_attribute("data-classe") == "desert" for i in range(visible.count()))
+        assert page.locator("#compte-communes").inner_text().startswith(f"{visible.count()} communes affichées")
+        page.click('#classement-communes button[data-key="minutes"]')
+        minutes = [float(v) for v in page.eval_on_selector_all(
+            "#classement-communes tbody tr", "rows => rows.map(r => r.dataset.minutes).filter(v => v !== '')")]
+        assert minutes == sorted(minutes, reverse=True)
+        page.screenshot(path=str(artifacts / "ou-agir.png"), full_page=True)
+        # the search takes part of a name (no accents needed) or a code, and says when nothing matches
+        page.fill("#recherche", "zzzz")
+        page.press("#recherche", "Enter")
+        assert page.locator("#recherche-message").inner_text() == "Aucune commune ni EPCI ne correspond à « zzzz »."
+        page.fill("#recherche", "beauelles")
+        page.press("#recherche", "Enter")
+        page.wait_for_url("**/commune.html#00004")
+        page.fill("#recherche", "200000005")
+        page.press("#recherche", "Enter")
+        page.wait_for_url("**/epci.html#200000005")
         browser.close()

@@ -19,6 +19,7 @@ PAGES = (
     ("evolution.html", "Évolution"),
     ("agence.html", "Agence d'attractivité"),
     ("territoires.html", "Communes et EPCI"),
+    ("ou-agir.html", "Où agir"),
     ("methode.html", "Méthode et données"),
 )
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),

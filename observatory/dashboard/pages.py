@@ -13,6 +13,7 @@ from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
+from .targeting import REACH_MINUTES, commune_priorities, epci_priorities
 from .layout import card, cell, cells, register_dates, table, text
 from .offline import PLOTLY_CONFIG
 
@@ -53,8 +54,8 @@ def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
     """A search field over every commune and EPCI (the list comes with data/territoires.js)."""
     return (f'<p><label for="recherche">{html.escape(label)}</label><br>'
             '<input type="search" id="recherche" list="liste-territoires" autocomplete="off" '
-            'placeholder="Nom ou code INSEE">'
-            '<datalist id="liste-territoires"></datalist></p>')
+            'placeholder="Nom, partie du nom ou code INSEE">'
+            '<datalist id="liste-territoires"></datalist></p><p id="recherche-message" class="note" role="status"></p>')
 
 
 def departement_series(tables: dict) -> pd.DataFrame:
@@ -290,6 +291,80 @@ def territories(data) -> str:
         + (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
            "classées ici : leur APL n'est pas un chiffre utilisable.</p>" if withheld else "")
         + "</section>"
+    )
+
+
+def _ranked_table(table_id: str, columns: list[tuple[str, str, bool]], rows: list[tuple[dict, list[str]]]) -> str:
+    """A table the page's script sorts and filters: ``columns`` are (label, key, numeric);
+    each row gives its sort values by key (data attributes) and its cells' HTML."""
+    head = "".join(f'<th scope="col" aria-sort="none"><button type="button" data-key="{key}">{html.escape(label)}'
+                   "</button></th>" if key else f'<th scope="col">{html.escape(label)}</th>'
+                   for label, key, _ in columns)
+    body = "".join(
+        "<tr " + " ".join(f'data-{key}="{html.escape(str(value))}"' for key, value in values.items()) + ">"
+        + "".join(f'<td class="n">{cell_html}</td>' if numeric else f"<td>{cell_html}</td>"
+                  for (_, _, numeric), cell_html in zip(columns, cells_html)) + "</tr>"
+        for values, cells_html in rows)
+    return f'<table class="classement" id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def _sort_value(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{float(value):g}"
+
+
+def priorities(data) -> str:
+    """« Où agir » : EPCIs and communes ranked by the people in deserts and fragile zones, with
+    the departures to come, the time to the nearest GP and the structures within 15 minutes."""
+    tables = data.tables
+    communes, withheld = commune_priorities(tables)
+    epcis = epci_priorities(tables)
+    secret = '<span title="secret statistique ou inconnu">–</span>'
+
+    def number(value, digits=0) -> str:
+        return secret if value is None or pd.isna(value) else html.escape(french.number(value, digits))
+
+    def link(page: str, code, name) -> str:
+        return f'<a href="{page}#{html.escape(text(code))}">{html.escape(text(name))}</a>'
+
+    epci_rows = [({"population": _sort_value(r.population), "atteindre": _sort_value(r.population_to_act),
+                   "departs": _sort_value(r.departures_5y), "minutes": _sort_value(r.mean_minutes_to_gp)},
+                  [link("epci.html", r.epci_code, r.epci_name), number(r.population), number(r.population_desert),
+                   number(r.population_fragile), number(r.departures_5y), number(r.mean_minutes_to_gp, 1)])
+                 for r in epcis.itertuples()]
+    commune_rows = [({"population": _sort_value(r.population), "classe": text(r.desert_class), "apl": _sort_value(r.apl),
+                      "departs": _sort_value(r.departures_5y), "minutes": _sort_value(r.nearest_gp_minutes),
+                      "structures": _sort_value(r.structures_15min)},
+                     [link("commune.html", r.commune_code, r.commune_name), html.escape(text(r.epci_name)),
+                      number(r.population), html.escape(CLASS_NAMES.get(text(r.desert_class), "–")), number(r.apl, 2),
+                      number(r.departures_5y), number(r.nearest_gp_minutes), number(r.structures_15min)])
+                    for r in communes.itertuples()]
+    label = catalogue.label
+    classes = "".join(f'<option value="{key}">{html.escape(CLASS_NAMES[key])}</option>'
+                      for key in ("desert", "fragile", "adequate"))
+    return (
+        '<section><p>Où un recrutement changerait le plus : les territoires où vivent le plus d\'habitants en '
+        "désert médical ou en zone fragile, où des départs s'annoncent, loin d'un généraliste et de toute "
+        f"structure de soins. Cliquez un titre de colonne pour trier.</p>{search_box()}</section>"
+        + "<section><h3>Intercommunalités</h3>"
+        + _ranked_table("classement-epci", [("EPCI", "", False), (label("population"), "population", True),
+                                            (label("population_desert"), "atteindre", True),
+                                            (label("population_fragile"), "", True),
+                                            (label("departures_5y"), "departs", True),
+                                            (label("mean_minutes_to_gp") + " (min)", "minutes", True)], epci_rows)
+        + "</section><section><h3>Communes</h3>"
+        + '<form class="filtres" onsubmit="return false"><label for="filtre-population">Population minimale</label> '
+          '<input type="number" id="filtre-population" min="0" step="100" value="0"> '
+          f'<label for="filtre-classe">Classe</label> <select id="filtre-classe"><option value="">toutes</option>'
+          f"{classes}</select></form>"
+          '<p id="compte-communes" class="note" role="status"></p>'
+        + _ranked_table("classement-communes", [
+            ("Commune", "", False), ("EPCI", "", False), (label("population"), "population", True),
+            (label("desert_class"), "", False), ("APL", "apl", True), (label("departures_5y"), "departs", True),
+            ("Minutes jusqu'au généraliste le plus proche", "minutes", True),
+            (f"Structures de soins à moins de {REACH_MINUTES} min", "structures", True)], commune_rows)
+        + (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
+           "classées ici : leur APL n'est pas un chiffre utilisable.</p>" if withheld else "")
+        + '<p class="note">« – » : secret statistique ou donnée inconnue.</p></section>'
     )
 
 

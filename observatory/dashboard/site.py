@@ -166,6 +166,7 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
             "evolution.html": ("Évolution", pages.evolution(data), ()),
             "agence.html": ("Agence d'attractivité", pages.agency(data), ()),
             "territoires.html": ("Communes et EPCI", pages.territories(data), scripts),
+            "ou-agir.html": ("Où agir", pages.priorities(data), scripts),
             "commune.html": ("Commune", pages.territory_page("commune"), scripts),
             "epci.html": ("Intercommunalité", pages.territory_page("epci"), scripts),
             "methode.html": ("Méthode et données", pages.methodology(data, downloads, exports, dictionary), ()),

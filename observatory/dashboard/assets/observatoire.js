@@ -11,23 +11,93 @@
                                            minimumFractionDigits: digits || 0}).format(value);
   };
 
+  // Names compared without case or accents: « beauelles » finds « Beauelles-sur-Loire ».
+  function plain(value) {
+    return String(value).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
+  }
+
   function fillSearch() {
     var list = document.getElementById("liste-territoires");
     var input = document.getElementById("recherche");
     if (!list || !input) { return; }
     var targets = {};
+    var entries = [];
     [["communes", "commune.html"], ["epcis", "epci.html"]].forEach(function (kind) {
       Object.keys(data[kind[0]]).forEach(function (code) {
-        var label = data[kind[0]][code].nom + " (" + (kind[0] === "communes" ? "commune " : "EPCI ") + code + ")";
+        var item = data[kind[0]][code];
+        var label = item.nom + " (" + (kind[0] === "communes" ? "commune " : "EPCI ") + code + ")";
         var option = document.createElement("option");
         option.value = label;
         list.appendChild(option);
         targets[label] = kind[1] + "#" + code;
+        entries.push({code: code, name: plain(item.nom), population: item.population || 0, target: kind[1] + "#" + code});
       });
     });
-    input.addEventListener("change", function () {
-      if (targets[input.value]) { window.location.href = targets[input.value]; }
+    var message = document.getElementById("recherche-message");
+    function go() {
+      var wanted = plain(input.value);
+      if (!wanted) { return; }
+      var target = targets[input.value];
+      if (!target) {  // a code; else the name itself, then a name starting so, then one holding the text
+        var rank = function (e) {
+          return e.code.toLowerCase() === wanted || e.name === wanted ? 0
+            : e.name.indexOf(wanted) === 0 ? 1 : e.name.indexOf(wanted) !== -1 ? 2 : 3;
+        };
+        var found = entries.filter(function (e) { return rank(e) < 3; });
+        found.sort(function (a, b) { return rank(a) - rank(b) || b.population - a.population; });
+        target = found.length ? found[0].target : null;
+      }
+      if (target) {
+        window.location.href = target;
+      } else if (message) {
+        message.textContent = "Aucune commune ni EPCI ne correspond à « " + input.value + " ».";
+      }
+    }
+    input.addEventListener("change", go);
+    input.addEventListener("keydown", function (event) { if (event.key === "Enter") { go(); } });
+  }
+
+  // Ranked tables (« Où agir ») : a click on a column title sorts, the filters hide rows.
+  function setupRankings() {
+    document.querySelectorAll("table.classement").forEach(function (table) {
+      table.querySelectorAll("th button[data-key]").forEach(function (button) {
+        button.addEventListener("click", function () {
+          var key = button.getAttribute("data-key");
+          var header = button.parentNode;
+          var descending = header.getAttribute("aria-sort") !== "descending";
+          table.querySelectorAll("th").forEach(function (th) { th.setAttribute("aria-sort", "none"); });
+          header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          rows.sort(function (a, b) {
+            var x = a.getAttribute("data-" + key), y = b.getAttribute("data-" + key);
+            if (x === "" || x === null) { return 1; }  // unknown or secret values last
+            if (y === "" || y === null) { return -1; }
+            return descending ? Number(y) - Number(x) : Number(x) - Number(y);
+          });
+          rows.forEach(function (row) { body.appendChild(row); });
+        });
+      });
     });
+    var population = document.getElementById("filtre-population");
+    var kind = document.getElementById("filtre-classe");
+    var table = document.getElementById("classement-communes");
+    var count = document.getElementById("compte-communes");
+    if (!population || !kind || !table) { return; }
+    function filter() {
+      var minimum = Number(population.value) || 0;
+      var shown = 0;
+      Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+        var visible = Number(row.getAttribute("data-population") || 0) >= minimum
+          && (!kind.value || row.getAttribute("data-classe") === kind.value);
+        row.hidden = !visible;
+        if (visible) { shown += 1; }
+      });
+      count.textContent = shown + " communes affichées sur " + table.tBodies[0].rows.length + ".";
+    }
+    population.addEventListener("input", filter);
+    kind.addEventListener("change", filter);
+    filter();
   }
 
   // Names come from source files: untrusted. Every node is built with textContent and
@@ -128,6 +198,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     fillSearch();
+    setupRankings();
     renderTerritory();
     linkMaps();
     window.addEventListener("hashchange", renderTerritory);

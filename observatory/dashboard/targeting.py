@@ -1,0 +1,40 @@
+"""« Où agir » : the territories ranked by what a recruitment would change, from the
+published tables only (so every secret cell stays blank)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+REACH_MINUTES = 15  # « structures within a quarter of an hour »
+CARE_KINDS = ("maison_de_sante", "centre_de_sante", "hopital", "clinique")
+SEVERITY = {"desert": 0, "fragile": 1, "adequate": 2}
+
+
+def structures_within(travel_times: pd.DataFrame, structures: pd.DataFrame, minutes: float = REACH_MINUTES
+                      ) -> pd.Series:
+    """Per commune, the care structures (MSP, centres de santé, hospitals, clinics) in the
+    communes reachable within ``minutes``, its own included."""
+    located = structures[structures["kind"].isin(CARE_KINDS)].groupby("commune_code").size()
+    near = travel_times[travel_times["minutes"] <= minutes]
+    counts = near.assign(structures=near["destination"].astype("string").map(located).fillna(0))
+    return counts.groupby(counts["origin"].astype("string"))["structures"].sum().astype("int64")
+
+
+def commune_priorities(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, int]:
+    """Communes whose register is complete, the deserts first, then the fragile zones, each
+    by population; and how many communes were left out for a partial register."""
+    communes = tables["accessibility_by_commune"]
+    usable = communes[communes["register_complete"].astype(bool)].copy()
+    near = structures_within(tables["commune_travel_times"], tables["care_structure_locations"])
+    usable["structures_15min"] = usable["commune_code"].astype("string").map(near).fillna(0).astype("int64")
+    usable["severity"] = usable["desert_class"].map(SEVERITY).fillna(3)
+    ranked = usable.sort_values(["severity", "population"], ascending=[True, False]).drop(columns="severity")
+    return ranked.reset_index(drop=True), len(communes) - len(usable)
+
+
+def epci_priorities(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """EPCIs whose register is complete, by their population in deserts and fragile zones."""
+    epcis = tables["accessibility_by_epci"]
+    usable = epcis[epcis["register_complete"].astype(bool) & epcis["epci_code"].notna()].copy()
+    usable["population_to_act"] = usable["population_desert"].fillna(0) + usable["population_fragile"].fillna(0)
+    return usable.sort_values("population_to_act", ascending=False).reset_index(drop=True)
