@@ -64,7 +64,9 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
         "agency_installations_by_quarter": installations_by_quarter(cases),
         "agency_funnel_by_quarter": outcomes.funnel_by_quarter(cases),
         "agency_installations_by_epci": empty(columns=["epci_code", "epci_name", "installations"]),
-        "care_structure_locations": empty(columns=["finess_id", "name", "kind", "lon", "lat"]),
+        "care_structure_locations": empty(columns=["finess_id", "name", "kind", "commune_code", "lon", "lat"]),
+        "commune_travel_times": pairs,
+        "gp_density_references": empty(columns=["level", "code", "name", "year", "liberal_gps", "density_per_100k"]),
         "gp_register_coverage": empty(columns=["departement_code", "departement_name", "register_gps",
                                                "register_liberal_gps", "benchmark_liberal_gps", "coverage"]),
         "agency_impact_summary": empty(), "source_report": pd.DataFrame(

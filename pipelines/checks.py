@@ -99,6 +99,7 @@ TABLE_CHECKS = [
     table_check("agency_installations_by_quarter", ["period"], {"installations": (0, 1e5)}, min_rows=0),
     table_check("care_structure_locations", ["finess_id"], {"lon": (-180, 180), "lat": (-90, 90)}, min_rows=0),
     table_check("gp_register_coverage", ["departement_code"], {"coverage": (0, 10)}),
+    table_check("gp_density_references", ["level", "code"], {"density_per_100k": (0, 1000)}, min_rows=0),
     table_check("commune_travel_times", ["origin", "destination"], {"minutes": (1e-9, 600)}),
     table_check("accessibility_by_epci", ["epci_code"], {"apl": APL, "share_desert": SHARE, "share_fragile": SHARE},
                 empty_key_allowed=True),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import duckdb
@@ -27,6 +28,23 @@ def test_numbers_are_written_the_french_way():
     assert french.number(7.5729, 1) == "7,6"
     assert french.percent(0.56) == "56\u202f%"
     assert french.number(None) == french.number(float("nan")) == "–"
+    assert (french.signed(0.0612, 2), french.signed(-3), french.signed(0.001, 2), french.signed(1234)) == (
+        "+0,06", "−3", "0,00", "+1\u202f234")
+
+
+def test_a_secret_quarter_says_so_instead_of_reading_as_zero():
+    import pandas as pd
+
+    from observatory.dashboard.figures import fig_funnel_by_quarter
+
+    table = pd.DataFrame({"period": ["2022-T1", "2022-T2"], "year": [2022, 2022], "quarter": [1, 2],
+                          "new_contacts": [21.0, None], "new_accompanied": [17.0, 10.0], "installations": [None, 0.0]})
+    figure = fig_funnel_by_quarter(table)
+    contacts, _, installations = figure.data
+    assert list(contacts.x) == ["T1 2022", "T2 2022"]
+    assert list(contacts.text) == ["", "secret"] and list(contacts.customdata) == ["21", "secret"]
+    assert list(installations.text) == ["secret", ""] and list(installations.customdata) == ["secret", "0"]
+    assert figure.layout.yaxis.rangemode == "tozero"
 
 
 def test_pages_reference_only_local_files(demo_build):
@@ -132,8 +150,23 @@ def test_without_a_browser_the_maps_are_published_without_exports(monkeypatch, t
 
     monkeypatch.setattr(pio, "write_images", no_browser)
     previous = pio.defaults.topojson
-    assert export_maps({"carte": go.Figure()}, tmp_path / "exports") == {}
+    assert export_maps({"carte": go.Figure()}, tmp_path / "exports", {"carte": "x"}) == {}
     assert pio.defaults.topojson == previous  # the global setting is restored
+
+
+def test_an_exported_map_carries_its_territory_sources_and_dates(monkeypatch, tmp_path):
+    import plotly.graph_objects as go
+    import plotly.io as pio
+
+    from observatory.dashboard.exports import export_maps
+
+    written = {}
+    monkeypatch.setattr(pio, "write_images", lambda figures, paths, **_: written.update(zip(paths, figures)))
+    said = "Territoire de démonstration — Source : RPPS · registre RPPS du 30/06/2024 · données synthétiques"
+    assert export_maps({"carte-apl": go.Figure()}, tmp_path, {"carte-apl": said}) == {
+        "carte-apl": ["carte-apl.png", "carte-apl.pdf"]}
+    assert len(written) == 2 and all([a.text for a in figure.layout.annotations] == [said]
+                                     for figure in written.values())
 
 
 def test_maps_page_says_when_exports_are_missing():
@@ -276,3 +309,55 @@ def test_ou_agir_ranks_filters_and_sorts_the_territories(demo_build, chromium, a
         page.press("#recherche", "Enter")
         page.wait_for_url("**/epci.html#200000005")
         browser.close()
+
+
+def test_a_commune_sheet_sets_its_figures_beside_its_epci_and_departement(demo_build, chromium):
+    from playwright.sync_api import sync_playwright
+
+    from observatory.publish import read_published_tables
+
+    tables = read_published_tables(demo_build.settings.curated_dir)
+    commune = tables["gp_supply_by_commune"].set_index("commune_code").loc["00004"]
+    epci_code = tables["commune_reference"].set_index("commune_code").at["00004", "epci_code"]
+    epci = tables["gp_supply_by_epci"].set_index("epci_code").loc[epci_code]
+    departement = tables["gp_supply_by_departement"].iloc[0]
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.goto((site / "commune.html").as_uri() + "#00004")
+        page.wait_for_selector("table.reperes")
+        headers = page.locator("table.reperes thead th").all_inner_texts()
+        assert headers == ["Repères", "Beauelles-sur-Loire", epci["epci_name"], departement["departement_name"]]
+        density = page.locator("table.reperes tbody tr").first.locator("td").all_inner_texts()
+        assert density == [french.number(value, 1) for value in
+                           (commune["gp_density"], epci["gp_density"], departement["gp_density"])]
+        browser.close()
+
+
+def test_the_maps_page_carries_its_contours_once(demo_build):
+    site = demo_build.settings.site_dir
+    maps = (site / "cartes.html").read_text(encoding="utf-8")
+    assert '<script src="data/contours.js"></script>' in maps
+    assert '"coordinates"' not in maps  # every polygon is in data/contours.js, loaded once for the four maps
+    assert len(maps.encode()) < 200_000
+
+
+def test_desert_classes_stay_apart_in_greyscale():
+    from observatory.dashboard.figures import CLASS_COLOURS
+
+    def luminance(colour: str) -> float:  # WCAG relative luminance
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    levels = sorted(luminance(colour) for colour in CLASS_COLOURS.values())
+    assert len(levels) == 4 and min(b - a for a, b in zip(levels, levels[1:])) > 0.1
+
+
+def test_json_inlined_in_a_page_cannot_close_its_script():
+    from observatory.dashboard.pages import inline_json
+
+    text = inline_json({"nom": "</script><script>window.__xss=1</script> & co"})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text) == {"nom": "</script><script>window.__xss=1</script> & co"}

@@ -116,3 +116,36 @@ def test_the_departements_around_loir_et_cher_hold_its_whole_border_ring(shared_
                                     ("18", "28", "36", "37", "45", "72")).table
     ring = ring_of(pd.DataFrame(territory), pd.DataFrame(neighbours), 20.0, FASTEST_ROAD)
     assert len(ring) > 500 and set(ring["commune_code"].str.slice(0, 2)) <= set(around)
+
+
+def test_the_cnam_file_gives_the_departement_its_region_and_france(shared_data):
+    from observatory.indicators.benchmark import density_references
+    from observatory.sources.gp_benchmark import read_gp_benchmark
+
+    staged = read_gp_benchmark(shared_data / "other" / "ameli_demographie_ps_liberaux_2024_departement.csv", ("41",))
+    references = density_references(staged.table)
+    assert references[["level", "code", "name", "year", "liberal_gps", "density_per_100k"]].values.tolist() == [
+        ["departement", "41", "Loir-et-Cher", 2024, 211.0, 64.4],
+        ["region", "24", "Centre-Val de Loire", 2024, 1697.0, 65.7],
+        ["france", "FR", "France", 2024, 55546.0, 81.0]]
+
+
+def test_web_contours_keep_every_commune_and_their_shared_borders(shared_data):
+    """Simplified for the web as one coverage: no gap or overlap appears between neighbours,
+    no commune is lost, and the file shrinks."""
+    import json
+
+    import shapely
+
+    from observatory.dashboard.figures import plotly_geojson
+    from observatory.sources.communes import read_commune_contours
+
+    communes = read_commune_contours(shared_data / "boundaries" / "gregoiredavid_communes-41-loir-et-cher.geojson",
+                                     ("41",)).table
+    web = plotly_geojson(communes)
+    shapes = shapely.from_geojson([json.dumps(feature["geometry"]) for feature in web["features"]])
+    assert [feature["id"] for feature in web["features"]] == communes["commune_code"].tolist()
+    assert shapely.coverage_is_valid(shapes) and shapely.is_valid(shapes).all() and (shapely.area(shapes) > 0).all()
+    assert shapely.get_num_coordinates(shapes).sum() < 0.95 * shapely.get_num_coordinates(communes.geometry.values).sum()
+    total = shapely.area(shapely.union_all(shapes))
+    assert abs(total - shapely.area(shapely.union_all(communes.geometry.values))) / total < 0.01

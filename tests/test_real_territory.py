@@ -207,7 +207,8 @@ def test_corsica_sheets_say_non_disponible_where_the_register_is_partial(corsica
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto((settings.site_dir / "commune.html").as_uri() + "#2B002")
         page.wait_for_selector("#fiche table")
-        cells = dict(zip(page.locator("#fiche th").all_inner_texts(), page.locator("#fiche td").all_inner_texts()))
+        cells = dict(zip(page.locator("#fiche table:not(.reperes) th").all_inner_texts(),
+                         page.locator("#fiche table:not(.reperes) td").all_inner_texts()))
         page.screenshot(path=str(artifacts / "corse-commune-2B002.png"), full_page=True)
         browser.close()
     unusable = "non disponible (registre incomplet pour ce département)"
@@ -233,3 +234,10 @@ def test_the_catalogue_describes_every_column_published_and_nothing_else(corsica
     for key in catalogue._catalogue()["columns"]:
         table, _, column = key.rpartition(".")
         assert any(fnmatch.fnmatchcase(name, column) and table in ("", owner) for owner, name in columns), key
+
+
+def test_corsica_home_page_sets_its_figures_beside_its_region_and_france(corsica):
+    settings, _ = corsica
+    home = (settings.site_dir / "index.html").read_text(encoding="utf-8").replace("\u202f", " ")
+    assert ("(2024, médecins pour 100 000 habitants) : Corse-du-Sud 91,5 · Haute-Corse 87,5 · Corse 89,4 · "
+            "France 81,0.") in home

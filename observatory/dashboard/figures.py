@@ -14,8 +14,9 @@ from .. import catalogue
 from .french import PLOTLY_SEPARATORS
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"  # local fonts only
-# Okabe & Ito's palette, readable with every common colour-vision deficiency.
-CLASS_COLOURS = {"desert": "#D55E00", "fragile": "#E69F00", "adequate": "#0072B2", "unclassified": "#BBBBBB"}
+# Told apart with every common colour-vision deficiency and in greyscale: each class has its
+# own lightness (dark brown, grey, orange, pale blue), from the desert to the well served.
+CLASS_COLOURS = {"desert": "#8E2A00", "unclassified": "#8C8C8C", "fragile": "#E69F00", "adequate": "#CDE9F8"}
 CLASS_NAMES = {**catalogue.class_labels(), "outside the territory": "Hors du territoire"}
 STRUCTURE_STYLES = {  # kind: (label, marker symbol, colour)
     "maison_de_sante": ("Maison de santé", "circle", "#009E73"),
@@ -25,22 +26,34 @@ STRUCTURE_STYLES = {  # kind: (label, marker symbol, colour)
 }
 
 
-def plotly_geojson(boundaries: gpd.GeoDataFrame, key: str = "commune_code") -> dict:
-    """GeoJSON for ``go.Choropleth``, whose geo projection wants clockwise exterior rings
-    (the reverse of RFC 7946): standard rings would be drawn inverted, filling the frame."""
-    rewound = shapely.orient_polygons(boundaries.geometry.to_crs(4326).values, exterior_cw=True)
+# Contours for the web: simplified as one coverage (neighbours keep their shared borders)
+# by about 0.001° (≈ 100 m, invisible at a département's scale), coordinates to 1 m.
+WEB_SIMPLIFICATION_DEGREES = 0.001
+WEB_GRID_DEGREES = 1e-5
+
+
+def plotly_geojson(boundaries: gpd.GeoDataFrame, key: str = "commune_code", name: str = "communes") -> dict:
+    """GeoJSON for ``go.Choropleth`` named ``name`` (the pages share it between maps), its
+    contours simplified for the web with their topology kept. Plotly's geo projection wants
+    clockwise exterior rings (the reverse of RFC 7946): standard rings would be drawn
+    inverted, filling the frame."""
+    shapes = shapely.coverage_simplify(boundaries.geometry.to_crs(4326).values, WEB_SIMPLIFICATION_DEGREES)
+    shapes = shapely.set_precision(shapes, WEB_GRID_DEGREES)
+    rewound = shapely.orient_polygons(shapes, exterior_cw=True)
     features = [
         {"type": "Feature", "id": code, "properties": {"code": code}, "geometry": json.loads(shapely.to_geojson(geometry))}
         for code, geometry in zip(boundaries[key], rewound)
     ]
-    return {"type": "FeatureCollection", "features": features}
+    return {"type": "FeatureCollection", "name": name, "features": features}
 
 
 def _subset(geojson: dict, codes) -> dict:
-    """The features of ``codes`` only: each trace carries its own shapes, so a map holds
-    every polygon once however many layers (classes, suppressed values) it draws."""
+    """The features of ``codes`` only, under the contours' name: an exported map holds every
+    polygon once however many layers (classes, suppressed values) it draws; the pages swap
+    each for the contours they load once (``shared_contours_html``)."""
     wanted = set(codes)
-    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["id"] in wanted]}
+    return {"type": "FeatureCollection", "name": geojson["name"],
+            "features": [f for f in geojson["features"] if f["id"] in wanted]}
 
 
 def _map_layout(figure: go.Figure, title: str, height: int = 560) -> go.Figure:
@@ -116,26 +129,36 @@ def with_overlays(figure: go.Figure, structures: pd.DataFrame, installations: pd
 
 
 def fig_series(series: pd.DataFrame, columns: dict[str, str], title: str, unit: str) -> go.Figure:
-    """Lines over the register snapshots, one per column (label → column)."""
+    """Lines over the register snapshots, one per column (label → column), the axis from zero."""
     figure = go.Figure()
     for label, column in columns.items():
         figure.add_scatter(x=series["snapshot_date"], y=series[column].astype("float64"), mode="lines+markers",
                            name=label, hovertemplate="%{x|%d/%m/%Y} : %{y:.2f} " + unit + "<extra>" + label + "</extra>")
     figure.update_layout(title={"text": title}, yaxis_title=unit, separators=PLOTLY_SEPARATORS, font_family=FONT,
                          height=340, margin={"l": 60, "r": 10, "t": 50, "b": 40}, xaxis={"tickformat": "%m/%Y"},
-                         legend={"orientation": "h", "y": -0.25})
+                         yaxis={"rangemode": "tozero"}, legend={"orientation": "h", "y": -0.25})
     return figure
 
 
+SECRET = "secret"  # a count hidden by statistical secrecy, where its bar would stand
+
+
 def fig_funnel_by_quarter(table: pd.DataFrame) -> go.Figure:
-    """New contacts, accompaniments and installations per quarter (suppressed quarters blank)."""
+    """New contacts, accompaniments and installations per quarter (« T1 2022 »); a count
+    hidden by secrecy says « secret » where its bar would stand, never reads as zero."""
     figure = go.Figure()
+    quarters = "T" + table["quarter"].astype("Int64").astype("string") + " " + table["year"].astype("Int64").astype("string")
     for column, label, colour in (("new_contacts", "Premiers contacts", "#56B4E9"),
                                   ("new_accompanied", "Accompagnements", "#0072B2"),
                                   ("installations", "Installations", "#D55E00")):
-        figure.add_bar(x=table["period"], y=table[column].astype("float64"), name=label, marker_color=colour,
-                       hovertemplate="%{x} : %{y:d} " + label.lower() + "<extra></extra>")
+        values = table[column].astype("float64")
+        hidden = values.isna()
+        figure.add_bar(x=quarters, y=values.fillna(0), name=label, marker_color=colour,
+                       text=[SECRET if secret else "" for secret in hidden], textposition="outside",
+                       textangle=-90, cliponaxis=False,
+                       customdata=[SECRET if secret else f"{value:.0f}" for secret, value in zip(hidden, values)],
+                       hovertemplate="%{x} : %{customdata} (" + label.lower() + ")<extra></extra>")
     figure.update_layout(barmode="group", title={"text": "Activité de l'agence par trimestre"}, yaxis_title="dossiers",
-                         separators=PLOTLY_SEPARATORS, font_family=FONT, height=380,
+                         separators=PLOTLY_SEPARATORS, font_family=FONT, height=380, yaxis={"rangemode": "tozero"},
                          legend={"orientation": "h", "y": -0.2}, margin={"l": 50, "r": 10, "t": 50, "b": 40})
     return figure

@@ -17,6 +17,15 @@ def number(value, decimals: int = 0) -> str:
     return text.replace(",", THIN_SPACE).replace(".", ",")
 
 
+def signed(value, decimals: int = 0) -> str:
+    """A change with its sign: ``+0,06``, ``−3`` (the minus sign, not a hyphen), ``0``."""
+    if value is None or pd.isna(value):
+        return MISSING
+    text = number(abs(value), decimals)
+    rounded = round(float(value), decimals)
+    return ("+" if rounded > 0 else "−" if rounded < 0 else "") + text
+
+
 def percent(share, decimals: int = 0) -> str:
     """``0.56`` → ``56 %``."""
     if share is None or pd.isna(share):

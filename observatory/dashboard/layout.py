@@ -51,11 +51,13 @@ def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozens
     return f"<table>{title}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def card(value: str, label: str, unit: str, available: bool = True) -> str:
-    """A headline card; an unavailable figure is set apart (its ``unit`` line says why)."""
+def card(value: str, label: str, unit: str, available: bool = True, meaning: str = "") -> str:
+    """A headline card; an unavailable figure is set apart (its ``unit`` line says why); the
+    catalogue's « ce que cela signifie » beneath when there is one."""
     kind = "value" if available else "value na"
+    said = f'<div class="meaning">{html.escape(meaning)}</div>' if meaning else ""
     return (f'<div class="card"><div class="{kind}">{html.escape(value)}</div>'
-            f'<div class="label">{html.escape(label)}</div><div class="unit">{html.escape(unit)}</div></div>')
+            f'<div class="label">{html.escape(label)}</div><div class="unit">{html.escape(unit)}</div>{said}</div>')
 
 
 def register_dates(reference_date: date, register_vintage: str) -> str:

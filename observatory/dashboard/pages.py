@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pandas as pd
+from plotly.utils import PlotlyJSONEncoder
 
 from .. import catalogue
 from ..headline import headline_figures, incomplete_register_warning
@@ -13,7 +15,7 @@ from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
-from .targeting import REACH_MINUTES, commune_priorities, epci_priorities
+from .targeting import MAX_COMMUNES, REACH_MINUTES, commune_priorities, epci_priorities
 from .layout import card, cell, cells, register_dates, table, text
 from .offline import PLOTLY_CONFIG
 
@@ -33,21 +35,66 @@ def register_vintage(tables: dict) -> str:
 def plot(figure, div_id: str, data, columns: tuple[str, ...]) -> str:
     """A chart for every reader: an image with a text summary for screen readers, and its
     sources (from the catalogue entries of the ``columns`` it draws) and dates beneath."""
-    # validate=False: the figure was validated when built; validating again copies every polygon.
-    drawn = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG, validate=False)
+    drawn = shared_contours_html(figure, div_id) if any(getattr(trace, "geojson", None) for trace in figure.data) \
+        else figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
+                            validate=False)  # validated when built; validating again copies every polygon
     title = re.sub(r"<[^>]+>", " ", figure.layout.title.text or "").strip()
-    sources = dict.fromkeys(label for column in columns
-                            for label in catalogue.describe("", column).source_labels.split(" ; "))
     summary = (f"{title}. Graphique ; les valeurs sont dans les tableaux téléchargeables "
                "(page Méthode et données) et sur les fiches des communes et EPCI.")
     return (f'<figure class="chart"><div role="img" aria-label="{html.escape(summary)}">{drawn}</div>'
-            f"<figcaption>Source : {html.escape(' ; '.join(sources))} · "
-            f"{html.escape(register_dates(data.reference_date, register_vintage(data.tables)))}"
-            f"{' · données synthétiques' if data.synthetic else ''}</figcaption></figure>")
+            f"<figcaption>{html.escape(sources_line(data, columns))}</figcaption></figure>")
+
+
+def inline_json(value) -> str:
+    """JSON safe inside a page's <script>: a name holding « </script> » from a source file
+    cannot close the script (every <, > and & written as a JavaScript escape)."""
+    text = json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def shared_contours_html(figure, div_id: str) -> str:
+    """A map whose contours are not written into the page: each trace names the contours it
+    draws, swapped on load for those of ``data/contours.js`` (loaded once for every map), so
+    the maps page carries its polygons once, not once per map."""
+    spec = figure.to_plotly_json()
+    for trace in spec["data"]:
+        if isinstance(trace.get("geojson"), dict):
+            trace["geojson"] = trace["geojson"]["name"]
+    payload = inline_json({"data": spec["data"], "layout": spec["layout"]})
+    config = json.dumps(PLOTLY_CONFIG)
+    return (f'<div id="{div_id}" class="plotly-graph-div" style="height:{figure.layout.height or 560}px;width:100%">'
+            f'</div><script>(function () {{ var figure = {payload}; figure.data.forEach(function (trace) {{'
+            " if (typeof trace.geojson === 'string') { trace.geojson = window.OBSERVATOIRE_CONTOURS[trace.geojson]; } });"
+            f' window.Plotly.newPlot("{div_id}", figure.data, figure.layout, {config}); }})();</script>')
+
+
+def sources_line(data, columns: tuple[str, ...]) -> str:
+    """« Source : … · Indicateurs au … · registre RPPS du … » for a figure drawing ``columns``
+    (their catalogue entries' sources), saying « données synthétiques » for the demo."""
+    sources = dict.fromkeys(label for column in columns
+                            for label in catalogue.describe("", column).source_labels.split(" ; "))
+    return (f"Source : {' ; '.join(sources)} · {register_dates(data.reference_date, register_vintage(data.tables))}"
+            + (" · données synthétiques" if data.synthetic else ""))
 
 
 def catalog_card(value: str, column: str) -> str:
-    return card(value, catalogue.label(column), catalogue.unit(column))
+    entry = catalogue.describe("", column)
+    return card(value, entry.label, entry.unit, meaning=entry.meaning)
+
+
+def references_note(tables: dict) -> str:
+    """The CNAM's liberal GP density of the territory's départements, their régions and France,
+    side by side: one source and one definition for all, so they compare."""
+    references = tables["gp_density_references"]
+    if references.empty:
+        return ""
+    entry = catalogue.describe("gp_density_references", "density_per_100k")
+    items = " · ".join(f"{text(r.name)} {french.number(r.density_per_100k, 1)}" for r in references.itertuples())
+    year = int(references["year"].max())
+    return (f'<section aria-label="Repères"><h3>Repères</h3><p>{html.escape(entry.label)} ({year}, '
+            f"{html.escape(entry.unit)}) : {html.escape(items)}.</p><p class=\"note\">{html.escape(entry.meaning)} "
+            f"Source : {html.escape(entry.source_labels)}.</p></section>")
 
 
 def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
@@ -90,10 +137,10 @@ def coverage_notes(tables: dict) -> str:
 def _figure_card(value: str | None, key_or_label: str, unit: str = "", reason: str = "") -> str:
     """A headline card; a figure that cannot be used says « non disponible » and why."""
     entry = catalogue.describe("", key_or_label)
-    label, unit = (entry.label, entry.unit) if entry else (key_or_label, unit)
+    label, unit, meaning = (entry.label, entry.unit, entry.meaning) if entry else (key_or_label, unit, "")
     if value is None:
-        return card("non disponible", label, reason, available=False)
-    return card(value, label, unit)
+        return card("non disponible", label, reason, available=False, meaning=meaning)
+    return card(value, label, unit, meaning=meaning)
 
 
 def home(data) -> str:
@@ -109,8 +156,7 @@ def home(data) -> str:
         _figure_card(french.number(figures["gps"]) if usable else None, "gps", reason=why),
         _figure_card(french.number(figures["gp_density"], 1) if usable else None, "gp_density", reason=why),
         _figure_card(french.percent(figures["share_senior"]) if usable else None, "share_senior", reason=why),
-        _figure_card(french.number(figures["apl"], 2) if usable else None, "Accessibilité potentielle localisée (APL)",
-                     "consultations / hab. standardisé / an", why),
+        _figure_card(french.number(figures["apl"], 2) if usable else None, "apl", reason=why),
         _figure_card(french.percent(figures["share_desert"]) if usable else None, "de la population en désert médical",
                      f"{french.number(figures['population_desert'])} habitants", why),
         _figure_card(french.number(figures.get("agency_accompanied")) if agency else None, "accompanied",
@@ -129,14 +175,14 @@ def home(data) -> str:
             + table(["Indicateur", f"{pd.Timestamp(first['snapshot_date']):%m/%Y}",
                      f"{pd.Timestamp(last['snapshot_date']):%m/%Y}", "Évolution"],
                     [["Médecins généralistes", cell(first["gps"]), cell(last["gps"]),
-                      f"{int(last['gps'] - first['gps']):+d}".replace("-", "−")],
+                      french.signed(last["gps"] - first["gps"])],
                      ["APL", french.number(first["apl"], 2), french.number(last["apl"], 2),
-                      french.number(last["apl"] - first["apl"], 2)]], {1, 2, 3})
+                      french.signed(last["apl"] - first["apl"], 2)]], {1, 2, 3})
             + plot(fig_series(series, {"Médecins généralistes": "gps"}, "Médecins généralistes", "médecins"), "serie-accueil",
                    data, ("gps",))
             + '<p><a href="evolution.html">Toutes les évolutions</a></p></section>')
     return (coverage_notes(tables) + f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
-            + evolution
+            + references_note(tables) + evolution
             + f'<section>{search_box()}<p><a href="cartes.html">Voir les cartes</a> · '
               '<a href="territoires.html">Toutes les communes et EPCI</a></p></section>')
 
@@ -364,6 +410,8 @@ def priorities(data) -> str:
             (f"Structures de soins à moins de {REACH_MINUTES} min", "structures", True)], commune_rows)
         + (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
            "classées ici : leur APL n'est pas un chiffre utilisable.</p>" if withheld else "")
+        + (f'<p class="note">Les {french.number(MAX_COMMUNES)} premières communes du classement sont listées.</p>'
+           if len(communes) == MAX_COMMUNES else "")
         + '<p class="note">« – » : secret statistique ou donnée inconnue.</p></section>'
     )
 

@@ -69,6 +69,10 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     epcis = tables["accessibility_by_epci"].merge(
         tables["gp_supply_by_epci"][["epci_code", "gps", "gp_density", "share_senior"]], on="epci_code")
     members = communes.groupby("epci_code")["commune_code"].apply(list).to_dict()
+    main_departement = communes.groupby("epci_code")["departement_code"].agg(lambda codes: codes.mode().iloc[0])
+    departements = tables["accessibility_by_departement"].merge(
+        tables["gp_supply_by_departement"][["departement_code", "gps", "gp_density", "share_senior"]],
+        on="departement_code")
     official = tables["apl_agreement_by_commune"].set_index("commune_code")
 
     def figures(row) -> dict:
@@ -84,7 +88,10 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     return {
         "libelles": sheet_labels(),
         "classes": catalogue.class_labels(),
-        "communes": {row.commune_code: {"nom": row.commune_name, "epci": row.epci_code if isinstance(row.epci_code, str) else None,
+        "departements": {row.departement_code: {"nom": row.departement_name, **figures(row)}
+                         for row in departements.itertuples()},
+        "communes": {row.commune_code: {"nom": row.commune_name, "dep": row.departement_code,
+                                        "epci": row.epci_code if isinstance(row.epci_code, str) else None,
                                         "epci_nom": row.epci_name if isinstance(row.epci_name, str) else None,
                                         "minutes": _number(row.nearest_gp_minutes) if row.register_complete else None,
                                         **figures(row),
@@ -94,7 +101,8 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
                                         "serie": points.get(("commune", row.commune_code), []) if row.register_complete
                                         else []}
                      for row in communes.itertuples()},
-        "epcis": {row.epci_code: {"nom": row.epci_name, "communes": members.get(row.epci_code, []), **figures(row),
+        "epcis": {row.epci_code: {"nom": row.epci_name, "communes": members.get(row.epci_code, []),
+                                  "dep": main_departement.get(row.epci_code), **figures(row),
                                   "serie": points.get(("epci", row.epci_code), []) if row.register_complete else []}
                   for row in epcis.itertuples() if isinstance(row.epci_code, str)},
     }
@@ -106,8 +114,9 @@ MAP_COLUMNS = {"carte-densite": ("gp_density", "kind", "installations"), "carte-
                "carte-classes": ("apl", "desert_class", "kind", "installations")}
 
 
-def map_figures(data: SiteData) -> dict:
-    """The four main maps, with care structures and the agency's installations overlaid."""
+def map_figures(data: SiteData) -> tuple[dict, dict]:
+    """The four main maps, with care structures and the agency's installations overlaid, and
+    the contours they draw (communes, EPCIs), which the pages load once."""
     tables = data.tables
     communes = tables["accessibility_by_commune"].merge(
         tables["gp_supply_by_commune"][["commune_code", "gp_density"]], on="commune_code")
@@ -116,7 +125,7 @@ def map_figures(data: SiteData) -> dict:
     geojson = plotly_geojson(data.boundaries)
     membership = data.boundaries.merge(tables["commune_reference"][["commune_code", "epci_code"]], on="commune_code")
     epci_shapes = membership.dropna(subset=["epci_code"]).dissolve("epci_code").reset_index()
-    epci_geojson = plotly_geojson(epci_shapes, key="epci_code")
+    epci_geojson = plotly_geojson(epci_shapes, key="epci_code", name="epci")
     centres = epci_shapes.set_index("epci_code").geometry.to_crs(2154).representative_point().to_crs(4326)
     installations = tables["agency_installations_by_epci"].assign(
         lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y))
@@ -132,7 +141,8 @@ def map_figures(data: SiteData) -> dict:
                                      colorscale="Cividis", reverse=True, key="epci_code", name="epci_name"),
         "carte-classes": fig_class_map(geojson, communes, data.desert_thresholds),
     }
-    return {name: with_overlays(figure, structures, installations) for name, figure in built.items()}
+    return ({name: with_overlays(figure, structures, installations) for name, figure in built.items()},
+            {"communes": geojson, "epci": epci_geojson})
 
 
 DICTIONARY = "dictionnaire_des_donnees"  # every published column described, downloadable beside the tables
@@ -153,16 +163,19 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
         (folder / "data" / "territoires.js").write_text(
             "window.OBSERVATOIRE = " + json.dumps(territory_data(data.tables), ensure_ascii=False) + ";\n",
             encoding="utf-8")
-        figures = map_figures(data)
-        exports = export_maps(figures, folder / "exports") if data.map_exports else {}
+        figures, contours = map_figures(data)
+        (folder / "data" / "contours.js").write_text(
+            "window.OBSERVATOIRE_CONTOURS = " + json.dumps(contours, separators=(",", ":")) + ";\n", encoding="utf-8")
         map_divs = {name: pages.plot(figure, name, data, MAP_COLUMNS[name]) for name, figure in figures.items()}
+        captions = {name: f"{data.territory_name} — {pages.sources_line(data, MAP_COLUMNS[name])}" for name in figures}
+        exports = export_maps(figures, folder / "exports", captions) if data.map_exports else {}
         scripts = ("data/territoires.js", "assets/observatoire.js")
         common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
                   "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
                   "register_vintage": pages.register_vintage(data.tables)}
         bodies = {
             "index.html": ("Chiffres clés", pages.home(data), scripts),
-            "cartes.html": ("Cartes", pages.maps(data, map_divs, exports), scripts),
+            "cartes.html": ("Cartes", pages.maps(data, map_divs, exports), ("data/contours.js", *scripts)),
             "evolution.html": ("Évolution", pages.evolution(data), ()),
             "agence.html": ("Agence d'attractivité", pages.agency(data), ()),
             "territoires.html": ("Communes et EPCI", pages.territories(data), scripts),

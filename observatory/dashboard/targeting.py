@@ -8,6 +8,7 @@ import pandas as pd
 REACH_MINUTES = 15  # « structures within a quarter of an hour »
 CARE_KINDS = ("maison_de_sante", "centre_de_sante", "hopital", "clinique")
 SEVERITY = {"desert": 0, "fragile": 1, "adequate": 2}
+MAX_COMMUNES = 1_000  # a page a browser can sort: a département holds fewer; France shows its 1 000 first
 
 
 def structures_within(travel_times: pd.DataFrame, structures: pd.DataFrame, minutes: float = REACH_MINUTES
@@ -22,14 +23,15 @@ def structures_within(travel_times: pd.DataFrame, structures: pd.DataFrame, minu
 
 def commune_priorities(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, int]:
     """Communes whose register is complete, the deserts first, then the fragile zones, each
-    by population; and how many communes were left out for a partial register."""
+    by population (the first ``MAX_COMMUNES``); and how many communes were left out for a
+    partial register."""
     communes = tables["accessibility_by_commune"]
     usable = communes[communes["register_complete"].astype(bool)].copy()
     near = structures_within(tables["commune_travel_times"], tables["care_structure_locations"])
     usable["structures_15min"] = usable["commune_code"].astype("string").map(near).fillna(0).astype("int64")
     usable["severity"] = usable["desert_class"].map(SEVERITY).fillna(3)
     ranked = usable.sort_values(["severity", "population"], ascending=[True, False]).drop(columns="severity")
-    return ranked.reset_index(drop=True), len(communes) - len(usable)
+    return ranked.head(MAX_COMMUNES).reset_index(drop=True), len(communes) - len(usable)
 
 
 def epci_priorities(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

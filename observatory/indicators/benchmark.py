@@ -29,7 +29,7 @@ def register_coverage(gps: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.
             select departement_code, max(year) as benchmark_year,
                    arg_max(headcount, year) as benchmark_liberal_gps,
                    arg_max(density_per_100k, year) as benchmark_density_per_100k
-            from benchmark where age_class = 'tout_age' group by departement_code
+            from benchmark where age_class = 'tout_age' and level = 'departement' group by departement_code
         )
         select r.departement_code, r.departement_name, r.register_gps, r.register_liberal_gps,
                c.benchmark_year, c.benchmark_liberal_gps, c.benchmark_density_per_100k,
@@ -47,3 +47,22 @@ def register_complete(coverage: pd.DataFrame) -> pd.Series:
     plausible = coverage["coverage"].isna() | coverage["coverage"].between(*PLAUSIBLE_COVERAGE)
     complete = ((coverage["register_gps"] > 0) & plausible).astype("boolean").fillna(False).astype(bool)
     return pd.Series(complete.to_numpy(), index=coverage["departement_code"].to_numpy())
+
+
+def density_references(benchmark: pd.DataFrame) -> pd.DataFrame:
+    """The CNAM's liberal GP density of each département of the territory, of their régions
+    and of France, latest year: the references a figure of the territory is read against."""
+    return query(
+        """
+        select level, case level when 'departement' then departement_code when 'region' then region_code
+                                 else 'FR' end as code,
+               case level when 'departement' then departement_name when 'region' then region_name
+                          else 'France' end as name,
+               max(year) as year, arg_max(headcount, year) as liberal_gps,
+               arg_max(density_per_100k, year) as density_per_100k
+        from benchmark where age_class = 'tout_age'
+        group by 1, 2, 3
+        order by case any_value(level) when 'departement' then 0 when 'region' then 1 else 2 end, code
+        """,
+        benchmark=benchmark,
+    )

@@ -13,7 +13,7 @@ from observatory.sources.catalog import Origin
 from observatory.accessibility.calibration import calibrate_speed
 from observatory.accessibility.providers import apl_settings, calibration_status, road_model, travel_times
 from observatory.confidential import ROSTER_COLUMNS
-from observatory.indicators.benchmark import register_complete, register_coverage
+from observatory.indicators.benchmark import density_references, register_complete, register_coverage
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators import agency_outcomes as outcomes
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
@@ -113,6 +113,12 @@ def gp_register_coverage(general_practitioners: pd.DataFrame, commune_reference:
     """Liberal GPs found in the register against the CNAM's count, per département."""
     table = register_coverage(general_practitioners, commune_reference, gp_benchmark.table)
     return _table_output(table)
+
+
+@asset(**CURATED)
+def gp_density_references(gp_benchmark: StagedTable) -> Output:
+    """The CNAM's liberal GP density of the territory's départements, their régions and France: the references beside its figures."""
+    return _table_output(density_references(gp_benchmark.table))
 
 
 def _area(commune_reference: pd.DataFrame, border_ring: StagedTable, official_apl: StagedTable | None = None

@@ -163,7 +163,7 @@
     });
     var table = element("table");
     table.appendChild(body);
-    sheet.replaceChildren(heading, context, table);
+    sheet.replaceChildren(heading, context, table, references(kind, item));
     if (item.serie && item.serie.length && window.Plotly) {
       var dates = item.serie.map(function (p) { return p[0]; });
       // One measure per chart, each axis from zero: no dual axis to misread.
@@ -180,6 +180,37 @@
              modeBarButtonsToRemove: ["sendChartToCloud", "sendDataToCloud"]});
         });
     }
+  }
+
+  // The sheet's figures beside its EPCI's and its département's: the same measures, side by side.
+  function references(kind, item) {
+    var places = [[item.nom, item]];
+    if (kind === "commune" && item.epci && data.epcis[item.epci]) {
+      places.push([data.epcis[item.epci].nom, data.epcis[item.epci]]);
+    }
+    if (item.dep && data.departements && data.departements[item.dep]) {
+      places.push([data.departements[item.dep].nom, data.departements[item.dep]]);
+    }
+    var shown = function (place, value) { return place.motif ? "non disponible" : value; };
+    var head = element("tr");
+    head.appendChild(element("th", "Repères", {scope: "col"}));
+    places.forEach(function (place) { head.appendChild(element("th", place[0], {scope: "col"})); });
+    var rows = [[labels.densite, function (p) { return shown(p, number(p.densite, 1)); }],
+                [labels.apl, function (p) { return shown(p, number(p.apl, 2)); }],
+                [labels.part55, function (p) { return shown(p, p.part55 === null ? "–" : number(p.part55 * 100)); }]];
+    var body = element("tbody");
+    rows.forEach(function (row) {
+      var tr = element("tr");
+      tr.appendChild(element("th", row[0], {scope: "row"}));
+      places.forEach(function (place) { tr.appendChild(element("td", row[1](place[1]), {"class": "n"})); });
+      body.appendChild(tr);
+    });
+    var thead = element("thead");
+    thead.appendChild(head);
+    var table = element("table", null, {"class": "reperes"});
+    table.appendChild(thead);
+    table.appendChild(body);
+    return table;
   }
 
   // A click on a commune (or an EPCI) of a map opens its sheet.
