@@ -27,7 +27,7 @@ from observatory.indicators.deserts import accessibility_by_level, commune_acces
 from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import identify_gps, gp_supply
 from observatory.accessibility.travel_times import RoadModel
-from observatory.confidential import protect_age_figures
+from observatory.confidential import WITHHELD_COLUMNS, protect_age_figures
 from observatory.sources.agency import SCHEMA as AGENCY_SCHEMA
 from observatory.sources.communes import read_commune_contours
 from observatory.sources.departements import DEPARTEMENT_NAMES
@@ -56,6 +56,7 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
     series = indicators_by_snapshot(gps.assign(snapshot_date=pd.Timestamp("2024-06-30")), ["2024-06-30"], reference,
                                   pairs, AplSettings(), 55)
     empty = pd.DataFrame
+    accessibility = accessibility.drop(columns=list(WITHHELD_COLUMNS["accessibility_by_commune"]), errors="ignore")
     return {
         "commune_reference": reference, "gp_supply_by_commune": supply["commune"], "gp_supply_by_epci": supply["epci"],
         "gp_supply_by_departement": supply["departement"], "accessibility_by_commune": accessibility,
