@@ -361,3 +361,20 @@ def test_json_inlined_in_a_page_cannot_close_its_script():
     text = inline_json({"nom": "</script><script>window.__xss=1</script> & co"})
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text) == {"nom": "</script><script>window.__xss=1</script> & co"}
+
+
+def test_each_page_declares_its_tables_and_a_missing_one_fails_by_name(demo_build):
+    from dataclasses import fields
+
+    from observatory.dashboard import inputs
+    from observatory.publish import read_published_tables
+
+    tables = read_published_tables(demo_build.settings.curated_dir)
+    pages = (inputs.HomeInput, inputs.EvolutionInput, inputs.AgencyInput, inputs.TerritoriesInput,
+             inputs.PrioritiesInput, inputs.MethodInput)
+    for page in pages:
+        built = page.of(tables)
+        assert all(getattr(built, field.name) is not None for field in fields(page)), page.__name__
+    without = {name: table for name, table in tables.items() if name != "gp_density_references"}
+    with pytest.raises(KeyError, match="needs the published table gp_density_references"):
+        inputs.HomeInput.of(without)

@@ -10,11 +10,11 @@ import pandas as pd
 from plotly.utils import PlotlyJSONEncoder
 
 from .. import catalogue
-from ..headline import headline_figures, incomplete_register_warning
 from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
+from .inputs import AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, TerritoriesInput
 from .targeting import MAX_COMMUNES, REACH_MINUTES, commune_priorities, epci_priorities
 from .layout import card, cell, cells, register_dates, table, text
 from .offline import PLOTLY_CONFIG
@@ -23,13 +23,6 @@ STAGE_LABELS = catalogue.stage_labels()
 # The indicators the methodology page defines first, in this order (the data dictionary has every column).
 KEY_INDICATORS = ("population", "gps", "gp_density", "share_senior", "apl", "desert_class", "share_desert",
                   "departures_5y", "nearest_gp_minutes", "accompanied", "installed")
-
-
-def register_vintage(tables: dict) -> str:
-    """The RPPS extract's vintage as its origin record gives it ("" when unknown)."""
-    report = tables["source_report"]
-    rows = report.loc[report["dataset"] == "rpps_activities", "vintage"]
-    return str(rows.iloc[0]) if len(rows) and isinstance(rows.iloc[0], str) else ""
 
 
 def plot(figure, div_id: str, data, columns: tuple[str, ...]) -> str:
@@ -74,7 +67,7 @@ def sources_line(data, columns: tuple[str, ...]) -> str:
     (their catalogue entries' sources), saying « données synthétiques » for the demo."""
     sources = dict.fromkeys(label for column in columns
                             for label in catalogue.describe("", column).source_labels.split(" ; "))
-    return (f"Source : {' ; '.join(sources)} · {register_dates(data.reference_date, register_vintage(data.tables))}"
+    return (f"Source : {' ; '.join(sources)} · {register_dates(data.reference_date, data.register_vintage)}"
             + (" · données synthétiques" if data.synthetic else ""))
 
 
@@ -83,10 +76,9 @@ def catalog_card(value: str, column: str) -> str:
     return card(value, entry.label, entry.unit, meaning=entry.meaning)
 
 
-def references_note(tables: dict) -> str:
+def references_note(references: pd.DataFrame) -> str:
     """The CNAM's liberal GP density of the territory's départements, their régions and France,
     side by side: one source and one definition for all, so they compare."""
-    references = tables["gp_density_references"]
     if references.empty:
         return ""
     entry = catalogue.describe("gp_density_references", "density_per_100k")
@@ -105,22 +97,9 @@ def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
             '<datalist id="liste-territoires"></datalist></p><p id="recherche-message" class="note" role="status"></p>')
 
 
-def departement_series(tables: dict) -> pd.DataFrame:
-    """The territory's series: counts summed over its départements, the APL weighted by
-    population and the 55+ share by GPs of known age (not means of means)."""
-    series = tables["indicators_over_time"]
-    series = series[series["level"] == "departement"].assign(
-        apl_weight=lambda t: t["apl"] * t["population"], senior_weight=lambda t: t["share_senior"] * t["gps_age_known"])
-    totals = series.groupby("snapshot_date", as_index=False)[
-        ["gps", "population", "apl_weight", "senior_weight", "gps_age_known"]].sum(min_count=1)
-    return totals.assign(apl=totals["apl_weight"] / totals["population"],
-                         share_senior=totals["senior_weight"] / totals["gps_age_known"].where(totals["gps_age_known"] > 0))
-
-
-def coverage_notes(tables: dict) -> str:
+def coverage_notes(coverage: pd.DataFrame) -> str:
     """The CNAM's count beside ours, and a plain warning when the register looks partial."""
     notes = []
-    coverage = tables["gp_register_coverage"]
     complete = register_complete(coverage).to_numpy() if len(coverage) else []
     for row, trusted in zip(coverage.itertuples(), complete):
         if pd.isna(row.benchmark_liberal_gps):
@@ -143,12 +122,11 @@ def _figure_card(value: str | None, key_or_label: str, unit: str = "", reason: s
     return card(value, label, unit, meaning=meaning)
 
 
-def home(data) -> str:
-    tables = data.tables
-    figures = headline_figures(tables)
+def home(data, page: HomeInput) -> str:
+    figures = page.figures
     why = figures["unavailable"]
     usable = not why
-    series = departement_series(tables)
+    series = page.series
     agency = figures["agency_present"]
     no_agency = "aucune donnée de l'agence pour ce territoire"
     cards = "".join([
@@ -181,8 +159,8 @@ def home(data) -> str:
             + plot(fig_series(series, {"Médecins généralistes": "gps"}, "Médecins généralistes", "médecins"), "serie-accueil",
                    data, ("gps",))
             + '<p><a href="evolution.html">Toutes les évolutions</a></p></section>')
-    return (coverage_notes(tables) + f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
-            + references_note(tables) + evolution
+    return (coverage_notes(page.coverage) + f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
+            + references_note(page.references) + evolution
             + f'<section>{search_box()}<p><a href="cartes.html">Voir les cartes</a> · '
               '<a href="territoires.html">Toutes les communes et EPCI</a></p></section>')
 
@@ -201,12 +179,10 @@ def maps(data, map_divs: dict[str, str], exports: dict[str, list[str]]) -> str:
             + "".join(parts))
 
 
-def evolution(data) -> str:
-    tables = data.tables
-    series = departement_series(tables)
+def evolution(data, page: EvolutionInput) -> str:
+    series = page.series
     density = series.assign(gp_density=series["gps"] / series["population"] * 10_000)
-    epci = tables["indicators_over_time"]
-    epci = epci[epci["level"] == "epci"]
+    epci = page.epci_series
     dates = sorted(epci["snapshot_date"].unique())
     epci_rows = []
     if dates:
@@ -214,8 +190,8 @@ def evolution(data) -> str:
         wide = epci.pivot_table(index="code", columns="snapshot_date", values="apl", dropna=False)
         epci_rows = [[text(names.get(code)), *[french.number(value, 2) for value in values]]
                      for code, values in zip(wide.index, wide[dates].to_numpy())]
-    funnel = tables["agency_funnel_by_quarter"]
-    why = incomplete_register_warning(tables["gp_register_coverage"])
+    funnel = page.agency_by_quarter
+    why = page.unavailable
     if why or len(series) < 2:  # a partial register's trend, or a « trend » of one date, is not a figure
         reason = why or "une seule date de registre : déposez des extraits datés pour suivre l'évolution"
         return (f'<section><p class="note">Évolution non disponible : {html.escape(reason)}.</p></section>'
@@ -236,34 +212,32 @@ def evolution(data) -> str:
     )
 
 
-def agency(data) -> str:
-    tables = data.tables
-    funnel = tables["agency_funnel"]
+def agency(data, page: AgencyInput) -> str:
+    funnel = page.funnel
     if not funnel["cases"].fillna(1).any():
         return "<section><p>Aucune donnée de l'agence pour ce territoire.</p></section>"
     funnel_rows = [[STAGE_LABELS[stage], french.number(cases)] for stage, cases in zip(funnel["stage"], funnel["cases"])]
-    quarters = tables["agency_installations_by_quarter"]
+    quarters = page.installations_by_quarter
     quarter_rows = cells(quarters, ["period", "installations", "durable", "replacement"])
     return (
         "<section><h3>Parcours des professionnels</h3>" + table(["Étape", "Dossiers"], funnel_rows, {1})
         + "<h3>Installations par trimestre</h3>"
         + table(["Trimestre", "Installations", "Durables", "Remplacements"], quarter_rows, {1, 2, 3})
         + f'<p class="note">« – » : effectif inférieur à {data.small_count_threshold}, non publié.</p></section>'
-        + agency_outcomes(data)
+        + agency_outcomes(page)
     )
 
 
-def agency_outcomes(data) -> str:
+def agency_outcomes(page: AgencyInput) -> str:
     """What the agency's work changes: where installations land, APL gained, cost, pace."""
-    tables = data.tables
-    impact = tables["agency_impact_summary"]
+    impact = page.impact
     if impact.empty or not impact["installations"].iloc[0]:
         return ""
     impact = impact.iloc[0]
-    by_class = tables["agency_installations_by_desert_class"]
+    by_class = page.by_desert_class
     in_deserts = by_class.loc[by_class["desert_class"] == "desert", "share"]
-    timing = tables["agency_time_to_installation"].iloc[0]
-    plan = tables["plan_budget_outcomes"]
+    timing = page.time_to_installation.iloc[0]
+    plan = page.budget
     whole = plan[plan["axis_number"] == 0]
     cards = "".join([
         card(french.percent(in_deserts.iloc[0] if len(in_deserts) else None), "des installations en désert médical",
@@ -283,17 +257,17 @@ def agency_outcomes(data) -> str:
                    for r in plan.itertuples()]
     sheet_rows = [[str(int(r.year)), french.number(r.grants_delivered), french.number(r.grants_amount_eur),
                    french.number(r.interns_accompanied), french.number(r.gps_in_departement)]
-                  for r in tables["action_sheet_indicators"].itertuples()]
+                  for r in page.action_sheet.itertuples()]
     return (
         '<section id="agence-impact"><h3>Ce que change l\'agence</h3>'
         f'<div class="cards">{cards}</div>'
         "<h3>Où les installations ont eu lieu</h3>"
         + table(["Classe de la commune", "Installations", "Part"], class_rows, {1, 2})
         + "<h3>Parcours par profession</h3>"
-        + table(["Profession", *headers], cells(tables["agency_funnel_by_profession"], ["profession", *STAGES]),
+        + table(["Profession", *headers], cells(page.by_profession, ["profession", *STAGES]),
                 set(range(1, 7)))
         + "<h3>Parcours par offre</h3>"
-        + table(["Offre", *headers], cells(tables["agency_funnel_by_offer"], ["offer", *STAGES]), set(range(1, 7)))
+        + table(["Offre", *headers], cells(page.by_offer, ["offer", *STAGES]), set(range(1, 7)))
         + "<h3>Budget du plan et installations</h3>"
         + table(["Axe", "Années", "Dépense (€)", "Offres rattachées", "Installations", "€ par installation"],
                 budget_rows, {2, 4, 5})
@@ -306,10 +280,8 @@ def agency_outcomes(data) -> str:
     )
 
 
-def territories(data) -> str:
-    tables = data.tables
-    epci = tables["accessibility_by_epci"].merge(tables["gp_supply_by_epci"][["epci_code", "gps", "gp_density"]],
-                                                 on="epci_code", how="left")
+def territories(data, page: TerritoriesInput) -> str:
+    epci = page.epcis
     unusable = "non disponible (registre incomplet)"
     epci_rows = [[f'{text(r.epci_name) or "(sans EPCI)"}', french.number(r.population),
                   french.number(r.gps) if r.register_complete else unusable,
@@ -318,7 +290,7 @@ def territories(data) -> str:
                  for r in epci.itertuples()]
     links = "".join(f'<li><a href="epci.html#{html.escape(text(r.epci_code))}">{html.escape(text(r.epci_name))}</a></li>'
                     for r in epci.itertuples() if text(r.epci_code))
-    communes = tables["accessibility_by_commune"]
+    communes = page.communes
     usable = communes[communes["register_complete"].astype(bool)]
     withheld = len(communes) - len(usable)
     worst = usable.dropna(subset=["apl"]).sort_values("apl").head(25)
@@ -358,12 +330,11 @@ def _sort_value(value) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):g}"
 
 
-def priorities(data) -> str:
+def priorities(data, page: PrioritiesInput) -> str:
     """« Où agir » : EPCIs and communes ranked by the people in deserts and fragile zones, with
     the departures to come, the time to the nearest GP and the structures within 15 minutes."""
-    tables = data.tables
-    communes, withheld = commune_priorities(tables)
-    epcis = epci_priorities(tables)
+    communes, withheld = commune_priorities(page.communes, page.travel_times, page.structures)
+    epcis = epci_priorities(page.epcis)
     secret = '<span title="secret statistique ou inconnu">–</span>'
 
     def number(value, digits=0) -> str:
@@ -446,10 +417,9 @@ def border_ring_note(report: pd.DataFrame) -> str:
             "communes du territoire sont publiées.</p>")
 
 
-def agreement_section(tables: dict) -> str:
+def agreement_section(agreement: pd.DataFrame, calibration: pd.DataFrame) -> str:
     """Our APL against the DREES's official one, per département, in plain words."""
-    agreement = tables.get("apl_agreement_by_departement")
-    if agreement is None or agreement.empty:
+    if agreement.empty:
         return ("<h3>Concordance avec l'APL officielle</h3><p>Le classeur de l'APL de la DREES n'est pas dans les "
                 "données du territoire : la concordance ne peut pas être mesurée.</p>")
     rows = [[text(row.departement_code), text(row.year), french.number(row.communes_compared),
@@ -462,12 +432,12 @@ def agreement_section(tables: dict) -> str:
                      "Écart absolu moyen", "Même classe « désert »", "Kappa de Cohen"], rows, set(range(2, 9)))
             + '<p class="note">Une corrélation des rangs de 1 classerait les communes exactement comme la DREES ; '
               "un kappa de 0 ne ferait pas mieux que le hasard pour désigner les déserts.</p>"
-            + calibration_note(tables.get("travel_time_calibration")))
+            + calibration_note(calibration))
 
 
-def calibration_note(calibration: pd.DataFrame | None) -> str:
+def calibration_note(calibration: pd.DataFrame) -> str:
     """The speed fitted to the official APL, and what it changes on communes it never saw."""
-    if calibration is None or calibration.empty:
+    if calibration.empty:
         return ""
     row = calibration.iloc[0]
     if row["status"] != "calibré":
@@ -495,8 +465,7 @@ def data_dictionary_section(dictionary: pd.DataFrame) -> str:
             "ci-dessous.</p>" + "".join(parts) + "</section>")
 
 
-def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[str]], dictionary: pd.DataFrame) -> str:
-    tables = data.tables
+def methodology(data, page: MethodInput, downloads: dict[str, list[str]], dictionary: pd.DataFrame) -> str:
     definitions = "".join(
         f"<dt>{html.escape(entry.label)} ({html.escape(entry.unit)})</dt><dd>{html.escape(entry.definition)} "
         f"<em>Ce que cela signifie : {html.escape(entry.meaning)}</em> Source : {html.escape(entry.source_labels)}.</dd>"
@@ -507,8 +476,8 @@ def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[s
                        for bound, weight in parameters.distance_weights)
     ages = " ; ".join(f"{french.age_band(first, last)} : {french.number(weight, 2)}"
                       for first, last, weight in parameters.age_weights)
-    demand = tables["accessibility_by_commune"]["demand_method"].value_counts() \
-        if "demand_method" in tables["accessibility_by_commune"] else pd.Series(dtype="int64")
+    demand = page.communes["demand_method"].value_counts() \
+        if "demand_method" in page.communes else pd.Series(dtype="int64")
     demand_text = ", ".join(f"{DEMAND_LABELS[name]} pour {french.number(count)} communes"
                             for name, count in demand.items())
     apl = (
@@ -528,17 +497,17 @@ def methodology(data, downloads: dict[str, list[str]], exports: dict[str, list[s
         "égales à l'intérieur d'une grande tranche).</li>"
         f"<li>W, le poids du temps de trajet t : {html.escape(bands)} ; au-delà : 0. Temps de trajet : "
         f"{html.escape(method['travel_times'])}.</li></ul>"
-        + border_ring_note(tables["source_report"]) +
+        + border_ring_note(page.sources) +
         f"<p>Désert médical : APL < {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
         f"{french.number(data.desert_thresholds[1], 1)}. Départs : âge de {method['retirement_age']} ans atteint, "
-        "ou départ déclaré.</p>" + agreement_section(tables))
-    vintages = tables["source_report"]
+        "ou départ déclaré.</p>" + agreement_section(page.agreement, page.calibration))
+    vintages = page.sources
     sources = table(
         ["Jeu de données", "Fichier", "Producteur", "Millésime", "Lignes lues", "Retenues", "En quarantaine"],
         [[text(v.dataset), text(v.file) or "(absent)", text(v.producer), text(v.vintage) or "–",
           french.number(v.rows_read), french.number(v.rows_accepted), french.number(v.rows_quarantined)]
          for v in vintages.itertuples()], {4, 5, 6})
-    quarantine = tables["quarantine"]
+    quarantine = page.quarantine
     reasons = quarantine.groupby(["dataset", "field"], as_index=False).size()
     quarantine_table = table(["Jeu de données", "Champ", "Lignes écartées"],
                              [[r.dataset, r.field, french.number(r.size)] for r in reasons.itertuples()], {2}) \

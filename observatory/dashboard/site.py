@@ -17,6 +17,7 @@ from ..publish import replace_atomically
 from . import pages
 from .downloads import write_downloads
 from .exports import export_maps
+from .inputs import AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, TerritoriesInput
 from .figures import fig_class_map, fig_commune_map, plotly_geojson, with_overlays
 from ..headline import incomplete_register_warning
 from .layout import page
@@ -38,6 +39,13 @@ class SiteData:
     tables: dict[str, pd.DataFrame]
     method: dict = field(default_factory=dict)  # APL bands, rate, travel-time method, retirement age
     map_exports: bool = True
+
+    @property
+    def register_vintage(self) -> str:
+        """The RPPS extract's vintage as its origin record gives it ("" when unknown)."""
+        report = self.tables["source_report"]
+        rows = report.loc[report["dataset"] == "rpps_activities", "vintage"]
+        return str(rows.iloc[0]) if len(rows) and isinstance(rows.iloc[0], str) else ""
 
 
 def _number(value):
@@ -172,17 +180,18 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
         scripts = ("data/territoires.js", "assets/observatoire.js")
         common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
                   "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
-                  "register_vintage": pages.register_vintage(data.tables)}
+                  "register_vintage": data.register_vintage}
         bodies = {
-            "index.html": ("Chiffres clés", pages.home(data), scripts),
+            "index.html": ("Chiffres clés", pages.home(data, HomeInput.of(data.tables)), scripts),
             "cartes.html": ("Cartes", pages.maps(data, map_divs, exports), ("data/contours.js", *scripts)),
-            "evolution.html": ("Évolution", pages.evolution(data), ()),
-            "agence.html": ("Agence d'attractivité", pages.agency(data), ()),
-            "territoires.html": ("Communes et EPCI", pages.territories(data), scripts),
-            "ou-agir.html": ("Où agir", pages.priorities(data), scripts),
+            "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
+            "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
+            "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),
+            "ou-agir.html": ("Où agir", pages.priorities(data, PrioritiesInput.of(data.tables)), scripts),
             "commune.html": ("Commune", pages.territory_page("commune"), scripts),
             "epci.html": ("Intercommunalité", pages.territory_page("epci"), scripts),
-            "methode.html": ("Méthode et données", pages.methodology(data, downloads, exports, dictionary), ()),
+            "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables), downloads,
+                                                                    dictionary), ()),
         }
         for file, (title, body, extra) in bodies.items():
             (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")

@@ -21,22 +21,21 @@ def structures_within(travel_times: pd.DataFrame, structures: pd.DataFrame, minu
     return counts.groupby(counts["origin"].astype("string"))["structures"].sum().astype("int64")
 
 
-def commune_priorities(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, int]:
+def commune_priorities(communes: pd.DataFrame, travel_times: pd.DataFrame, structures: pd.DataFrame
+                       ) -> tuple[pd.DataFrame, int]:
     """Communes whose register is complete, the deserts first, then the fragile zones, each
     by population (the first ``MAX_COMMUNES``); and how many communes were left out for a
     partial register."""
-    communes = tables["accessibility_by_commune"]
     usable = communes[communes["register_complete"].astype(bool)].copy()
-    near = structures_within(tables["commune_travel_times"], tables["care_structure_locations"])
+    near = structures_within(travel_times, structures)
     usable["structures_15min"] = usable["commune_code"].astype("string").map(near).fillna(0).astype("int64")
     usable["severity"] = usable["desert_class"].map(SEVERITY).fillna(3)
     ranked = usable.sort_values(["severity", "population"], ascending=[True, False]).drop(columns="severity")
     return ranked.head(MAX_COMMUNES).reset_index(drop=True), len(communes) - len(usable)
 
 
-def epci_priorities(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def epci_priorities(epcis: pd.DataFrame) -> pd.DataFrame:
     """EPCIs whose register is complete, by their population in deserts and fragile zones."""
-    epcis = tables["accessibility_by_epci"]
     usable = epcis[epcis["register_complete"].astype(bool) & epcis["epci_code"].notna()].copy()
     usable["population_to_act"] = usable["population_desert"].fillna(0) + usable["population_fragile"].fillna(0)
     return usable.sort_values("population_to_act", ascending=False).reset_index(drop=True)
