@@ -70,7 +70,9 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
         "gp_density_references": empty(columns=["level", "code", "name", "year", "liberal_gps", "density_per_100k"]),
         "gp_register_coverage": empty(columns=["departement_code", "departement_name", "register_gps",
                                                "register_liberal_gps", "benchmark_liberal_gps", "coverage"]),
-        "agency_impact_summary": empty(), "source_report": pd.DataFrame(
+        "agency_impact_summary": empty(), "agency_installations_by_desert_class": empty(),
+        "agency_time_to_installation": empty(), "plan_budget_outcomes": empty(), "action_sheet_indicators": empty(),
+        "agency_funnel_by_profession": empty(), "agency_funnel_by_offer": empty(), "source_report": pd.DataFrame(
             [{"dataset": "rpps_extract", "present": True, "file": "", "producer": "", "vintage": "",
               "rows_read": register.rows_read, "rows_accepted": len(register.table), "rows_quarantined": 0}]),
         "quarantine": register.rejects,
