@@ -58,8 +58,9 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
     empty = pd.DataFrame
     accessibility = accessibility.drop(columns=list(WITHHELD_COLUMNS["accessibility_by_commune"]), errors="ignore")
     return {
-        "commune_reference": reference, "gp_supply_by_commune": supply["commune"], "gp_supply_by_epci": supply["epci"],
-        "gp_supply_by_departement": supply["departement"], "accessibility_by_commune": accessibility,
+        # as published: protect_tables flags the hidden age cells (none here: the input has no ages)
+        **{f"gp_supply_by_{level}": supply[level].assign(age_suppressed=False) for level in supply},
+        "commune_reference": reference, "accessibility_by_commune": accessibility,
         "accessibility_by_epci": levels["epci_code"], "accessibility_by_departement": levels["departement_code"],
         "indicators_over_time": series, "agency_funnel": funnel_totals(cases),
         "agency_installations_by_quarter": installations_by_quarter(cases),

@@ -378,3 +378,29 @@ def test_each_page_declares_its_tables_and_a_missing_one_fails_by_name(demo_buil
     without = {name: table for name, table in tables.items() if name != "gp_density_references"}
     with pytest.raises(KeyError, match="needs the published table gp_density_references"):
         inputs.HomeInput.of(without)
+
+
+def test_a_missing_figure_says_why(demo_build, chromium):
+    """« – » meant three things; a sheet now says which: secret statistique, aucun médecin,
+    or no data, each where the published tables say so."""
+    from playwright.sync_api import sync_playwright
+
+    from observatory.dashboard.site import sheet_labels
+    from observatory.publish import read_published_tables
+
+    supply = read_published_tables(demo_build.settings.curated_dir)["gp_supply_by_commune"].set_index("commune_code")
+    secret = supply[supply["age_suppressed"] & (supply["gps"] > 0)].index[0]
+    empty = supply[supply["gps"] == 0].index[0]
+    labels = sheet_labels()
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        for code, expected in ((secret, "secret statistique"), (empty, "aucun médecin")):
+            page.goto((site / "commune.html").as_uri() + "#" + code)
+            page.wait_for_selector("#fiche table")
+            cells = dict(zip(page.locator("#fiche table:not(.reperes) th").all_inner_texts(),
+                             page.locator("#fiche table:not(.reperes) td").all_inner_texts()))
+            assert cells[labels["part55"]] == expected, code
+            assert cells[labels["departs5"]] == expected, code
+        browser.close()

@@ -64,6 +64,25 @@ def sheet_labels() -> dict[str, str]:
             for field, column in SHEET_FIELDS.items()}
 
 
+def absences(row) -> dict[str, str]:
+    """Why a sheet's roster figure is missing, when it is: a figure « – » could mean three
+    things (secret, no GP, no data), each said in words."""
+    def why(known: float, suppressed: bool, unknown: str) -> str:
+        if not row.gps > 0:
+            return "aucun médecin"
+        if not known > 0:
+            return unknown
+        return "secret statistique" if suppressed else ""
+
+    said = {}
+    if pd.isna(row.share_senior):
+        said["part55"] = why(row.gps_age_known, bool(row.age_suppressed), "âges inconnus (pas de répertoire)")
+    for field, value in (("departs5", row.departures_5y), ("departs10", row.departures_10y)):
+        if pd.isna(value):
+            said[field] = why(row.gps_known_departure, True, "départs inconnus (pas de répertoire)")
+    return {field: text for field, text in said.items() if text}
+
+
 def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     """Per commune and per EPCI: the figures of their pages, and their series over time."""
     series = tables["indicators_over_time"].sort_values("snapshot_date")
@@ -72,15 +91,14 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     numbers = [series[c].astype("float64").round(4).astype(object).where(series[c].notna(), None) for c in ("gps", "apl")]
     for level, code, day, gps, apl in zip(series["level"], series["code"], dates, *numbers):
         points.setdefault((level, code), []).append([day, gps, apl])
-    communes = tables["accessibility_by_commune"].merge(
-        tables["gp_supply_by_commune"][["commune_code", "gps", "gp_density", "share_senior"]], on="commune_code")
-    epcis = tables["accessibility_by_epci"].merge(
-        tables["gp_supply_by_epci"][["epci_code", "gps", "gp_density", "share_senior"]], on="epci_code")
+    age = ["gps", "gp_density", "share_senior", "gps_age_known", "age_suppressed"]
+    communes = tables["accessibility_by_commune"].merge(tables["gp_supply_by_commune"][["commune_code", *age]],
+                                                        on="commune_code")
+    epcis = tables["accessibility_by_epci"].merge(tables["gp_supply_by_epci"][["epci_code", *age]], on="epci_code")
     members = communes.groupby("epci_code")["commune_code"].apply(list).to_dict()
     main_departement = communes.groupby("epci_code")["departement_code"].agg(lambda codes: codes.mode().iloc[0])
     departements = tables["accessibility_by_departement"].merge(
-        tables["gp_supply_by_departement"][["departement_code", "gps", "gp_density", "share_senior"]],
-        on="departement_code")
+        tables["gp_supply_by_departement"][["departement_code", *age]], on="departement_code")
     official = tables["apl_agreement_by_commune"].set_index("commune_code")
 
     def figures(row) -> dict:
@@ -91,6 +109,7 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
                 "part55": shown(row.share_senior), "apl": shown(row.apl),
                 "classe": row.desert_class if isinstance(row.desert_class, str) else None,
                 "departs5": shown(row.departures_5y), "departs10": shown(row.departures_10y),
+                "absences": absences(row),
                 **({} if usable else {"motif": "registre incomplet pour ce département"})}
 
     return {

@@ -113,6 +113,12 @@
     return element("a", label, {href: page + "#" + encodeURIComponent(code)});
   }
 
+  // A missing figure says why: secret statistique, aucun médecin, or data absent (a partial
+  // register's « non disponible » comes first).
+  function absent(item, field) {
+    return (!item.motif && item.absences && item.absences[field]) || "–";
+  }
+
   function renderTerritory() {
     var sheet = document.getElementById("fiche");
     if (!sheet) { return; }
@@ -126,11 +132,11 @@
       [labels.population, number(item.population)],
       [labels.gps, number(item.gps)],
       [labels.densite, number(item.densite, 1)],
-      [labels.part55, item.part55 === null ? "–" : number(item.part55 * 100)],
+      [labels.part55, item.part55 === null ? absent(item, "part55") : number(item.part55 * 100)],
       [labels.apl, number(item.apl, 2)],
       [labels.classe, data.classes[item.classe] || data.classes.unclassified],
-      [labels.departs5, number(item.departs5)],
-      [labels.departs10, number(item.departs10)]
+      [labels.departs5, item.departs5 === null ? absent(item, "departs5") : number(item.departs5)],
+      [labels.departs10, item.departs10 === null ? absent(item, "departs10") : number(item.departs10)]
     ];
     if (item.apl_officielle !== undefined) {
       rows.splice(5, 0, [labels.apl_officielle + " – " + item.annee_officielle, number(item.apl_officielle, 2)]);
