@@ -83,7 +83,8 @@ def build(settings: Settings) -> int:
         print(f"  agency: contacted {figures.get('agency_contacted')}, accompanied {figures.get('agency_accompanied')}, "
               f"installed {figures.get('agency_installed')} = {figures.get('agency_installed_durable')} durable + "
               f"{figures.get('agency_installed_replacement')} replacements")
-        quarters = ", ".join(f"{p}: {'<5' if n is None else n}" for p, n in figures["installations_by_quarter"].items())
+        # a hidden count is « secret »: under the threshold, or hidden so that none can be deduced
+        quarters = ", ".join(f"{p}: {'secret' if n is None else n}" for p, n in figures["installations_by_quarter"].items())
         print(f"  installations by quarter   {quarters}")
     else:
         print("  agency                     no records for this territory")

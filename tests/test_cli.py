@@ -19,7 +19,7 @@ def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observa
     assert "GPs                        250" in output
     assert "share of GPs aged 55+      56,0\u202f%" in output
     assert "installed 46 = 35 durable + 11 replacements" in output
-    assert "2024-T1: 15" in output
+    assert "2024-T1: 15" in output and "2022-T1: secret" in output and "<5" not in output
     database = tmp_path / "curated" / "observatory.duckdb"
     site = tmp_path / "curated" / "site" / "index.html"
     published = (sha256_of(database), sha256_of(site))
