@@ -73,7 +73,9 @@ def test_every_table_is_downloadable_as_csv_and_xlsx(demo_build):
         rows = connection.execute(f"select count(*) from read_xlsx('{data / 'accessibility_by_commune.xlsx'}')").fetchone()[0]
     assert rows == 270
     csv = (data / "gp_supply_by_departement.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert csv[0].startswith("departement_code;") and ";7,57" in csv[1]  # French CSV: semicolons, decimal comma
+    # French CSV: the catalogue's column names, semicolons, decimal comma, rounded numbers
+    assert csv[0].startswith("Code département;Nom;") or csv[0].startswith("Code département;Département;")
+    assert "Densité de médecins généralistes" in csv[0] and ";7,573;" in csv[1]
 
 
 def test_maps_are_exported_as_png_and_pdf_for_reports(demo_build, chromium):
@@ -404,3 +406,18 @@ def test_a_missing_figure_says_why(demo_build, chromium):
             assert cells[labels["part55"]] == expected, code
             assert cells[labels["departs5"]] == expected, code
         browser.close()
+
+
+def test_downloads_speak_french_and_round_to_what_figures_mean():
+    import pandas as pd
+
+    from observatory.dashboard.downloads import for_readers
+
+    frame = pd.DataFrame({"commune_code": ["41018"], "population": [45000.0], "apl": [2.734567], "lat": [47.5861234567],
+                          "share_desert": [0.123456], "register_complete": [True], "durable": [3.0],
+                          "installed_durable": [3.0]})
+    shown = for_readers("any_table", frame)
+    assert list(shown.columns) == ["Code commune", "Population municipale", "Accessibilité potentielle localisée (APL)",
+                                   "Latitude", "Part de la population en désert médical", "Registre complet",
+                                   "Installations durables", "Installations durables (installed_durable)"]
+    assert shown.iloc[0].tolist() == ["41018", 45000, 2.735, 47.58612, 0.1235, "oui", 3, 3]

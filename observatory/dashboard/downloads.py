@@ -1,4 +1,5 @@
-"""Every published table as CSV (semicolon, decimal comma, for French spreadsheets) and XLSX."""
+"""Every published table as CSV (semicolon, decimal comma, for French spreadsheets) and XLSX,
+with French column names and rounded numbers; the database and Parquet keep the codes."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .. import catalogue
 from ..publish import extension_path
 
 EXCEL_MAX_ROWS = 1_048_575  # one row is the header
@@ -26,6 +28,29 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def for_readers(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as a spreadsheet user reads it: French column names from the indicator
+    catalogue (the data dictionary maps them to the database's), numbers rounded to what
+    they mean (coordinates to 1 m, shares to 0,01 %, other decimals to 3 places)."""
+    names: dict[str, str] = {}
+    shown = frame.copy()
+    for column in frame.columns:
+        entry = catalogue.describe(table, column)
+        name = entry.label if entry else column
+        names[column] = name if name not in names.values() else f"{name} ({column})"
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values):
+            shown[column] = values.map({True: "oui", False: "non"})
+        elif pd.api.types.is_float_dtype(values):
+            whole = values.dropna()
+            if len(whole) and (whole == whole.round()).all():  # counts: 330 124, not 330 124,0
+                shown[column] = values.round().astype("Int64")
+            else:
+                digits = 5 if entry and entry.unit.startswith("degrés") else 4 if entry and entry.unit == "%" else 3
+                shown[column] = values.round(digits)
+    return shown.rename(columns=names)
+
+
 def write_downloads(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
     """Write each table; return the file names per table. Geometry columns are left out
     (the contours are in the GeoParquet file); a table too long for Excel gets CSV only.
@@ -37,6 +62,7 @@ def write_downloads(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, 
         for name, frame in tables.items():
             frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
             frame = frame.astype({c: "string" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+            frame = for_readers(name, frame)
             neutralised(frame).to_csv(folder / f"{name}.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")
             files[name] = [f"{name}.csv"]
             if len(frame.columns) and len(frame) <= EXCEL_MAX_ROWS:
