@@ -15,7 +15,8 @@ from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
 from .inputs import AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, TerritoriesInput
-from .targeting import MAX_COMMUNES, REACH_MINUTES, commune_priorities, epci_priorities
+from .targeting import (MAX_COMMUNES, REACH_MINUTES, commune_priorities, complete_register_communes,
+                        epci_priorities)
 from .layout import card, cell, cells, register_dates, table, text
 from .offline import PLOTLY_CONFIG
 
@@ -290,9 +291,7 @@ def territories(data, page: TerritoriesInput) -> str:
                  for r in epci.itertuples()]
     links = "".join(f'<li><a href="epci.html#{html.escape(text(r.epci_code))}">{html.escape(text(r.epci_name))}</a></li>'
                     for r in epci.itertuples() if text(r.epci_code))
-    communes = page.communes
-    usable = communes[communes["register_complete"].astype(bool)]
-    withheld = len(communes) - len(usable)
+    usable, withheld = complete_register_communes(page.communes)
     worst = usable.dropna(subset=["apl"]).sort_values("apl").head(25)
     worst_rows = "".join(
         f'<tr><td><a href="commune.html#{html.escape(r.commune_code)}">{html.escape(text(r.commune_name))}</a></td>'
@@ -306,10 +305,14 @@ def territories(data, page: TerritoriesInput) -> str:
         + "<section><h3>Les 25 communes à l'APL la plus faible</h3><table><thead><tr><th>Commune</th>"
           "<th>Population</th><th>APL</th><th>Minutes jusqu'au généraliste le plus proche</th></tr></thead>"
           f"<tbody>{worst_rows}</tbody></table>"
-        + (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
-           "classées ici : leur APL n'est pas un chiffre utilisable.</p>" if withheld else "")
-        + "</section>"
+        + withheld_note(withheld) + "</section>"
     )
+
+
+def withheld_note(withheld: int) -> str:
+    """Says how many communes a ranking leaves out for a partial register, if any."""
+    return (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
+            "classées ici : leur APL n'est pas un chiffre utilisable.</p>") if withheld else ""
 
 
 def _ranked_table(table_id: str, columns: list[tuple[str, str, bool]], rows: list[tuple[dict, list[str]]]) -> str:
@@ -340,8 +343,8 @@ def priorities(data, page: PrioritiesInput) -> str:
     def number(value, digits=0) -> str:
         return secret if value is None or pd.isna(value) else html.escape(french.number(value, digits))
 
-    def link(page: str, code, name) -> str:
-        return f'<a href="{page}#{html.escape(text(code))}">{html.escape(text(name))}</a>'
+    def link(sheet: str, code, name) -> str:
+        return f'<a href="{sheet}#{html.escape(text(code))}">{html.escape(text(name))}</a>'
 
     epci_rows = [({"population": _sort_value(r.population), "atteindre": _sort_value(r.population_to_act),
                    "departs": _sort_value(r.departures_5y), "minutes": _sort_value(r.mean_minutes_to_gp)},
@@ -379,8 +382,7 @@ def priorities(data, page: PrioritiesInput) -> str:
             (label("desert_class"), "", False), ("APL", "apl", True), (label("departures_5y"), "departs", True),
             ("Minutes jusqu'au généraliste le plus proche", "minutes", True),
             (f"Structures de soins à moins de {REACH_MINUTES} min", "structures", True)], commune_rows)
-        + (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
-           "classées ici : leur APL n'est pas un chiffre utilisable.</p>" if withheld else "")
+        + withheld_note(withheld)
         + (f'<p class="note">Les {french.number(MAX_COMMUNES)} premières communes du classement sont listées.</p>'
            if len(communes) == MAX_COMMUNES else "")
         + '<p class="note">« – » : secret statistique ou donnée inconnue.</p></section>'

@@ -21,17 +21,25 @@ def structures_within(travel_times: pd.DataFrame, structures: pd.DataFrame, minu
     return counts.groupby(counts["origin"].astype("string"))["structures"].sum().astype("int64")
 
 
+def complete_register_communes(communes: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The communes whose département's register is complete, and how many are left out: a
+    partial register's APL is no figure to rank on."""
+    usable = communes[communes["register_complete"].astype(bool)]
+    return usable, len(communes) - len(usable)
+
+
 def commune_priorities(communes: pd.DataFrame, travel_times: pd.DataFrame, structures: pd.DataFrame
                        ) -> tuple[pd.DataFrame, int]:
     """Communes whose register is complete, the deserts first, then the fragile zones, each
     by population (the first ``MAX_COMMUNES``); and how many communes were left out for a
     partial register."""
-    usable = communes[communes["register_complete"].astype(bool)].copy()
+    usable, withheld = complete_register_communes(communes)
+    usable = usable.copy()
     near = structures_within(travel_times, structures)
     usable["structures_15min"] = usable["commune_code"].astype("string").map(near).fillna(0).astype("int64")
     usable["severity"] = usable["desert_class"].map(SEVERITY).fillna(3)
     ranked = usable.sort_values(["severity", "population"], ascending=[True, False]).drop(columns="severity")
-    return ranked.head(MAX_COMMUNES).reset_index(drop=True), len(communes) - len(usable)
+    return ranked.head(MAX_COMMUNES).reset_index(drop=True), withheld
 
 
 def epci_priorities(epcis: pd.DataFrame) -> pd.DataFrame:

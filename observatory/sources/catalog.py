@@ -282,6 +282,10 @@ class Origin:
         return ", ".join(file.name for file in self.files)
 
     @property
+    def checksums(self) -> str:
+        return ", ".join(file.sha256 for file in self.files)
+
+    @property
     def vintage(self) -> str:
         return ", ".join(sorted({file.vintage for file in self.files if file.vintage}))
 

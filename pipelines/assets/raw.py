@@ -23,7 +23,7 @@ def raw_files(observatory: ObservatoryConfig):
             metadata={
                 "present": origin.present,
                 "files": origin.names,
-                "sha256": ", ".join(file.sha256 for file in origin.files),
+                "sha256": origin.checksums,
                 "producer": origin.producer,
                 "vintage": origin.vintage or "unknown",
                 "synthetic": origin.synthetic,

@@ -42,7 +42,7 @@ def _output(staged: StagedTable, origin: Origin, *, personal: bool = False) -> O
     preview of its first rows unless it holds ``personal`` data (the register's, the
     roster's, the agency's rows): Dagster keeps metadata in its run storage, outside the
     ingestion layer."""
-    staged.stats |= {"file": origin.names, "sha256": ", ".join(file.sha256 for file in origin.files),
+    staged.stats |= {"file": origin.names, "sha256": origin.checksums,
                      "vintage": origin.vintage, "producer": origin.producer}
     if personal:
         return Output(staged, metadata=staged.metadata())
