@@ -4,9 +4,10 @@
     python3 dev.py demo   # install into .venv, build the observatory on the demo territory
     python3 dev.py test   # install into .venv, run the test suite
 
-Needs only Python 3.11 and access to PyPI: uv is installed into the virtual environment
-and installs the exact versions of ``requirements.lock``; a second run reinstalls
-nothing unless the lock file changed.
+Needs Python 3.11 and access to PyPI: uv is installed into the virtual environment
+and installs the exact versions of ``requirements.lock``; npm, where present, installs the
+dashboard's browser libraries from ``package-lock.json``. A second run reinstalls nothing
+unless a lock file changed.
 """
 
 from __future__ import annotations
@@ -50,11 +51,30 @@ def ensure_environment() -> None:
     stamp.write_text(wanted)
 
 
+def ensure_browser_libraries() -> None:
+    """Install the dashboard's plotly.js partial bundles and French locale (``package.json``,
+    exact versions in ``package-lock.json``) with npm; without npm the site falls back to the
+    whole plotly.js of the Python package, in English."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".installed-lock"
+    wanted = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        print("dev.py: no npm on this machine: the dashboard uses the whole plotly.js (4.8 MB), in English", flush=True)
+        return
+    print("dev.py: installing the dashboard's browser libraries (npm ci)", flush=True)
+    run(npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error", cwd=ROOT)
+    stamp.write_text(wanted)
+
+
 def main(argv: list[str]) -> int:
     if len(argv) < 1 or argv[0] not in {"demo", "test"}:
         print(__doc__)
         return 2
     ensure_environment()
+    ensure_browser_libraries()
     os.chdir(ROOT)
     if argv[0] == "demo":
         return subprocess.call([str(BIN / "observatory"), "--territory", "demo", "build", *argv[1:]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 
 import duckdb
 import pytest
@@ -12,7 +13,7 @@ from observatory.dashboard import french
 
 PAGES = {  # page: (plots expected at least, choropleth paths expected)
     "index.html": (1, 0),
-    "cartes.html": (4, None),
+    "cartes.html": (1, None),
     "evolution.html": (4, 0),
     "agence.html": (0, 0),
     "territoires.html": (0, 0),
@@ -54,11 +55,62 @@ def test_pages_reference_only_local_files(demo_build):
         assert '<html lang="fr">' in html and "SYNTHÉTIQUES" in html, name
         references = re.findall(r'(?:src|href)="([^"]+)"', html)
         draws = PAGES[next(page for page in PAGES if page.startswith(name))][0] > 0
-        assert ("assets/plotly.min.js" in references) == draws, name  # 4.8 MB only where a chart is drawn
+        # plotly.js only where a chart is drawn, as the partial bundle holding what the page draws
+        bundle = "assets/plotly-geo.min.js" if name == "cartes.html" else "assets/plotly-basic.min.js"
+        assert (bundle in references) == draws and ("assets/plotly-locale-fr.js" in references) == draws, name
+        assert not {"assets/plotly.min.js", "assets/plotly-geo.min.js", "assets/plotly-basic.min.js"} - {bundle} \
+            & set(references), name
         assert "Indicateurs au 30/06/2024 · registre RPPS du 30/06/2024" in html, name
         assert not [ref for ref in references if re.match(r"^(?:https?:)?//", ref)], name
         for reference in references:
             assert (site / reference.split("#")[0]).exists(), (name, reference)
+
+
+def test_the_partial_plotly_bundles_are_the_plotly_js_of_the_python_package():
+    """The figures are written by the Python package for its own plotly.js: the npm bundles
+    the pages load must be that version (package.json pins it; npm ci installs it)."""
+    from pathlib import Path
+
+    from plotly.offline import get_plotlyjs_version
+
+    from observatory.dashboard.offline import BUNDLES, NODE_MODULES
+
+    root = Path(__file__).resolve().parents[1]
+    pinned = json.loads((root / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    assert {pinned[package] for package, _ in BUNDLES.values()} == {get_plotlyjs_version()}
+    for package, file in BUNDLES.values():
+        if (NODE_MODULES / package / file).exists():
+            assert f"v{get_plotlyjs_version()}" in (NODE_MODULES / package / file).read_text(encoding="utf-8")[:200]
+
+
+def test_pages_follow_french_typography(demo_build):
+    """No ordinary (breakable) space before « : ; ? ! » or inside guillemets, in any page's text."""
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.code, self.parts = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            self.code += tag in {"script", "style"}
+
+        def handle_endtag(self, tag):
+            self.code -= tag in {"script", "style"}
+
+        def handle_data(self, data):
+            if not self.code:
+                self.parts.append(data)
+
+    site = demo_build.settings.site_dir
+    for name in {page.split("#")[0] for page in PAGES}:
+        reader = Text()
+        reader.feed((site / name).read_text(encoding="utf-8"))
+        words = " ".join(reader.parts)
+        assert "Source\u00a0:" in words or name in {"commune.html", "epci.html", "agence.html", "territoires.html",
+                                                  "ou-agir.html", "methode.html"}, name
+        bad = re.findall(r".{12}(?: [:;!?»]|« ).{12}", words)
+        assert bad == [], (name, bad[:5])
 
 
 def test_every_table_is_downloadable_as_csv_and_xlsx(demo_build):
@@ -136,8 +188,8 @@ def test_every_page_renders_offline_in_chromium(demo_build, chromium, artifacts,
             assert errors == [], name
             assert [url for url in requests if not url.startswith(("file://", "data:"))] == [], name
             assert rendered >= plots, name
-            if paths is None:  # the four maps draw every commune (or EPCI) polygon
-                assert drawn == 3 * spec.communes + spec.epcis, name
+            if paths is None:  # the map's layer shown draws every commune, the EPCI borders above it
+                assert drawn == spec.communes + spec.epcis, name
         browser.close()
 
 
@@ -172,12 +224,19 @@ def test_an_exported_map_carries_its_territory_sources_and_dates(monkeypatch, tm
 
 
 def test_maps_page_says_when_exports_are_missing():
+    import plotly.graph_objects as go
+
+    from observatory.dashboard.figures import MapLayer, fig_map
     from observatory.dashboard.pages import maps
 
     class Data:
         small_count_threshold = 5
+        synthetic = False
+        reference_date = date(2024, 6, 30)
+        register_vintage = ""
 
-    html = maps(Data(), {"carte-densite": "<div></div>"}, {})
+    layer = MapLayer("Densité", ("gp_density",), [go.Choropleth(locations=["1"], z=[1])])
+    html = maps(Data(), fig_map({"densite": layer}, "densite", [], (0, 0, 1, 1)), {"densite": layer}, [], {})
     assert "Export image indisponible sur cette machine." in html
 
 
@@ -211,7 +270,7 @@ def test_every_page_fits_the_screen_and_every_chart_speaks(demo_build, chromium,
                 assert holder.count() == 1 and len(holder.get_attribute("aria-label")) > 40, (name, index)
             if name.split("#")[0] in {"index.html", "cartes.html", "evolution.html"}:
                 captions = page.locator("figure.chart figcaption").all_inner_texts()
-                assert len(captions) == charts.count() and all(c.startswith("Source : ") for c in captions), name
+                assert len(captions) == charts.count() and all(c.startswith("Source\u00a0: ") for c in captions), name
                 assert all("registre RPPS du 30/06/2024" in c and "synthétiques" in c for c in captions), name
             if width == 390:
                 page.screenshot(path=str(artifacts / f"phone-{name.replace('.html', '').replace('#', '-')}.png"),
@@ -220,26 +279,84 @@ def test_every_page_fits_the_screen_and_every_chart_speaks(demo_build, chromium,
         browser.close()
 
 
-def test_maps_do_not_trap_the_scroll_and_open_the_sheet_clicked(demo_build, chromium):
+def test_the_map_switches_layers_keeps_the_scroll_and_opens_the_sheet_clicked(demo_build, chromium, artifacts):
+    """One large map: the selector (a keyboard-usable <select>) shows each layer with its
+    title, sources and legend; the wheel scrolls the page; a click on a commune, made with
+    the mouse where the commune is drawn, opens its sheet."""
     from playwright.sync_api import sync_playwright
 
     site = demo_build.settings.site_dir
     with sync_playwright() as playwright:
         browser = _browser(playwright, chromium)
         page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.goto((site / "cartes.html").as_uri())
-        page.wait_for_selector("#carte-apl .main-svg", state="attached", timeout=30_000)
-        assert page.evaluate("document.getElementById('carte-apl')._context.scrollZoom") is False
+        page.goto((site / "cartes.html").as_uri() + "#age")
+        page.wait_for_selector("#carte .main-svg", state="attached", timeout=30_000)
+        assert page.evaluate("document.getElementById('carte')._context.scrollZoom") is False
+        # the address chose the EPCI layer: its title, the EPCI polygons drawn, oranges
+        assert page.input_value("#choix-carte") == "age"
+        assert page.locator("#titre-carte").inner_text().startswith("Part des généralistes de 55 ans ou plus")
+        legend = page.locator("#carte .legendtext").all_text_contents()
+        assert legend[0] in {"0", "secret statistique", "aucun médecin"} or " à " in legend[0], legend
+        page.keyboard.press("Tab")
+        page.focus("#choix-carte")
+        page.keyboard.press("ArrowUp")  # from the keyboard: the layer before, the desert classes
+        page.wait_for_function("document.getElementById('titre-carte').textContent.startsWith('Classe d')")
+        assert page.url.endswith("cartes.html#classes")
+        assert "Désert médical (APL < 2,5)" in page.locator("#carte .legendtext").all_text_contents()
+        assert page.locator("figure.chart figcaption").inner_text().startswith("Source\u00a0: ")
+        assert page.locator("[role=img]").get_attribute("aria-label").startswith("Classe d'accessibilité des communes")
+        page.screenshot(path=str(artifacts / "carte-classes.png"), full_page=True)
         page.mouse.move(700, 450)
         before = page.evaluate("window.scrollY")
         page.mouse.wheel(0, 600)
         page.wait_for_timeout(300)
         assert page.evaluate("window.scrollY") > before  # the wheel scrolls the page, not the map
-        # a click on a commune of the APL map (as Plotly reports it) opens that commune's sheet
-        page.evaluate("document.getElementById('carte-apl').emit('plotly_click', {points: [{location: '00004'}]})")
-        page.wait_for_url("**/commune.html#00004")
-        page.wait_for_selector("#fiche table")
+        page.evaluate("window.scrollTo(0, 0)")
+        # a real click inside a commune drawn on the map (the EPCI borders above do not catch it)
+        names = json.loads((site / "data" / "territoires.js").read_text(encoding="utf-8")
+                           .removeprefix("window.OBSERVATOIRE = ").rstrip().rstrip(";"))["communes"]
+        boxes = page.evaluate("""Array.from(document.querySelectorAll('#carte path.choroplethlocation'))
+            .filter(p => p.__data__ && typeof p.__data__.loc === 'string' && p.__data__.loc.length === 5)
+            .map(p => { const r = p.getBoundingClientRect();
+                        return [p.__data__.loc, r.x + r.width / 2, r.y + r.height / 2]; })""")
+        for code, x, y in boxes:
+            page.mouse.move(x, y)
+            if names[code]["nom"] in (page.locator("#carte .hoverlayer").text_content() or ""):
+                page.mouse.click(x, y)
+                page.wait_for_url(f"**/commune.html#{code}")
+                page.wait_for_selector("#fiche table")
+                break
+        else:
+            raise AssertionError("no commune of the map answered the mouse")
         browser.close()
+
+
+def test_quantile_classes_hold_every_value_in_order():
+    import numpy as np
+    import pandas as pd
+    from hypothesis import given, strategies as st
+
+    from observatory.dashboard.figures import quantile_classes
+
+    @given(st.lists(st.one_of(st.just(0.0), st.floats(0.01, 100), st.just(float("nan"))), min_size=1, max_size=60))
+    def check(values):
+        series = pd.Series(values, dtype="float64")
+        classes, labels = quantile_classes(series, 1)
+        known = series.notna()
+        assert classes[~known].isna().all() and classes[known].notna().all()
+        assert len(labels) <= 6 and len(set(labels)) == len(labels)
+        if known.any():  # every class holds a value, in the order of the values
+            assert sorted(classes[known].unique()) == list(range(len(labels)))
+            ordered = classes[known].to_numpy()[np.argsort(series[known].to_numpy(), kind="stable")]
+            assert (np.diff(ordered) >= 0).all()
+        assert ((series == 0) == (classes == 0) & known).all() or not (series == 0).any()
+        if (series == 0).any():
+            assert labels[0] == "0"
+
+    check()
+    classes, labels = quantile_classes(pd.Series([0.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0, float("nan")]), 1)
+    assert labels == ["0", "2,0 à 4,0", "4,0 à 6,0", "6,0 à 8,0", "8,0 à 10,0"]  # by hand: quintiles of 2…10
+    assert list(classes.iloc[:7]) == [0, 0, 1, 2, 3, 4, 4] and pd.isna(classes.iloc[7])
 
 
 def test_a_commune_sheet_prints_without_navigation_on_a4(demo_build, chromium, artifacts):
@@ -334,6 +451,10 @@ def test_a_commune_sheet_sets_its_figures_beside_its_epci_and_departement(demo_b
         density = page.locator("table.reperes tbody tr").first.locator("td").all_inner_texts()
         assert density == [french.number(value, 1) for value in
                            (commune["gp_density"], epci["gp_density"], departement["gp_density"])]
+        # and the CNAM's figure of the département (its région and France where the file has them)
+        cnam = tables["gp_density_references"].iloc[0]
+        assert page.locator("p.reperes-cnam").inner_text().endswith(
+            f"{cnam['name']} {french.number(cnam['density_per_100k'], 1)}.")
         browser.close()
 
 

@@ -23,7 +23,7 @@ def _published(curated) -> tuple:
         tables = connection.execute(TABLES_QUERY).fetchone()[0]
         gps = connection.execute("select sum(gps) from gp_supply_by_departement").fetchone()[0]
     index = (curated / "site" / "index.html").read_text(encoding="utf-8")
-    assert (curated / "site" / "assets" / "plotly.min.js").stat().st_size > 1_000_000
+    assert (curated / "site" / "assets" / "plotly-geo.min.js").stat().st_size > 1_000_000
     return tables, gps, "330\u202f124" in index
 
 

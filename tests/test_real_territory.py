@@ -76,16 +76,16 @@ def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_
     assert classes == {"2A": 124, "2B": 0}  # 2B's register is empty: no commune called a desert
     assert "2A-corse-du-sud" in sources and "2B-haute-corse" in sources
     index = (settings.site_dir / "index.html").read_text(encoding="utf-8")
-    assert "Attention : registre incomplet" in index and "Haute-Corse" in index
+    assert "Attention\u00a0: registre incomplet" in index and "Haute-Corse" in index
     # The register misses Haute-Corse: no territory figure from it is shown as a number.
     assert index.count('<div class="value na">non disponible</div>') == 7  # all but the population
-    assert "registre incomplet — Haute-Corse : 0 sur 164" in index
-    assert index.index("Attention : registre incomplet") < index.index('class="cards"')  # the warning comes first
+    assert "registre incomplet — Haute-Corse\u00a0: 0 sur 164" in index
+    assert index.index("Attention\u00a0: registre incomplet") < index.index('class="cards"')  # the warning comes first
     assert "Aucune donnée de l'agence pour ce territoire." in (settings.site_dir / "agence.html").read_text(encoding="utf-8")
     for page in settings.site_dir.glob("*.html"):  # the warning stands atop every page
-        assert "Attention : registre incomplet — Haute-Corse : 0 sur 164." in page.read_text(encoding="utf-8"), page.name
+        assert "Attention\u00a0: registre incomplet — Haute-Corse\u00a0: 0 sur 164." in page.read_text(encoding="utf-8"), page.name
     evolution = (settings.site_dir / "evolution.html").read_text(encoding="utf-8")
-    assert "Évolution non disponible : registre incomplet" in evolution and "serie-densite" not in evolution
+    assert "Évolution non disponible\u00a0: registre incomplet" in evolution and "serie-densite" not in evolution
 
 
 
@@ -239,5 +239,5 @@ def test_the_catalogue_describes_every_column_published_and_nothing_else(corsica
 def test_corsica_home_page_sets_its_figures_beside_its_region_and_france(corsica):
     settings, _ = corsica
     home = (settings.site_dir / "index.html").read_text(encoding="utf-8").replace("\u202f", " ")
-    assert ("(2024, médecins pour 100 000 habitants) : Corse-du-Sud 91,5 · Haute-Corse 87,5 · Corse 89,4 · "
+    assert ("(2024, médecins pour 100 000 habitants)\u00a0: Corse-du-Sud 91,5 · Haute-Corse 87,5 · Corse 89,4 · "
             "France 81,0.") in home

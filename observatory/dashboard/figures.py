@@ -4,14 +4,17 @@ colour-blind-safe scales, units in every legend)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
+import numpy as np
 import plotly.graph_objects as go
 import shapely
+from plotly.colors import sample_colorscale
 
 from .. import catalogue
-from .french import PLOTLY_SEPARATORS
+from .french import PLOTLY_SEPARATORS, number, quarter
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"  # local fonts only
 # Told apart with every common colour-vision deficiency and in greyscale: each class has its
@@ -56,76 +59,163 @@ def _subset(geojson: dict, codes) -> dict:
             "features": [f for f in geojson["features"] if f["id"] in wanted]}
 
 
-def _map_layout(figure: go.Figure, title: str, height: int = 560) -> go.Figure:
-    figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    figure.update_layout(title={"text": title}, separators=PLOTLY_SEPARATORS, font_family=FONT, height=height,
-                         margin={"l": 0, "r": 0, "t": 50, "b": 0},
-                         legend={"orientation": "h", "y": -0.02, "x": 0})
-    return figure
+# The grey of a unit with no value, one shade per reason, so that the three read apart.
+MISSING_COLOURS = {"secret statistique": "#6F6F6F", "aucun médecin": "#F4F4F4"}
+MISSING_DEFAULT = "#C4C4C4"  # no data (a partial register, unknown ages)
+# The overlays' columns, part of every map's sources: care structures, the agency's installations.
+OVERLAY_COLUMNS = ("kind", "installations")
+HALO = "0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff"  # town names legible over any fill
+OUTLINE = {"marker_line_color": "white", "marker_line_width": 0.3}
 
 
-def fig_commune_map(geojson: dict, table: pd.DataFrame, column: str, title: str, unit: str,
-                    hover_format: str = ".1f", colorscale: str = "Cividis", reverse: bool = False,
-                    key: str = "commune_code", name: str = "commune_name") -> go.Figure:
-    """Choropleth of ``column`` per territory (commune by default); suppressed values grey."""
+@dataclass
+class MapLayer:
+    """One indicator of the maps page: its title, the published columns it draws (for its
+    sources) and its traces (one per class, so each class has a legend entry)."""
+
+    title: str
+    columns: tuple[str, ...]
+    traces: list = field(default_factory=list)
+
+
+def quantile_classes(values: pd.Series, decimals: int, count: int = 5) -> tuple[pd.Series, list[str]]:
+    """Each value's class (missing where the value is) and the classes' labels (« 0 »,
+    « 2,4 à 7,1 »…): limits at the quantiles of the positive values, fewer classes where
+    values repeat, since a linear scale paints most communes one colour when a few towns have
+    high values; zeros (no GP at all, most rural communes) a class of their own."""
+    known = values.astype("float64")
+    positive = known[known > 0]
+    edges = (np.unique(np.quantile(positive, np.linspace(0, 1, count + 1), method="lower")) if len(positive)
+             else np.array([]))  # limits are values: no class is empty
+    labels = [f"{number(low, decimals)} à {number(high, decimals)}" for low, high in zip(edges[:-1], edges[1:])]
+    labels = labels or [number(value, decimals) for value in edges]
+    index = np.clip(np.searchsorted(edges, known, side="right") - 1, 0, max(len(labels) - 1, 0))
+    if (known == 0).any():
+        labels, index = ["0", *labels], np.where(known > 0, index + 1, 0)
+    return pd.Series(index, index=values.index).where(known.notna()), labels
+
+
+def _fill(geojson: dict, part: pd.DataFrame, colour: str, label: str, group: str, key: str, hover: str,
+          customdata: list[str]) -> go.Choropleth:
+    return go.Choropleth(geojson=_subset(geojson, part[key]), featureidkey="properties.code", locations=part[key],
+                         z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False, name=label,
+                         legendgroup=group, showlegend=True, customdata=part[customdata], hovertemplate=hover,
+                         **OUTLINE)
+
+
+def _missing_traces(geojson: dict, table: pd.DataFrame, reasons: pd.Series, group: str, key: str,
+                    name: str) -> list:
+    """The units without a value, one grey per reason (secret, no GP, no data)."""
+    traces = []
+    for reason, part in table[reasons.notna()].groupby(reasons[reasons.notna()], sort=True):
+        traces.append(_fill(geojson, part, MISSING_COLOURS.get(reason, MISSING_DEFAULT), reason, group, key,
+                            "<b>%{customdata[0]}</b><br>" + reason + "<extra></extra>", [name]))
+    return traces
+
+
+def quantile_layer(geojson: dict, table: pd.DataFrame, column: str, reasons: pd.Series, *, title: str, unit: str,
+                   decimals: int, palette: str, group: str, key: str = "commune_code",
+                   name: str = "commune_name", columns: tuple[str, ...] = ()) -> MapLayer:
+    """``column`` per unit in quantile classes of one sequential palette (lightness rising with
+    the value, so the classes also read in greyscale); units without a value by reason.
+    ``columns`` name the published columns drawn, for the sources, when ``column`` is derived."""
     values = table[column].astype("float64")
-    figure = go.Figure()
-    hidden = table[values.isna()]
-    if len(hidden):
-        figure.add_choropleth(geojson=_subset(geojson, hidden[key]), featureidkey="properties.code",
-                              locations=hidden[key], z=[0] * len(hidden), colorscale=[[0, "#DDDDDD"], [1, "#DDDDDD"]], showscale=False,
-                              customdata=hidden[[name]], marker_line_color="white", marker_line_width=0.3,
-                              name="non publié ou inconnu", showlegend=True,
-                              hovertemplate="<b>%{customdata[0]}</b><br>non publié ou inconnu<extra></extra>")
-    shown = table[values.notna()]
-    figure.add_choropleth(
-        geojson=_subset(geojson, shown[key]), featureidkey="properties.code", locations=shown[key],
-        z=values[values.notna()],
-        customdata=shown[[name]], colorscale=colorscale, reversescale=reverse, marker_line_color="white",
-        marker_line_width=0.3, colorbar={"title": {"text": unit}, "tickformat": hover_format},
-        hovertemplate="<b>%{customdata[0]}</b><br>%{z:" + hover_format + "} " + unit + "<extra></extra>",
-    )
-    return _map_layout(figure, title)
+    classes, labels = quantile_classes(values, decimals)
+    layer = MapLayer(f"{title} ({unit})", columns or (column,))
+    layer.traces = _missing_traces(geojson, table, reasons.where(values.isna()), group, key, name)
+    colours = sample_colorscale(palette, [0.2 + 0.8 * i / max(len(labels) - 1, 1) for i in range(len(labels))])
+    shown = table.assign(_value=values)
+    hover = "<b>%{customdata[0]}</b><br>%{customdata[1]:." + str(decimals) + "f} " + unit + "<extra></extra>"
+    for index, label in enumerate(labels):
+        part = shown[classes == index]
+        layer.traces.append(_fill(geojson, part, colours[index], label, group, key, hover, [name, "_value"]))
+    return layer
 
 
-def fig_class_map(geojson: dict, table: pd.DataFrame, thresholds: tuple[float, float]) -> go.Figure:
+def class_layer(geojson: dict, table: pd.DataFrame, thresholds: tuple[float, float], group: str) -> MapLayer:
     """Desert classes per commune, one colour per class, with the APL in the hover."""
-    figure = go.Figure()
     classes = table["desert_class"].fillna("unclassified")
     low, high = (f"{value:g}".replace(".", ",") for value in thresholds)
     labels = dict(CLASS_NAMES, desert=f"{CLASS_NAMES['desert']} (APL < {low})",
                   fragile=f"{CLASS_NAMES['fragile']} ({low} à {high})", adequate=f"{CLASS_NAMES['adequate']} (APL ≥ {high})")
+    layer = MapLayer(f"{catalogue.label('desert_class')} des communes selon l'APL", ("apl", "desert_class"))
     for kind, colour in CLASS_COLOURS.items():
         part = table[classes == kind]
-        if part.empty:
-            continue
-        figure.add_choropleth(geojson=_subset(geojson, part["commune_code"]), featureidkey="properties.code",
-                              locations=part["commune_code"], z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False,
-                              name=labels[kind], showlegend=True, customdata=part[["commune_name", "apl"]],
-                              marker_line_color="white", marker_line_width=0.3,
-                              hovertemplate="<b>%{customdata[0]}</b><br>" + labels[kind]
-                                            + "<br>APL %{customdata[1]:.2f}<extra></extra>")
-    return _map_layout(figure, "Classement des communes selon l'APL")
+        if len(part):
+            layer.traces.append(_fill(geojson, part, colour, labels[kind], group, "commune_code",
+                                      "<b>%{customdata[0]}</b><br>" + labels[kind] + "<br>APL %{customdata[1]:.2f}"
+                                      "<extra></extra>", ["commune_name", "apl"]))
+    return layer
 
 
-def with_overlays(figure: go.Figure, structures: pd.DataFrame, installations: pd.DataFrame) -> go.Figure:
-    """Care structures (one symbol per kind) and the agency's installations per EPCI
-    (circles sized by count, only EPCIs at or above the secrecy threshold)."""
+def overlays(structures: pd.DataFrame, installations: pd.DataFrame, towns: pd.DataFrame) -> list:
+    """What every map shows above its layer: the main towns named, care structures (one
+    symbol per kind) and the agency's installations per EPCI (circles sized by count, only
+    EPCIs at or above the secrecy threshold)."""
+    traces = [go.Scattergeo(lon=towns["lon"], lat=towns["lat"], mode="markers+text", text=towns["commune_name"],
+                            textposition="top center", name="Villes principales",
+                            textfont={"size": 12, "color": "#111", "shadow": HALO},
+                            marker={"size": 5, "color": "#111"}, hovertemplate="%{text}<extra></extra>")]
     for kind, (label, symbol, colour) in STRUCTURE_STYLES.items():
         part = structures[(structures["kind"] == kind) & structures["lon"].notna()]
-        if part.empty:
-            continue
-        figure.add_scattergeo(lon=part["lon"], lat=part["lat"], mode="markers", name=label, text=part["name"],
-                              marker={"symbol": symbol, "size": 9, "color": colour, "line": {"width": 1, "color": "white"}},
-                              hovertemplate="%{text}<extra>" + label + "</extra>")
+        if len(part):
+            traces.append(go.Scattergeo(lon=part["lon"], lat=part["lat"], mode="markers", name=label, text=part["name"],
+                                        marker={"symbol": symbol, "size": 9, "color": colour,
+                                                "line": {"width": 1, "color": "white"}},
+                                        hovertemplate="%{text}<extra>" + label + "</extra>"))
     if len(installations):
-        figure.add_scattergeo(lon=installations["lon"], lat=installations["lat"], mode="markers+text",
-                              name="Installations accompagnées (par EPCI)", text=installations["installations"],
-                              textfont={"color": "white", "size": 11}, customdata=installations[["epci_name"]],
-                              marker={"size": 14 + 2 * installations["installations"] ** 0.5 * 3, "color": "#332288",
-                                      "opacity": 0.85, "line": {"width": 1, "color": "white"}},
-                              hovertemplate="%{customdata[0]}<br>%{text} installations<extra></extra>")
+        traces.append(go.Scattergeo(
+            lon=installations["lon"], lat=installations["lat"], mode="markers+text",
+            name="Installations accompagnées (par EPCI)", text=installations["installations"],
+            textfont={"color": "white", "size": 11}, customdata=installations[["epci_name"]],
+            marker={"size": 14 + 2 * installations["installations"] ** 0.5 * 3, "color": "#332288", "opacity": 0.85,
+                    "line": {"width": 1, "color": "white"}},
+            hovertemplate="%{customdata[0]}<br>%{text} installations<extra></extra>"))
+    return traces
+
+
+def epci_outlines(epci_geojson: dict) -> go.Choropleth:
+    """The EPCIs' borders drawn over any layer, transparent inside and deaf to the pointer
+    (the commune beneath keeps its hover and its click)."""
+    codes = [feature["id"] for feature in epci_geojson["features"]]
+    return go.Choropleth(geojson=epci_geojson, featureidkey="properties.code", locations=codes, z=[0] * len(codes),
+                         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
+                         marker_line_color="#222", marker_line_width=1.2, hoverinfo="skip",
+                         name="Limites des EPCI", showlegend=True)
+
+
+def frame(bounds: tuple[float, float, float, float], margin: float = 0.08) -> dict:
+    """The geo frame on the territory's bounds (lon/lat, with a margin): Plotly then shapes the
+    frame like the territory, where ``fitbounds`` keeps a square frame and a small drawing."""
+    west, south, east, north = bounds
+    pad_x, pad_y = (east - west) * margin, (north - south) * margin
+    return {"lonaxis_range": [west - pad_x, east + pad_x], "lataxis_range": [south - pad_y, north + pad_y],
+            "center": {"lon": (west + east) / 2, "lat": (south + north) / 2}}
+
+
+def fig_map(layers: dict[str, MapLayer], shown: str, above: list, bounds: tuple[float, float, float, float],
+            height: int = 720, titled: bool = True) -> go.Figure:
+    """One large map holding every layer, ``shown`` visible (the page's selector switches
+    them), with ``above`` (outlines, towns, structures) over all of them. A page's map is not
+    ``titled``: its title is the page's heading, which wraps on a phone where Plotly's is cut."""
+    figure = go.Figure()
+    for key, layer in layers.items():
+        for trace in layer.traces:
+            figure.add_trace(trace.update(visible=key == shown))
+    for trace in above:
+        figure.add_trace(trace)
+    figure.update_geos(visible=False, projection_type="mercator", **frame(bounds))
+    figure.update_layout(title={"text": layers[shown].title if titled else ""}, separators=PLOTLY_SEPARATORS,
+                         font_family=FONT, height=height, margin={"l": 0, "r": 0, "t": 50 if titled else 10, "b": 0},
+                         legend={"orientation": "h", "y": -0.02, "x": 0})
     return figure
+
+
+def layer_visibility(layers: dict[str, MapLayer], above: list) -> dict[str, list[bool]]:
+    """For each layer, the ``visible`` of every trace of ``fig_map`` when it is the one shown."""
+    counts = {key: len(layer.traces) for key, layer in layers.items()}
+    return {key: [other == key for other, count in counts.items() for _ in range(count)] + [True] * len(above)
+            for key in layers}
 
 
 def fig_series(series: pd.DataFrame, columns: dict[str, str], title: str, unit: str) -> go.Figure:
@@ -147,7 +237,7 @@ def fig_funnel_by_quarter(table: pd.DataFrame) -> go.Figure:
     """New contacts, accompaniments and installations per quarter (« T1 2022 »); a count
     hidden by secrecy says « secret » where its bar would stand, never reads as zero."""
     figure = go.Figure()
-    quarters = "T" + table["quarter"].astype("Int64").astype("string") + " " + table["year"].astype("Int64").astype("string")
+    quarters = [quarter(year, number) for year, number in zip(table["year"], table["quarter"])]
     for column, label, colour in (("new_contacts", "Premiers contacts", "#56B4E9"),
                                   ("new_accompanied", "Accompagnements", "#0072B2"),
                                   ("installations", "Installations", "#D55E00")):

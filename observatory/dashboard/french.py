@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 THIN_SPACE = "\u202f"  # narrow no-break space: thousands separator and before %
 PLOTLY_SEPARATORS = ",\u202f"  # plotly layout.separators: decimal mark, then thousands
 MISSING = "–"
+NO_BREAK_SPACE = "\u00a0"  # before « : » and inside « »
 
 
 def number(value, decimals: int = 0) -> str:
@@ -44,3 +47,23 @@ def fraction(value: float) -> str:
 def age_band(first: int, last: int | None) -> str:
     """« 0 à 4 ans », « 90 ans et plus »."""
     return f"{first} ans et plus" if last is None else f"{first} à {last} ans"
+
+
+def quarter(year, number) -> str:
+    """A quarter as French reports write it: « T1 2022 »."""
+    return f"T{int(number)} {int(year)}"
+
+
+_SPACES = ((re.compile(r"[ \u00a0\u202f]+([;!?])(?=\s|$)"), "\u202f\\1"),
+           (re.compile(r"(?<=\S)[ \u00a0\u202f]+:(?=\s|$)"), NO_BREAK_SPACE + ":"),
+           (re.compile(r"«[ \u00a0\u202f]*"), "«" + NO_BREAK_SPACE),
+           (re.compile(r"[ \u00a0\u202f]*»"), NO_BREAK_SPACE + "»"))
+
+
+def typography(text: str) -> str:
+    """French spacing: a narrow no-break space before « ; ! ? », a no-break space before « : »
+    and inside guillemets, so no line breaks between a word and its sign. Only where a space
+    stood: « http://… », « 10:30 » and « &amp; » are left alone."""
+    for pattern, replacement in _SPACES:
+        text = pattern.sub(replacement, text)
+    return text

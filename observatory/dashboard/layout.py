@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from . import french
-from .offline import GEO_ASSETS_SCRIPT
+from .offline import GEO_ASSETS_SCRIPT, LOCALE_FILE, bundle_file
 
 PAGES = (
     ("index.html", "Accueil"),
@@ -36,8 +37,18 @@ def cell(value) -> str:
     return value if isinstance(value, str) else french.number(value)
 
 
-def cells(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
-    return [[cell(value) for value in row] for row in frame[columns].itertuples(index=False)]
+SECRET = "secret"  # a count of non-public data hidden by statistical secrecy (primary or secondary)
+
+
+def count_cell(value) -> str:
+    """A count from non-public data: missing means hidden by secrecy, said as « secret »."""
+    return SECRET if value is None or pd.isna(value) else french.number(value)
+
+
+def cells(frame: pd.DataFrame, columns: list[str], counts: bool = False) -> list[list[str]]:
+    """Table cells; with ``counts`` the numbers are counts of non-public data (« secret » where hidden)."""
+    show = (lambda value: value if isinstance(value, str) else count_cell(value)) if counts else cell
+    return [[show(value) for value in row] for row in frame[columns].itertuples(index=False)]
 
 
 def table(headers: list[str], rows: list[list[str]], numeric: set[int] = frozenset(), caption: str = "") -> str:
@@ -75,9 +86,20 @@ def page(*, file: str, title: str, territory: str, reference_date: date, synthet
     """A whole page from the template (every value escaped; ``body`` is the page's own HTML,
     built with its text escaped): the navigation, the synthetic-data banner and, when the
     register is partial (``unavailable`` says why), a warning atop every page. plotly.js is
-    loaded only by pages that draw."""
+    loaded only by pages that draw, as the smaller bundle that holds what they draw."""
     draws = "plotly-graph-div" in body or "serie-territoire" in body
-    return TEMPLATES.get_template("page.html").render(
+    bundle = bundle_file("geo" if "OBSERVATOIRE_CONTOURS" in body else "basic")
+    return typeset(TEMPLATES.get_template("page.html").render(
         file=file, title=title, territory=territory, heading=f"Observatoire de la démographie médicale — {territory}",
         dates=register_dates(reference_date, register_vintage), synthetic=synthetic, unavailable=unavailable,
-        body=Markup(body), scripts=scripts, draws=draws, geo_assets_script=Markup(GEO_ASSETS_SCRIPT), navigation=PAGES)
+        body=Markup(body), scripts=scripts, draws=draws, bundle=bundle, locale=LOCALE_FILE, geo_assets_script=Markup(GEO_ASSETS_SCRIPT), navigation=PAGES))
+
+
+# The text between tags, outside scripts and styles (whose content is code, not French).
+_TEXT = re.compile(r"(<script\b.*?</script>|<style\b.*?</style>|<[^>]*>)|([^<]+)", re.DOTALL | re.IGNORECASE)
+
+
+def typeset(markup: str) -> str:
+    """French typography on a page's text (``french.typography``), never inside a tag, a
+    script or a style: an attribute or a script keeps its bytes."""
+    return _TEXT.sub(lambda m: m.group(1) or french.typography(m.group(2)), markup)

@@ -13,11 +13,11 @@ from .. import catalogue
 from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
 from . import french
-from .figures import CLASS_NAMES, fig_funnel_by_quarter, fig_series
+from .figures import CLASS_NAMES, OVERLAY_COLUMNS, fig_funnel_by_quarter, fig_series, layer_visibility
 from .inputs import AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, TerritoriesInput
 from .targeting import (MAX_COMMUNES, REACH_MINUTES, commune_priorities, complete_register_communes,
                         epci_priorities)
-from .layout import card, cell, cells, register_dates, table, text
+from .layout import SECRET, card, cell, cells, count_cell, register_dates, table, text
 from .offline import PLOTLY_CONFIG
 
 STAGE_LABELS = catalogue.stage_labels()
@@ -26,13 +26,14 @@ KEY_INDICATORS = ("population", "gps", "gp_density", "share_senior", "apl", "des
                   "departures_5y", "nearest_gp_minutes", "accompanied", "installed")
 
 
-def plot(figure, div_id: str, data, columns: tuple[str, ...]) -> str:
-    """A chart for every reader: an image with a text summary for screen readers, and its
-    sources (from the catalogue entries of the ``columns`` it draws) and dates beneath."""
+def plot(figure, div_id: str, data, columns: tuple[str, ...], title: str = "") -> str:
+    """A chart for every reader: an image with a text summary for screen readers (``title``,
+    else the figure's), and its sources (from the catalogue entries of the ``columns`` it
+    draws) and dates beneath."""
     drawn = shared_contours_html(figure, div_id) if any(getattr(trace, "geojson", None) for trace in figure.data) \
         else figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
                             validate=False)  # validated when built; validating again copies every polygon
-    title = re.sub(r"<[^>]+>", " ", figure.layout.title.text or "").strip()
+    title = title or re.sub(r"<[^>]+>", " ", figure.layout.title.text or "").strip()
     summary = (f"{title}. Graphique ; les valeurs sont dans les tableaux téléchargeables "
                "(page Méthode et données) et sur les fiches des communes et EPCI.")
     return (f'<figure class="chart"><div role="img" aria-label="{html.escape(summary)}">{drawn}</div>'
@@ -68,8 +69,9 @@ def sources_line(data, columns: tuple[str, ...]) -> str:
     (their catalogue entries' sources), saying « données synthétiques » for the demo."""
     sources = dict.fromkeys(label for column in columns
                             for label in catalogue.describe("", column).source_labels.split(" ; "))
-    return (f"Source : {' ; '.join(sources)} · {register_dates(data.reference_date, data.register_vintage)}"
-            + (" · données synthétiques" if data.synthetic else ""))
+    return french.typography(f"Source : {' ; '.join(sources)} · "
+                             f"{register_dates(data.reference_date, data.register_vintage)}"
+                             + (" · données synthétiques" if data.synthetic else ""))
 
 
 def catalog_card(value: str, column: str) -> str:
@@ -77,17 +79,24 @@ def catalog_card(value: str, column: str) -> str:
     return card(value, entry.label, entry.unit, meaning=entry.meaning)
 
 
-def references_note(references: pd.DataFrame) -> str:
-    """The CNAM's liberal GP density of the territory's départements, their régions and France,
-    side by side: one source and one definition for all, so they compare."""
+def references_sentence(references: pd.DataFrame) -> str:
+    """« Densité de généralistes libéraux selon l'Assurance maladie (2024, médecins pour
+    100 000 habitants) : Loir-et-Cher 66,0 · Centre-Val de Loire 71,2 · France 84,5. »: one
+    source and one definition for the département, its région and France, so they compare."""
     if references.empty:
         return ""
     entry = catalogue.describe("gp_density_references", "density_per_100k")
     items = " · ".join(f"{text(r.name)} {french.number(r.density_per_100k, 1)}" for r in references.itertuples())
-    year = int(references["year"].max())
-    return (f'<section aria-label="Repères"><h3>Repères</h3><p>{html.escape(entry.label)} ({year}, '
-            f"{html.escape(entry.unit)}) : {html.escape(items)}.</p><p class=\"note\">{html.escape(entry.meaning)} "
-            f"Source : {html.escape(entry.source_labels)}.</p></section>")
+    return french.typography(f"{entry.label} ({int(references['year'].max())}, {entry.unit}) : {items}.")
+
+
+def references_note(references: pd.DataFrame) -> str:
+    """The CNAM's liberal GP density of the territory's départements, their régions and France."""
+    if references.empty:
+        return ""
+    entry = catalogue.describe("gp_density_references", "density_per_100k")
+    return (f'<section aria-label="Repères"><h3>Repères</h3><p>{html.escape(references_sentence(references))}</p>'
+            f'<p class="note">{html.escape(entry.meaning)} Source : {html.escape(entry.source_labels)}.</p></section>')
 
 
 def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
@@ -166,18 +175,38 @@ def home(data, page: HomeInput) -> str:
               '<a href="territoires.html">Toutes les communes et EPCI</a></p></section>')
 
 
-def maps(data, map_divs: dict[str, str], exports: dict[str, list[str]]) -> str:
-    parts = []
-    for name, div in map_divs.items():
-        links = " · ".join(f'<a href="exports/{file}">{file.rsplit(".", 1)[1].upper()}</a>'
-                           for file in exports.get(name, []))
-        parts.append(f"<section>{div}<p class=\"note\">"
-                     + (f"Export pour les rapports : {links}" if links else "Export image indisponible sur cette machine.")
-                     + "</p></section>")
-    return ('<p class="note">Symboles : établissements de santé (FINESS) et installations accompagnées par '
-            "l'agence, regroupées par EPCI (seuls les EPCI comptant au moins "
-            f"{data.small_count_threshold} installations sont montrés). Gris : valeur non publiée ou inconnue.</p>"
-            + "".join(parts))
+def maps(data, figure, layers: dict, above: list, exports: dict[str, list[str]]) -> str:
+    """One large map and a selector of its indicator (a real <select>, used from the
+    keyboard); the same values in tables for whoever cannot use the map; every layer's
+    exports for reports."""
+    first = next(iter(layers))
+    visibility = layer_visibility(layers, above)
+    switch = {key: {"titre": layer.title, "visible": visibility[key],
+                    "source": sources_line(data, layer.columns + OVERLAY_COLUMNS)} for key, layer in layers.items()}
+    options = "".join(f'<option value="{html.escape(key)}">{html.escape(layer.title)}</option>'
+                      for key, layer in layers.items())
+    links = " · ".join(
+        f"{html.escape(layers[key].title)} (" + ", ".join(
+            f'<a href="exports/{html.escape(file)}">{file.rsplit(".", 1)[1].upper()}</a>'
+            for file in exports[f"carte-{key}"]) + ")"
+        for key in layers if exports.get(f"carte-{key}"))
+    return (
+        f'<section class="carte"><p><label for="choix-carte">Indicateur affiché</label><br>'
+        f"<select id=\"choix-carte\" data-carte=\"carte\" data-calques=\"{html.escape(json.dumps(switch))}\">"
+        f"{options}</select></p>"
+        f'<h3 id="titre-carte" aria-live="polite">{html.escape(layers[first].title)}</h3>'
+        + plot(figure, "carte", data, layers[first].columns + OVERLAY_COLUMNS, title=layers[first].title)
+        + '<p class="note">Cliquer sur une commune (ou un EPCI) ouvre sa fiche. Traits noirs : limites des EPCI ; '
+          "symboles : établissements de santé (FINESS) et installations accompagnées par l'agence, regroupées par "
+          f"EPCI (seuls les EPCI comptant au moins {data.small_count_threshold} installations sont montrés). "
+          "Classes de quantiles : chaque classe regroupe à peu près autant de communes. Gris : pas de valeur, "
+          "la légende dit pourquoi (secret statistique, aucun médecin, registre incomplet).</p>"
+          '<p class="note">Les mêmes valeurs, en tableaux utilisables au clavier : '
+          '<a href="territoires.html">communes et EPCI</a>, <a href="ou-agir.html">où agir</a> ; la recherche '
+          "de la page d'accueil ouvre la fiche d'une commune.</p>"
+        + (f'<p class="note">Exports pour les rapports : {links}</p>' if links
+           else '<p class="note">Export image indisponible sur cette machine.</p>')
+        + "</section>")
 
 
 def evolution(data, page: EvolutionInput) -> str:
@@ -217,14 +246,16 @@ def agency(data, page: AgencyInput) -> str:
     funnel = page.funnel
     if not funnel["cases"].fillna(1).any():
         return "<section><p>Aucune donnée de l'agence pour ce territoire.</p></section>"
-    funnel_rows = [[STAGE_LABELS[stage], french.number(cases)] for stage, cases in zip(funnel["stage"], funnel["cases"])]
+    funnel_rows = [[STAGE_LABELS[stage], count_cell(cases)] for stage, cases in zip(funnel["stage"], funnel["cases"])]
     quarters = page.installations_by_quarter
-    quarter_rows = cells(quarters, ["period", "installations", "durable", "replacement"])
+    quarter_rows = [[french.quarter(year, number), *row] for year, number, row in
+                    zip(quarters["year"], quarters["quarter"],
+                        cells(quarters, ["installations", "durable", "replacement"], counts=True))]
     return (
         "<section><h3>Parcours des professionnels</h3>" + table(["Étape", "Dossiers"], funnel_rows, {1})
         + "<h3>Installations par trimestre</h3>"
         + table(["Trimestre", "Installations", "Durables", "Remplacements"], quarter_rows, {1, 2, 3})
-        + f'<p class="note">« – » : effectif inférieur à {data.small_count_threshold}, non publié.</p></section>'
+        + f'<p class="note">{secret_note(data.small_count_threshold)}</p></section>'
         + agency_outcomes(page)
     )
 
@@ -251,7 +282,8 @@ def agency_outcomes(page: AgencyInput) -> str:
              "euros du plan par installation", "budget total / installations"),
     ])
     headers = ["Contacts", "Accompagnés", "Installés", "Durables", "Remplacements", "Abandons"]
-    class_rows = [[CLASS_NAMES.get(r.desert_class, r.desert_class), french.number(r.installations), french.percent(r.share)]
+    class_rows = [[CLASS_NAMES.get(r.desert_class, r.desert_class), count_cell(r.installations),
+                   french.percent(r.share) if pd.notna(r.installations) else SECRET]
                   for r in by_class.itertuples()]
     budget_rows = [[text(r.axis_title), text(r.years), french.number(r.spend_eur), text(r.offers),
                     french.number(r.installations_attributable), french.number(r.spend_per_installation_eur)]
@@ -265,10 +297,10 @@ def agency_outcomes(page: AgencyInput) -> str:
         "<h3>Où les installations ont eu lieu</h3>"
         + table(["Classe de la commune", "Installations", "Part"], class_rows, {1, 2})
         + "<h3>Parcours par profession</h3>"
-        + table(["Profession", *headers], cells(page.by_profession, ["profession", *STAGES]),
+        + table(["Profession", *headers], cells(page.by_profession, ["profession", *STAGES], counts=True),
                 set(range(1, 7)))
         + "<h3>Parcours par offre</h3>"
-        + table(["Offre", *headers], cells(page.by_offer, ["offer", *STAGES]), set(range(1, 7)))
+        + table(["Offre", *headers], cells(page.by_offer, ["offer", *STAGES], counts=True), set(range(1, 7)))
         + "<h3>Budget du plan et installations</h3>"
         + table(["Axe", "Années", "Dépense (€)", "Offres rattachées", "Installations", "€ par installation"],
                 budget_rows, {2, 4, 5})
@@ -287,7 +319,7 @@ def territories(data, page: TerritoriesInput) -> str:
     epci_rows = [[f'{text(r.epci_name) or "(sans EPCI)"}', french.number(r.population),
                   french.number(r.gps) if r.register_complete else unusable,
                   french.number(r.apl, 2) if r.register_complete else unusable,
-                  CLASS_NAMES.get(r.desert_class, "–") if isinstance(r.desert_class, str) else "–"]
+                  CLASS_NAMES[text(r.desert_class) or "unclassified"] if r.register_complete else unusable]
                  for r in epci.itertuples()]
     links = "".join(f'<li><a href="epci.html#{html.escape(text(r.epci_code))}">{html.escape(text(r.epci_name))}</a></li>'
                     for r in epci.itertuples() if text(r.epci_code))
@@ -307,6 +339,12 @@ def territories(data, page: TerritoriesInput) -> str:
           f"<tbody>{worst_rows}</tbody></table>"
         + withheld_note(withheld) + "</section>"
     )
+
+
+def secret_note(threshold: int) -> str:
+    """What « secret » means where it stands in a table."""
+    return (f"« secret » : effectif inférieur à {threshold}, ou masqué pour qu'il ne puisse pas être retrouvé "
+            "par différence avec les totaux publiés.")
 
 
 def withheld_note(withheld: int) -> str:
@@ -338,10 +376,14 @@ def priorities(data, page: PrioritiesInput) -> str:
     the departures to come, the time to the nearest GP and the structures within 15 minutes."""
     communes, withheld = commune_priorities(page.communes, page.travel_times, page.structures)
     epcis = epci_priorities(page.epcis)
-    secret = '<span title="secret statistique ou inconnu">–</span>'
-
     def number(value, digits=0) -> str:
-        return secret if value is None or pd.isna(value) else html.escape(french.number(value, digits))
+        return html.escape(french.number(value, digits))
+
+    def departures(value, known) -> str:
+        """Departures come from the roster: hidden by secrecy, or unknown without a roster."""
+        if pd.notna(value):
+            return number(value)
+        return SECRET if known > 0 else "inconnu"
 
     def link(sheet: str, code, name) -> str:
         return f'<a href="{sheet}#{html.escape(text(code))}">{html.escape(text(name))}</a>'
@@ -349,14 +391,16 @@ def priorities(data, page: PrioritiesInput) -> str:
     epci_rows = [({"population": _sort_value(r.population), "atteindre": _sort_value(r.population_to_act),
                    "departs": _sort_value(r.departures_5y), "minutes": _sort_value(r.mean_minutes_to_gp)},
                   [link("epci.html", r.epci_code, r.epci_name), number(r.population), number(r.population_desert),
-                   number(r.population_fragile), number(r.departures_5y), number(r.mean_minutes_to_gp, 1)])
+                   number(r.population_fragile), departures(r.departures_5y, r.gps_known_departure),
+                   number(r.mean_minutes_to_gp, 1)])
                  for r in epcis.itertuples()]
     commune_rows = [({"population": _sort_value(r.population), "classe": text(r.desert_class), "apl": _sort_value(r.apl),
                       "departs": _sort_value(r.departures_5y), "minutes": _sort_value(r.nearest_gp_minutes),
                       "structures": _sort_value(r.structures_15min)},
                      [link("commune.html", r.commune_code, r.commune_name), html.escape(text(r.epci_name)),
-                      number(r.population), html.escape(CLASS_NAMES.get(text(r.desert_class), "–")), number(r.apl, 2),
-                      number(r.departures_5y), number(r.nearest_gp_minutes), number(r.structures_15min)])
+                      number(r.population), html.escape(CLASS_NAMES[text(r.desert_class) or "unclassified"]), number(r.apl, 2),
+                      departures(r.departures_5y, r.gps_known_departure), number(r.nearest_gp_minutes),
+                      number(r.structures_15min)])
                     for r in communes.itertuples()]
     label = catalogue.label
     classes = "".join(f'<option value="{key}">{html.escape(CLASS_NAMES[key])}</option>'
@@ -385,7 +429,8 @@ def priorities(data, page: PrioritiesInput) -> str:
         + withheld_note(withheld)
         + (f'<p class="note">Les {french.number(MAX_COMMUNES)} premières communes du classement sont listées.</p>'
            if len(communes) == MAX_COMMUNES else "")
-        + '<p class="note">« – » : secret statistique ou donnée inconnue.</p></section>'
+        + f'<p class="note">{secret_note(data.small_count_threshold)} « inconnu » : pas de répertoire des '
+          "médecins donnant les départs prévus. « – » : donnée absente.</p></section>"
     )
 
 
@@ -500,7 +545,7 @@ def methodology(data, page: MethodInput, downloads: dict[str, list[str]], dictio
         f"<li>W, le poids du temps de trajet t : {html.escape(bands)} ; au-delà : 0. Temps de trajet : "
         f"{html.escape(method['travel_times'])}.</li></ul>"
         + border_ring_note(page.sources) +
-        f"<p>Désert médical : APL < {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
+        f"<p>Désert médical : APL &lt; {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
         f"{french.number(data.desert_thresholds[1], 1)}. Départs : âge de {method['retirement_age']} ans atteint, "
         "ou départ déclaré.</p>" + agreement_section(page.agreement, page.calibration))
     vintages = page.sources

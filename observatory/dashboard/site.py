@@ -18,10 +18,10 @@ from . import pages
 from .downloads import write_downloads
 from .exports import export_maps
 from .inputs import AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, TerritoriesInput
-from .figures import fig_class_map, fig_commune_map, plotly_geojson, with_overlays
+from .figures import OVERLAY_COLUMNS, MapLayer, class_layer, epci_outlines, fig_map, overlays, plotly_geojson, quantile_layer
 from ..headline import incomplete_register_warning
 from .layout import page
-from .offline import write_plotly_bundle
+from .offline import PLOTLY_CONFIG, write_plotly_bundles
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -83,6 +83,19 @@ def absences(row) -> dict[str, str]:
     return {field: text for field, text in said.items() if text}
 
 
+SUPPLY_COLUMNS = ["gps", "gp_density", "share_senior", "gps_age_known", "age_suppressed"]
+
+
+def sheet_frames(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Communes and EPCIs with their accessibility and supply figures side by side, as the
+    sheets and the maps show them."""
+    communes = tables["accessibility_by_commune"].merge(
+        tables["gp_supply_by_commune"][["commune_code", *SUPPLY_COLUMNS]], on="commune_code")
+    epcis = tables["accessibility_by_epci"].merge(tables["gp_supply_by_epci"][["epci_code", *SUPPLY_COLUMNS]],
+                                                  on="epci_code")
+    return communes, epcis
+
+
 def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     """Per commune and per EPCI: the figures of their pages, and their series over time."""
     series = tables["indicators_over_time"].sort_values("snapshot_date")
@@ -91,14 +104,11 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     numbers = [series[c].astype("float64").round(4).astype(object).where(series[c].notna(), None) for c in ("gps", "apl")]
     for level, code, day, gps, apl in zip(series["level"], series["code"], dates, *numbers):
         points.setdefault((level, code), []).append([day, gps, apl])
-    age = ["gps", "gp_density", "share_senior", "gps_age_known", "age_suppressed"]
-    communes = tables["accessibility_by_commune"].merge(tables["gp_supply_by_commune"][["commune_code", *age]],
-                                                        on="commune_code")
-    epcis = tables["accessibility_by_epci"].merge(tables["gp_supply_by_epci"][["epci_code", *age]], on="epci_code")
+    communes, epcis = sheet_frames(tables)
     members = communes.groupby("epci_code")["commune_code"].apply(list).to_dict()
     main_departement = communes.groupby("epci_code")["departement_code"].agg(lambda codes: codes.mode().iloc[0])
     departements = tables["accessibility_by_departement"].merge(
-        tables["gp_supply_by_departement"][["departement_code", *age]], on="departement_code")
+        tables["gp_supply_by_departement"][["departement_code", *SUPPLY_COLUMNS]], on="departement_code")
     official = tables["apl_agreement_by_commune"].set_index("commune_code")
 
     def figures(row) -> dict:
@@ -113,6 +123,8 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
                 **({} if usable else {"motif": "registre incomplet pour ce département"})}
 
     return {
+        "plotly_config": PLOTLY_CONFIG,
+        "reperes": pages.references_sentence(tables["gp_density_references"]),
         "libelles": sheet_labels(),
         "classes": catalogue.class_labels(),
         "departements": {row.departement_code: {"nom": row.departement_name, **figures(row)}
@@ -135,18 +147,24 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     }
 
 
-# What each map draws, for its sources: the indicator, care structures and the agency's installations.
-MAP_COLUMNS = {"carte-densite": ("gp_density", "kind", "installations"), "carte-apl": ("apl", "kind", "installations"),
-               "carte-age": ("share_senior", "kind", "installations"),
-               "carte-classes": ("apl", "desert_class", "kind", "installations")}
+TOWNS_LABELLED = 8  # the most populous communes, named on the maps
 
 
-def map_figures(data: SiteData) -> tuple[dict, dict]:
-    """The four main maps, with care structures and the agency's installations overlaid, and
-    the contours they draw (communes, EPCIs), which the pages load once."""
+def _reasons(table: pd.DataFrame, field: str) -> pd.Series:
+    """Why each unit of a map has no value (secret, no GP, no data), as the sheets say it."""
+    def reason(row) -> str:
+        if not row.register_complete:
+            return "registre incomplet"
+        return absences(row).get(field) or "donnée absente"
+    return pd.Series([reason(row) for row in table.itertuples()], index=table.index, dtype="object")
+
+
+def map_figures(data: SiteData) -> tuple[dict[str, MapLayer], list, dict]:
+    """The maps page's layers (density, APL, desert classes per commune; GPs aged 55 or more
+    per EPCI), what every layer shows above it (EPCI borders, the main towns, care
+    structures, the agency's installations), and the contours they draw, loaded once."""
     tables = data.tables
-    communes = tables["accessibility_by_commune"].merge(
-        tables["gp_supply_by_commune"][["commune_code", "gp_density"]], on="commune_code")
+    communes, epcis = sheet_frames(tables)
     partial = ~communes["register_complete"].astype(bool)  # a partial register's figures are not drawn as values
     communes.loc[partial, ["gp_density", "apl"]] = np.nan
     geojson = plotly_geojson(data.boundaries)
@@ -156,20 +174,25 @@ def map_figures(data: SiteData) -> tuple[dict, dict]:
     centres = epci_shapes.set_index("epci_code").geometry.to_crs(2154).representative_point().to_crs(4326)
     installations = tables["agency_installations_by_epci"].assign(
         lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y))
-    structures = tables["care_structure_locations"]
-    epci_age = tables["gp_supply_by_epci"].assign(share_pct=lambda t: t["share_senior"] * 100)
-    built = {
-        "carte-densite": fig_commune_map(geojson, communes, "gp_density", "Densité de médecins généralistes par commune",
-                                         "méd. / 10 000 hab."),
-        "carte-apl": fig_commune_map(geojson, communes, "apl", "Accessibilité potentielle localisée (APL) par commune",
-                                     "consult. / hab. / an", hover_format=".2f"),
-        "carte-age": fig_commune_map(epci_geojson, epci_age, "share_pct",
-                                     "Part des généralistes de 55 ans ou plus, par EPCI", "%", hover_format=".0f",
-                                     colorscale="Cividis", reverse=True, key="epci_code", name="epci_name"),
-        "carte-classes": fig_class_map(geojson, communes, data.desert_thresholds),
+    points = data.boundaries.set_index("commune_code").geometry.to_crs(2154).representative_point().to_crs(4326)
+    towns = communes.nlargest(TOWNS_LABELLED, "population").assign(
+        lon=lambda t: t["commune_code"].map(points.x), lat=lambda t: t["commune_code"].map(points.y))
+    epcis = epcis.dropna(subset=["epci_code"]).assign(share_pct=lambda t: t["share_senior"] * 100)
+    layers = {
+        "densite": quantile_layer(geojson, communes, "gp_density", _reasons(communes, "densite"),
+                                  title=catalogue.label("gp_density") + " par commune",
+                                  unit=catalogue.unit("gp_density"), decimals=1, palette="Blues", group="densite"),
+        "apl": quantile_layer(geojson, communes, "apl", _reasons(communes, "apl"),
+                              title=catalogue.label("apl") + " par commune", unit=catalogue.unit("apl"), decimals=2,
+                              palette="Blues", group="apl"),
+        "classes": class_layer(geojson, communes, data.desert_thresholds, group="classes"),
+        "age": quantile_layer(epci_geojson, epcis, "share_pct", _reasons(epcis, "part55"),
+                              title=catalogue.label("share_senior") + ", par EPCI", unit=catalogue.unit("share_senior"),
+                              decimals=0, palette="Oranges", group="age", key="epci_code", name="epci_name",
+                              columns=("share_senior",)),
     }
-    return ({name: with_overlays(figure, structures, installations) for name, figure in built.items()},
-            {"communes": geojson, "epci": epci_geojson})
+    above = [epci_outlines(epci_geojson), *overlays(tables["care_structure_locations"], installations, towns)]
+    return layers, above, {"communes": geojson, "epci": epci_geojson}
 
 
 DICTIONARY = "dictionnaire_des_donnees"  # every published column described, downloadable beside the tables
@@ -183,26 +206,30 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
 
     def write(folder: Path) -> None:
         folder.mkdir(parents=True)
-        write_plotly_bundle(folder / "assets")
+        write_plotly_bundles(folder / "assets")
         for asset in ("observatoire.js", "observatoire.css"):
             shutil.copy(ASSETS / asset, folder / "assets" / asset)
         downloads = write_downloads(folder / "data", published)
         (folder / "data" / "territoires.js").write_text(
             "window.OBSERVATOIRE = " + json.dumps(territory_data(data.tables), ensure_ascii=False) + ";\n",
             encoding="utf-8")
-        figures, contours = map_figures(data)
+        layers, above, contours = map_figures(data)
         (folder / "data" / "contours.js").write_text(
             "window.OBSERVATOIRE_CONTOURS = " + json.dumps(contours, separators=(",", ":")) + ";\n", encoding="utf-8")
-        map_divs = {name: pages.plot(figure, name, data, MAP_COLUMNS[name]) for name, figure in figures.items()}
-        captions = {name: f"{data.territory_name} — {pages.sources_line(data, MAP_COLUMNS[name])}" for name in figures}
-        exports = export_maps(figures, folder / "exports", captions) if data.map_exports else {}
+        captions = {key: f"{data.territory_name} — {pages.sources_line(data, layer.columns + OVERLAY_COLUMNS)}"
+                    for key, layer in layers.items()}
+        bounds = tuple(data.boundaries.to_crs(4326).total_bounds)
+        the_map = fig_map(layers, "densite", above, bounds, titled=False)
+        exports = export_maps({f"carte-{key}": fig_map({key: layer}, key, above, bounds) for key, layer in layers.items()},
+                              folder / "exports", {f"carte-{key}": text for key, text in captions.items()}) \
+            if data.map_exports else {}
         scripts = ("data/territoires.js", "assets/observatoire.js")
         common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
                   "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
                   "register_vintage": data.register_vintage}
         bodies = {
             "index.html": ("Chiffres clés", pages.home(data, HomeInput.of(data.tables)), scripts),
-            "cartes.html": ("Cartes", pages.maps(data, map_divs, exports), ("data/contours.js", *scripts)),
+            "cartes.html": ("Cartes", pages.maps(data, the_map, layers, above, exports), ("data/contours.js", *scripts)),
             "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
             "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
             "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),

@@ -150,11 +150,11 @@
     var heading = element("h3", item.nom + " (" + code + ")");
     var context = element("p");
     if (item.epci) {
-      context.appendChild(document.createTextNode("EPCI : "));
+      context.appendChild(document.createTextNode("EPCI\u00a0: "));
       context.appendChild(link("epci.html", item.epci, item.epci_nom));
     }
     if (item.communes) {
-      context.appendChild(document.createTextNode("Communes : "));
+      context.appendChild(document.createTextNode("Communes\u00a0: "));
       item.communes.forEach(function (c, index) {
         if (index) { context.appendChild(document.createTextNode(", ")); }
         context.appendChild(link("commune.html", c, data.communes[c] ? data.communes[c].nom : c));
@@ -170,6 +170,9 @@
     var table = element("table");
     table.appendChild(body);
     sheet.replaceChildren(heading, context, table, references(kind, item));
+    if (data.reperes) {  // the CNAM's density of the département, its région and France
+      sheet.appendChild(element("p", data.reperes, {"class": "note reperes-cnam"}));
+    }
     if (item.serie && item.serie.length && window.Plotly) {
       var dates = item.serie.map(function (p) { return p[0]; });
       // One measure per chart, each axis from zero: no dual axis to misread.
@@ -181,9 +184,7 @@
           ], {title: {text: chart[2]}, separators: ",\u202f", height: 300,
               xaxis: {tickformat: "%m/%Y", hoverformat: "%d/%m/%Y"},
               yaxis: {rangemode: "tozero"}, showlegend: false},
-            // as PLOTLY_CONFIG: no button that uploads the chart anywhere, no scroll-wheel trap
-            {displaylogo: false, responsive: true, showSendToCloud: false, scrollZoom: false,
-             modeBarButtonsToRemove: ["sendChartToCloud", "sendDataToCloud"]});
+            data.plotly_config);  // the site's one configuration (offline.PLOTLY_CONFIG)
         });
     }
   }
@@ -203,7 +204,7 @@
     places.forEach(function (place) { head.appendChild(element("th", place[0], {scope: "col"})); });
     var rows = [[labels.densite, function (p) { return shown(p, number(p.densite, 1)); }],
                 [labels.apl, function (p) { return shown(p, number(p.apl, 2)); }],
-                [labels.part55, function (p) { return shown(p, p.part55 === null ? "–" : number(p.part55 * 100)); }]];
+                [labels.part55, function (p) { return shown(p, p.part55 === null ? absent(p, "part55") : number(p.part55 * 100)); }]];
     var body = element("tbody");
     rows.forEach(function (row) {
       var tr = element("tr");
@@ -233,11 +234,43 @@
     });
   }
 
+  // The maps page's selector: shows one layer of the map, its title, its sources and its
+  // summary for screen readers; the address (cartes.html#apl) keeps the layer chosen.
+  function setupLayers() {
+    var select = document.getElementById("choix-carte");
+    if (!select) { return; }
+    var map = document.getElementById(select.getAttribute("data-carte"));
+    var layers = JSON.parse(select.getAttribute("data-calques"));
+    var figure = map.closest("figure");
+    function show(key) {
+      var layer = layers[key];
+      if (!layer || !window.Plotly) { return; }
+      select.value = key;
+      window.Plotly.restyle(map, {visible: layer.visible});
+      document.getElementById("titre-carte").textContent = layer.titre;
+      figure.querySelector("figcaption").textContent = layer.source;
+      figure.querySelector("[role=img]").setAttribute("aria-label", layer.titre
+        + ". Carte ; les valeurs sont dans les tableaux des pages Communes et EPCI et Où agir.");
+    }
+    select.addEventListener("change", function () {
+      show(select.value);
+      window.history.replaceState(null, "", "#" + select.value);
+    });
+    if (map.offsetWidth < 600 && window.Plotly) {  // a phone: a map as tall as it is wide, not 720 px of margins
+      var height = Math.round(map.offsetWidth * 0.9) + 200;
+      map.style.height = height + "px";
+      window.Plotly.relayout(map, {height: height});
+    }
+    var asked = decodeURIComponent(window.location.hash.slice(1));
+    if (Object.prototype.hasOwnProperty.call(layers, asked)) { show(asked); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     fillSearch();
     setupRankings();
     renderTerritory();
     linkMaps();
+    setupLayers();
     window.addEventListener("hashchange", renderTerritory);
   });
 }());
