@@ -20,12 +20,14 @@ import numpy as np
 import pandas as pd
 
 from observatory.accessibility.apl import AplSettings, apl_by_commune
+from observatory.accessibility.e2sfca import DREES_BANDS
 from observatory.accessibility.travel_times import estimated_times
 from observatory.dashboard.site import SiteData, build_site
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import identify_gps, gp_supply
+from observatory.scenarios.placement import placement_plan, placement_scores
 from observatory.accessibility.travel_times import RoadModel
 from observatory.confidential import WITHHELD_COLUMNS, protect_age_figures
 from observatory.sources.agency import SCHEMA as AGENCY_SCHEMA
@@ -56,6 +58,7 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
     series = indicators_by_snapshot(gps.assign(snapshot_date=pd.Timestamp("2024-06-30")), ["2024-06-30"], reference,
                                   pairs, AplSettings(), 55)
     empty = pd.DataFrame
+    complete = accessibility.assign(register_complete=True)
     accessibility = accessibility.drop(columns=list(WITHHELD_COLUMNS["accessibility_by_commune"]), errors="ignore")
     return {
         # as published: protect_tables flags the hidden age cells (none here: the input has no ages)
@@ -79,6 +82,11 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
         "quarantine": register.rejects,
         "apl_agreement_by_commune": empty(columns=["commune_code", "official_apl", "year"]),
         "apl_agreement_by_departement": empty(), "travel_time_calibration": empty(),
+        # scenarios: the placement on today's APL (the input has no roster, so no horizons)
+        "gp_placement_scores": placement_scores(complete, pairs, complete, (2.5, 4.0), 4_900.0, DREES_BANDS),
+        "gp_placement_plan": placement_plan(complete, pairs, complete, (2.5, 4.0), 4_900.0, DREES_BANDS, 10),
+        "apl_horizons": empty(columns=["years", "population_desert", "population_fragile", "communes_desert",
+                                       "communes_changing_class", "installations_to_hold_today"]),
     }
 
 

@@ -31,6 +31,7 @@ class Settings:
     allow_download: bool = True
     desert_thresholds: tuple[float, float] = (2.5, 4.0)  # APL below: désert médical, zone fragile
     retirement_age: int = 67
+    placement_count: int = 10  # GPs the « where to place them » plan places, one at a time
     consultations_per_fte: float = 4_900.0
     road_detour: float = 1.3
     road_speed_kmh: float = 60.0
@@ -89,6 +90,8 @@ class Settings:
             values["allow_download"] = env["OBSERVATORY_DOWNLOAD"].lower() not in {"0", "no", "false"}
         if "OBSERVATORY_RETIREMENT_AGE" in env:
             values["retirement_age"] = int(env["OBSERVATORY_RETIREMENT_AGE"])
+        if "OBSERVATORY_PLACEMENT_COUNT" in env:
+            values["placement_count"] = int(env["OBSERVATORY_PLACEMENT_COUNT"])
         if "OBSERVATORY_DESERT_THRESHOLDS" in env:  # e.g. "2.5,4"
             low, high = (float(v) for v in env["OBSERVATORY_DESERT_THRESHOLDS"].split(","))
             values["desert_thresholds"] = (low, high)

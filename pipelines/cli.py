@@ -150,6 +150,59 @@ def sources(settings: Settings, check: bool, timeout: float = 5.0) -> int:
     return 0
 
 
+def scenario(settings: Settings, count: int, only: list[str], min_population: float, msp_only: bool = False) -> int:
+    """Place ``count`` GPs one at a time where each lifts the most people out of deserts, on
+    the last build of the territory, printing each placement as it is decided; candidates
+    restricted to ``only`` (codes), to ``min_population`` and, with ``msp_only``, to the
+    communes that have a maison de santé."""
+    from observatory.accessibility.parameters import parameters_from_record
+    from observatory.accessibility.providers import apl_settings
+    from observatory.dashboard import french
+    from observatory.scenarios.placement import placement_plan
+
+    from .resources import read_staged
+
+    folder = settings.staging_dir / "assets"
+    try:
+        area, pairs, communes, parameters, structures = (read_staged(folder / name) for name in (
+            "apl_over_area", "commune_travel_times", "accessibility_by_commune", "apl_parameters",
+            "care_structure_locations"))
+    except FileNotFoundError:
+        print(f"observatory: territory '{settings.territory}' has no build yet: run 'observatory build' first",
+              file=sys.stderr)
+        return 1
+    unknown = sorted(set(only) - set(communes["commune_code"]))
+    if unknown:
+        print(f"observatory: not communes of territory '{settings.territory}': {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    with_msp = set(structures.loc[structures["kind"] == "maison_de_sante", "commune_code"])
+    allowed = set(communes.loc[(communes["population"] >= min_population)
+                               & (communes["commune_code"].isin(only) if only else True)
+                               & (communes["commune_code"].isin(with_msp) if msp_only else True), "commune_code"])
+    names = communes.set_index("commune_code")["commune_name"]
+    apl = apl_settings(settings, parameters_from_record(parameters))
+
+    def heard(row: dict) -> None:
+        print(f"  {row['rank']:>3}. {names[row['commune_code']]} ({row['commune_code']}): "
+              f"lifts {french.number(row['population_out_of_desert'])} people out of deserts, "
+              f"{french.number(row['population_out_of_fragile'])} out of fragile zones; still in deserts: "
+              f"{french.number(row['population_in_desert_after'])}", flush=True)
+
+    complete = int(communes["register_complete"].astype(bool).sum())
+    print(f"observatory: placing {count} full-time GPs ({french.number(apl.consultations_per_fte)} consultations a "
+          f"year each) among {len(allowed & set(communes.loc[communes['register_complete'].astype(bool), 'commune_code']))}"
+          f" candidate communes of '{settings.territory}' ({complete} with a complete register)", flush=True)
+    plan = placement_plan(area, pairs, communes, settings.desert_thresholds, apl.consultations_per_fte, apl.bands,
+                          count, allowed=allowed, on_placement=heard)
+    if plan.empty:
+        print("observatory: no candidate commune (a partial register, or filters that exclude every commune)")
+        return 1
+    before, after = plan["population_in_desert_before"].iloc[0], plan["population_in_desert_after"].iloc[-1]
+    print(f"In deserts: {french.number(before)} people today, {french.number(after)} after the plan "
+          f"({french.number(before - after)} lifted).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="observatory", description=__doc__)
     parser.add_argument("--territory", help="'demo' or a département code such as 41 (default: $OBSERVATORY_TERRITORY or demo)")
@@ -163,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("settings", help="print the settings in force")
     listing = commands.add_parser("sources", help="each dataset: file here, vintage, address; --check asks the publishers")
     listing.add_argument("--check", action="store_true", help="ask each address (HEAD) whether it answers and is newer")
+    plan = commands.add_parser("scenario", help="where to place the next GPs: the greedy plan on the last build")
+    plan.add_argument("--count", type=int, help="GPs to place (default: $OBSERVATORY_PLACEMENT_COUNT or 10)")
+    plan.add_argument("--communes", default="", help="only these communes as candidates (INSEE codes, commas)")
+    plan.add_argument("--min-population", type=float, default=0, help="only candidates of at least this population")
+    plan.add_argument("--msp-only", action="store_true", help="only communes with a maison de santé as candidates")
     ui = commands.add_parser("ui", help="start Dagster's UI (schedules, sensor, asset graph) on this machine")
     ui.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     ui.add_argument("--port", type=int, default=3000)
@@ -188,6 +246,10 @@ def main(argv: list[str] | None = None) -> int:
         return vintages(settings)
     if arguments.command == "sources":
         return sources(settings, arguments.check)
+    if arguments.command == "scenario":
+        only = [code.strip() for code in arguments.communes.split(",") if code.strip()]
+        return scenario(settings, arguments.count or settings.placement_count, only, arguments.min_population,
+                        arguments.msp_only)
     if arguments.command == "ui":
         command, environment = ui_command(settings, arguments.host, arguments.port)
         os.execve(command[0], command, environment)

@@ -36,6 +36,8 @@ class ObservatoryConfig(ConfigurableResource):
                                                                        "(OBSERVATORY_DESERT_THRESHOLDS; 2.5, 4).")
     retirement_age: Optional[int] = Field(None, description="Age of an expected departure "
                                                             "(OBSERVATORY_RETIREMENT_AGE; default 67).")
+    placement_count: Optional[int] = Field(None, description="GPs the placement plan places, one at a time "
+                                                              "(OBSERVATORY_PLACEMENT_COUNT; default 10).")
     consultations_per_fte: Optional[float] = Field(None, description="Consultations a year of one full-time GP.")
     road_detour: Optional[float] = Field(None, description="Road over straight-line distance, for the estimate.")
     road_speed_kmh: Optional[float] = Field(None, description="Speed of the travel-time estimate.")
@@ -88,15 +90,20 @@ class StagingIOManager(ConfigurableIOManager):
         path.with_suffix(".json").write_text(json.dumps(record, default=str, ensure_ascii=False), encoding="utf-8")
 
     def load_input(self, context: InputContext):
-        path = self._path(context.upstream_output)
-        record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        kind = record["kind"]
-        if kind == "json":
-            return record["value"]
-        if kind == "origin":
-            return Origin.from_record(record["value"])
-        table = read_table(path.with_suffix(".parquet"))
-        if kind == "staged":
-            return StagedTable(table=table, rejects=pd.read_parquet(path.with_suffix(".rejects.parquet")),
-                               rows_read=record["rows_read"], out_of_scope=record["out_of_scope"], stats=record["stats"])
-        return table
+        return read_staged(self._path(context.upstream_output))
+
+
+def read_staged(path: Path):
+    """An asset's value as ``StagingIOManager`` kept it at ``path`` (its name, no suffix):
+    for the pipeline's inputs and for commands that work on a finished build."""
+    record = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    kind = record["kind"]
+    if kind == "json":
+        return record["value"]
+    if kind == "origin":
+        return Origin.from_record(record["value"])
+    table = read_table(path.with_suffix(".parquet"))
+    if kind == "staged":
+        return StagedTable(table=table, rejects=pd.read_parquet(path.with_suffix(".rejects.parquet")),
+                           rows_read=record["rows_read"], out_of_scope=record["out_of_scope"], stats=record["stats"])
+    return table

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 from pipelines.cli import main
 from observatory.sources.catalog import DEMO_SOURCES, sha256_of
+
+PLACEMENT = re.compile(r"\s+(\d+)\. .+ \((\d{5})\): lifts ")
 
 
 def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observatory(tmp_path, demo_raw, capsys,
@@ -54,3 +57,29 @@ def test_the_operator_ui_listens_on_this_machine_only_by_default():
     command, environment = ui_command(Settings(territory="41"), arguments.host, arguments.port)
     assert command[1:3] == ["dev", "-w"] and command[command.index("-h") + 1] == "127.0.0.1"
     assert environment["OBSERVATORY_TERRITORY"] == "41" and environment["DAGSTER_HOME"]
+
+
+def test_scenario_prints_the_plan_as_it_is_decided(demo_build, capsys):
+    """The same placements as the published plan, each printed with what it lifts; the
+    filters restrict the candidates; a commune of another territory is refused by name."""
+    from observatory.publish import read_published_tables
+
+    data_dir = str(demo_build.settings.data_dir)
+    plan = read_published_tables(demo_build.settings.curated_dir)["gp_placement_plan"]
+    assert main(["--data-dir", data_dir, "scenario", "--count", "3"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    placed = [match.groups() for match in map(PLACEMENT.match, lines) if match]
+    assert placed == [(str(rank), code) for rank, code in zip((1, 2, 3), plan["commune_code"])]
+    assert "lifts" in lines[1] and lines[-1].startswith("In deserts: ")
+    communes = read_published_tables(demo_build.settings.curated_dir)["accessibility_by_commune"]
+    large = set(communes.loc[communes["population"] >= 2000, "commune_code"])
+    assert main(["--data-dir", data_dir, "scenario", "--count", "2", "--min-population", "2000"]) == 0
+    placed = [match.group(2) for match in map(PLACEMENT.match, capsys.readouterr().out.splitlines()) if match]
+    assert len(placed) == 2 and set(placed) <= large
+    structures = read_published_tables(demo_build.settings.curated_dir)["care_structure_locations"]
+    with_msp = set(structures.loc[structures["kind"] == "maison_de_sante", "commune_code"])
+    assert main(["--data-dir", data_dir, "scenario", "--count", "3", "--msp-only"]) == 0
+    placed = [match.group(2) for match in map(PLACEMENT.match, capsys.readouterr().out.splitlines()) if match]
+    assert len(placed) == 3 and set(placed) <= with_msp and with_msp != set(communes["commune_code"])
+    assert main(["--data-dir", data_dir, "scenario", "--communes", "99999"]) == 2
+    assert "99999" in capsys.readouterr().err

@@ -18,6 +18,7 @@ PAGES = {  # page: (plots expected at least, choropleth paths expected)
     "agence.html": (0, 0),
     "territoires.html": (0, 0),
     "ou-agir.html": (0, 0),
+    "scenarios.html": (0, 0),
     "commune.html#00004": (2, 0),
     "epci.html#200000001": (2, 0),
     "methode.html": (0, 0),
@@ -331,6 +332,32 @@ def test_the_map_switches_layers_keeps_the_scroll_and_opens_the_sheet_clicked(de
         browser.close()
 
 
+def test_the_scenarios_page_gives_the_horizons_the_plan_and_the_candidates(demo_build, chromium, artifacts):
+    from playwright.sync_api import sync_playwright
+
+    from observatory.publish import read_published_tables
+
+    tables = read_published_tables(demo_build.settings.curated_dir)
+    plan, horizons = tables["gp_placement_plan"], tables["apl_horizons"]
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        page.goto((demo_build.settings.site_dir / "scenarios.html").as_uri())
+        first = page.locator("section").nth(0).locator("tbody tr")
+        assert first.count() == 3 and first.nth(1).locator("td").first.inner_text() == "Dans 5\u00a0ans"
+        assert first.nth(1).locator("td").nth(1).inner_text() == french.number(horizons.at[1, "population_desert"])
+        rows = page.locator("section").nth(1).locator("tbody tr")
+        assert rows.count() == len(plan) == 10
+        assert rows.first.locator("a").get_attribute("href") == f"commune.html#{plan.at[0, 'commune_code']}"
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.click('#classement-candidats button[data-key="gain"]')
+        gains = [float(v) for v in page.eval_on_selector_all("#classement-candidats tbody tr",
+                                                             "rows => rows.map(r => r.dataset.gain)")]
+        assert gains in (sorted(gains), sorted(gains, reverse=True)) and len(gains) == 50
+        page.screenshot(path=str(artifacts / "phone-scenarios.png"), full_page=True)
+        browser.close()
+
+
 def test_quantile_classes_hold_every_value_in_order():
     import numpy as np
     import pandas as pd
@@ -354,6 +381,17 @@ def test_quantile_classes_hold_every_value_in_order():
             assert labels[0] == "0"
 
     check()
+    # layers of one to six classes, and of none (no roster: no ages, only greys, one per reason)
+    from observatory.dashboard.figures import quantile_layer
+
+    for values, names in (([float("nan")] * 2, ["secret statistique"]), ([0.0, 1.0, 2.0, 3.0], ["0", "1 à 2", "2 à 3"]),
+                          # 1…29: the lower quantiles at 0, 20 … 100 % are the values at ranks 0, 5, 11, 16, 22, 28
+                          (list(range(30)), ["0", "1 à 6", "6 à 12", "12 à 17", "17 à 23", "23 à 29"])):
+        table = pd.DataFrame({"commune_code": [str(i) for i in range(len(values))], "commune_name": "A", "v": values})
+        layer = quantile_layer({"name": "communes", "features": []}, table, "v",
+                               pd.Series("secret statistique", index=table.index), title="T", unit="u", decimals=0,
+                               palette="Blues", group="g")
+        assert [trace.name for trace in layer.traces] == names
     classes, labels = quantile_classes(pd.Series([0.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0, float("nan")]), 1)
     assert labels == ["0", "2,0 à 4,0", "4,0 à 6,0", "6,0 à 8,0", "8,0 à 10,0"]  # by hand: quintiles of 2…10
     assert list(classes.iloc[:7]) == [0, 0, 1, 2, 3, 4, 4] and pd.isna(classes.iloc[7])

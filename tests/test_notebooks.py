@@ -16,7 +16,8 @@ NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.py"))
 
 def test_there_are_notebooks():
     assert [path.name for path in NOTEBOOKS] == [
-        "01_tour_of_the_curated_tables.py", "02_commune_deep_dive.py", "03_desert_analysis.py"]
+        "01_tour_of_the_curated_tables.py", "02_commune_deep_dive.py", "03_desert_analysis.py",
+        "04_scenarios.py"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -30,3 +31,31 @@ def test_notebook_runs_on_the_demo_outputs(path, demo_build, artifacts, monkeypa
     assert not [output for output in outputs if output.get("output_type") == "error"]
     assert any(output.get("output_type") in {"execute_result", "display_data"} for output in outputs)
     assert os.environ["OBSERVATORY_DATA_DIR"] == str(demo_build.settings.data_dir)
+    if path.stem == "04_scenarios":
+        _check_the_custom_scenario(notebook, demo_build)
+
+
+def _check_the_custom_scenario(notebook, demo_build):
+    """The notebook's figure, recomputed here in full (E2SFCA with the GPs added to the
+    staged supply), not with the closed form the notebook uses."""
+    import ast
+
+    import numpy as np
+
+    from observatory.accessibility.e2sfca import e2sfca, pair_positions
+    from observatory.publish import read_published_tables
+    from pipelines.resources import read_staged
+
+    last = notebook.cells[-1]["outputs"][0]["data"]["text/plain"]
+    result = ast.literal_eval(last)
+    staged = demo_build.settings.staging_dir / "assets"
+    area = read_staged(staged / "apl_over_area").set_index("commune_code")
+    pairs = read_staged(staged / "commune_travel_times")
+    origins, destinations, minutes = pair_positions(pairs, area.index)
+    added = np.array([result["scenario"].get(code, 0) * 4_900.0 for code in area.index])
+    before = area["apl"].to_numpy()
+    after = e2sfca(origins, destinations, minutes, area["standardised_population"].to_numpy(),
+                   area["gp_consultations"].to_numpy() + added)
+    population = read_published_tables(demo_build.settings.curated_dir)["accessibility_by_commune"].set_index(
+        "commune_code")["population"].reindex(area.index).to_numpy()
+    assert result["people_lifted"] == int(population[(before < 2.5) & (after >= 2.5)].sum()) > 0

@@ -15,6 +15,7 @@ ENVIRONMENT = {  # variable: (value set, the setting it must give)
     "OBSERVATORY_SMALL_COUNT_THRESHOLD": ("11", ("small_count_threshold", 11)),
     "OBSERVATORY_DOWNLOAD": ("0", ("allow_download", False)),
     "OBSERVATORY_RETIREMENT_AGE": ("65", ("retirement_age", 65)),
+    "OBSERVATORY_PLACEMENT_COUNT": ("25", ("placement_count", 25)),
     "OBSERVATORY_DESERT_THRESHOLDS": ("2,3.5", ("desert_thresholds", (2.0, 3.5))),
     "OBSERVATORY_TRAVEL_MATRIX": ("/tmp/m.parquet", ("travel_matrix", Path("/tmp/m.parquet"))),
     "OBSERVATORY_OSRM_URL": ("http://127.0.0.1:5000", ("osrm_url", "http://127.0.0.1:5000")),

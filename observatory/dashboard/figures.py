@@ -123,7 +123,7 @@ def quantile_layer(geojson: dict, table: pd.DataFrame, column: str, reasons: pd.
     classes, labels = quantile_classes(values, decimals)
     layer = MapLayer(f"{title} ({unit})", columns or (column,))
     layer.traces = _missing_traces(geojson, table, reasons.where(values.isna()), group, key, name)
-    colours = sample_colorscale(palette, [0.2 + 0.8 * i / max(len(labels) - 1, 1) for i in range(len(labels))])
+    colours = sample_colorscale(palette, np.linspace(0.2, 1.0, len(labels)).tolist())  # exactly 1.0 at the top
     shown = table.assign(_value=values)
     hover = "<b>%{customdata[0]}</b><br>%{customdata[1]:." + str(decimals) + "f} " + unit + "<extra></extra>"
     for index, label in enumerate(labels):

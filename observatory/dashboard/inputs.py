@@ -108,6 +108,22 @@ class PrioritiesInput:
 
 
 @dataclass(frozen=True)
+class ScenariosInput:
+    horizons: pd.DataFrame  # today, 5 and 10 years without replacing departures (territory totals)
+    plan: pd.DataFrame  # the greedy placement of the next GPs
+    scores: pd.DataFrame  # one more GP at each candidate commune
+    outcomes: pd.DataFrame  # the analysts' scenarios beside the baseline, per horizon
+    rejected_lines: pd.DataFrame  # quarantined lines of the scenario files (file, line, field, reason)
+
+    @classmethod
+    def of(cls, tables: dict[str, pd.DataFrame]) -> "ScenariosInput":
+        quarantine = _published(tables, "quarantine")
+        return cls(horizons=_published(tables, "apl_horizons"), plan=_published(tables, "gp_placement_plan"),
+                   scores=_published(tables, "gp_placement_scores"), outcomes=_published(tables, "scenario_outcomes"),
+                   rejected_lines=quarantine[quarantine["dataset"] == "scenarios"])
+
+
+@dataclass(frozen=True)
 class MethodInput:
     communes: pd.DataFrame  # accessibility per commune (how its demand was computed)
     sources: pd.DataFrame  # every source with its file, vintage and row counts

@@ -21,6 +21,7 @@ PAGES = (
     ("agence.html", "Agence d'attractivité"),
     ("territoires.html", "Communes et EPCI"),
     ("ou-agir.html", "Où agir"),
+    ("scenarios.html", "Scénarios"),
     ("methode.html", "Méthode et données"),
 )
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")),

@@ -14,7 +14,8 @@ from ..indicators.agency_funnel import STAGES
 from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, OVERLAY_COLUMNS, fig_funnel_by_quarter, fig_series, layer_visibility
-from .inputs import AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, TerritoriesInput
+from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
+                     TerritoriesInput)
 from .targeting import (MAX_COMMUNES, REACH_MINUTES, commune_priorities, complete_register_communes,
                         epci_priorities)
 from .layout import SECRET, card, cell, cells, count_cell, register_dates, table, text
@@ -72,6 +73,11 @@ def sources_line(data, columns: tuple[str, ...]) -> str:
     return french.typography(f"Source : {' ; '.join(sources)} · "
                              f"{register_dates(data.reference_date, data.register_vintage)}"
                              + (" · données synthétiques" if data.synthetic else ""))
+
+
+def sourced(data, columns: tuple[str, ...]) -> str:
+    """The sources and dates of what a section shows (the catalogue's sources of ``columns``)."""
+    return f'<p class="note source">{html.escape(sources_line(data, columns))}</p>'
 
 
 def catalog_card(value: str, column: str) -> str:
@@ -170,6 +176,7 @@ def home(data, page: HomeInput) -> str:
                    data, ("gps",))
             + '<p><a href="evolution.html">Toutes les évolutions</a></p></section>')
     return (coverage_notes(page.coverage) + f'<section class="cards" aria-label="Chiffres clés">{cards}</section>'
+            + sourced(data, ("population", "gps", "share_senior", "apl", "accompanied"))
             + references_note(page.references) + evolution
             + f'<section>{search_box()}<p><a href="cartes.html">Voir les cartes</a> · '
               '<a href="territoires.html">Toutes les communes et EPCI</a></p></section>')
@@ -257,6 +264,7 @@ def agency(data, page: AgencyInput) -> str:
         + table(["Trimestre", "Installations", "Durables", "Remplacements"], quarter_rows, {1, 2, 3})
         + f'<p class="note">{secret_note(data.small_count_threshold)}</p></section>'
         + agency_outcomes(page)
+        + sourced(data, ("cases", "installations", "spend_eur"))
     )
 
 
@@ -338,6 +346,7 @@ def territories(data, page: TerritoriesInput) -> str:
           "<th>Population</th><th>APL</th><th>Minutes jusqu'au généraliste le plus proche</th></tr></thead>"
           f"<tbody>{worst_rows}</tbody></table>"
         + withheld_note(withheld) + "</section>"
+        + sourced(data, ("population", "gps", "apl", "nearest_gp_minutes"))
     )
 
 
@@ -431,18 +440,130 @@ def priorities(data, page: PrioritiesInput) -> str:
            if len(communes) == MAX_COMMUNES else "")
         + f'<p class="note">{secret_note(data.small_count_threshold)} « inconnu » : pas de répertoire des '
           "médecins donnant les départs prévus. « – » : donnée absente.</p></section>"
+        + sourced(data, ("population_desert", "departures_5y", "nearest_gp_minutes", "kind"))
     )
 
 
-def territory_page(kind: str) -> str:
+CANDIDATES_LISTED = 50  # the candidate communes a page lists, best first (the CSV has them all)
+
+
+def scenarios(data, page: ScenariosInput) -> str:
+    """« Scénarios » : what inaction costs (departures unreplaced at 5 and 10 years) and where
+    the next GPs would lift the most people out of deserts (greedy plan, every candidate)."""
+    label = catalogue.label
+    plan, scores, horizons = page.plan, page.scores, page.horizons
+    if scores.empty:
+        return ('<section><p>Scénarios non disponibles : le registre de ce territoire est incomplet, son APL n\'est '
+                "pas un chiffre sur lequel placer des installations.</p></section>")
+
+    def link(code, name) -> str:
+        return f'<a href="commune.html#{html.escape(text(code))}">{html.escape(text(name))}</a>'
+
+    def number(value, digits=0) -> str:
+        return html.escape(french.number(value, digits))
+
+    horizon_rows = [["Aujourd'hui" if r.years == 0 else f"Dans {int(r.years)}\u00a0ans", french.number(r.population_desert),
+                     french.number(r.population_fragile), french.number(r.communes_desert),
+                     french.number(r.communes_changing_class),
+                     "sans objet" if r.years == 0 else ("plus de 200" if pd.isna(r.installations_to_hold_today)
+                                               else french.number(r.installations_to_hold_today))]
+                    for r in horizons.itertuples()]
+    before = plan["population_in_desert_before"].iloc[0] if len(plan) else None
+    after = plan["population_in_desert_after"].iloc[-1] if len(plan) else None
+    plan_rows = "".join(
+        f'<tr><td class="n">{int(r.rank)}</td><td>{link(r.commune_code, r.commune_name)}</td>'
+        f'<td class="n">{number(r.population_out_of_desert)}</td><td class="n">{number(r.population_out_of_fragile)}</td>'
+        f'<td class="n">{number(r.population_in_desert_after)}</td></tr>' for r in plan.itertuples())
+    candidates = scores.head(CANDIDATES_LISTED)
+    candidate_rows = [({"rang": _sort_value(r.rank), "population": _sort_value(r.population),
+                        "desert": _sort_value(r.population_out_of_desert),
+                        "fragile": _sort_value(r.population_out_of_fragile), "gain": _sort_value(r.apl_gain_in_commune)},
+                       [number(r.rank), link(r.commune_code, r.commune_name), html.escape(text(r.epci_name)),
+                        number(r.population), html.escape(CLASS_NAMES[text(r.desert_class) or "unclassified"]),
+                        number(r.population_out_of_desert), number(r.population_out_of_fragile),
+                        number(r.apl_gain_in_commune, 2)])
+                      for r in candidates.itertuples()]
+    return (
+        "<section><h3>Si les départs ne sont pas remplacés</h3>"
+        "<p>Les généralistes qui atteignent l'âge de départ (ou ont déclaré un départ) partent sans être remplacés, "
+        "personne ne s'installe : voici ce que coûterait l'inaction, et combien d'installations il faudrait pour "
+        "garder la population en désert médical à son niveau d'aujourd'hui.</p>"
+        + table(["Horizon", label("population_desert"), label("population_fragile"), label("communes_desert"),
+                 label("communes_changing_class"), label("installations_to_hold_today")], horizon_rows,
+                {1, 2, 3, 4, 5})
+        + '<p class="note">Totaux du territoire seulement : l\'APL d\'une commune à l\'horizon permettrait de retrouver, '
+          "par le calcul, les départs du répertoire départemental (donnée non publique) commune par commune ; elle "
+          "n'est donc pas publiée. Départs : âge de départ réglable (réglage retirement_age), départs déclarés ; les "
+          "généralistes dont l'âge est inconnu restent.</p></section>"
+        + f"<section><h3>Où installer les {len(plan)} prochains généralistes</h3>"
+        + (f"<p>Placés un à un là où chacun sort le plus d'habitants du désert médical (puis de la zone fragile), "
+           f"en recalculant après chaque installation, ces {len(plan)} généralistes à temps plein ramèneraient la "
+           f"population en désert médical de {french.number(before)} à {french.number(after)} habitants.</p>"
+           if len(plan) else "")
+        + '<table><thead><tr><th scope="col">Rang</th><th scope="col">Commune</th>'
+          f'<th scope="col">{html.escape(label("population_out_of_desert"))}</th>'
+          f'<th scope="col">{html.escape(label("population_out_of_fragile"))}</th>'
+          f'<th scope="col">{html.escape(label("population_in_desert_after"))}</th></tr></thead>'
+          f"<tbody>{plan_rows}</tbody></table>"
+        + '<p class="note">Un généraliste à temps plein compte pour ' + french.number(data.method.get(
+            "consultations_per_fte", 4900)) + " consultations par an dans l'APL. L'effet est calculé exactement : "
+          "seule l'offre de la commune d'installation change, donc l'APL de chaque commune voisine augmente de "
+          "poids du trajet × offre ajoutée / demande pondérée de la commune d'installation.</p></section>"
+        + scenario_files_section(page)
+        + "<section><h3>Un généraliste de plus dans chaque commune</h3>"
+        + f"<p>Les {french.number(len(candidates))} communes où un seul généraliste supplémentaire sortirait le plus "
+          "d'habitants du désert médical. Cliquez un titre de colonne pour trier ; toutes les communes sont dans "
+          "le tableau téléchargeable gp_placement_scores.</p>"
+        + _ranked_table("classement-candidats", [
+            ("Rang", "rang", True), ("Commune", "", False), ("EPCI", "", False),
+            (label("population"), "population", True), (label("desert_class"), "", False),
+            (label("population_out_of_desert"), "desert", True), (label("population_out_of_fragile"), "fragile", True),
+            (label("apl_gain_in_commune"), "gain", True)], candidate_rows)
+        + f'<p class="note">{html.escape(sources_line(data, ("population_out_of_desert", "installations_to_hold_today")))}'
+          "</p></section>")
+
+
+def scenario_files_section(page: ScenariosInput) -> str:
+    """The analysts' scenarios (files in ``scenarios/``) beside the baseline, per horizon, and
+    the lines set aside with why (each drops its whole scenario)."""
+    outcomes = page.outcomes
+    label = catalogue.label
+    rejected = page.rejected_lines
+    said = ("" if rejected.empty else
+            f'<p class="synthetic">{french.number(len(rejected))} ligne(s) des fichiers de scénarios écartée(s) ; '
+            "le scénario de chacune n'est pas calculé :</p>"
+            + table(["Fichier", "Ligne", "Champ", "Motif"],
+                    [[text(r.file), french.number(r.line), text(r.field), text(r.reason)] for r in rejected.itertuples()],
+                    {1}))
+    if outcomes["scenario"].nunique() <= 1:
+        return ("<section><h3>Scénarios des analystes</h3><p>Aucun scénario : déposez un fichier CSV dans "
+                "<code>data/raw/&lt;territoire&gt;/scenarios/</code>, une ligne par action, colonnes scenario, "
+                "action (add_gps, add_msp, keep_gp, retirement_age), commune_code, count, rpps_id, value.</p>"
+                + said + "</section>")
+    rows = [[text(r.scenario), "Aujourd'hui" if r.years == 0 else f"Dans {int(r.years)}\u00a0ans", french.number(r.gps_added),
+             french.number(r.population_desert), french.number(r.population_fragile), french.number(r.communes_desert),
+             french.number(r.apl, 2)] for r in outcomes.itertuples()]
+    return ("<section><h3>Scénarios des analystes</h3><p>Chaque scénario des fichiers du dossier scenarios/ "
+            "(généralistes ou maison de santé ajoutés, départs retardés, autre âge de départ), à côté de la référence "
+            "« Sans action », aujourd'hui et à 5 et 10 ans.</p>"
+            + table(["Scénario", "Horizon", label("gps_added"), label("population_desert"), label("population_fragile"),
+                     label("communes_desert"), "APL moyenne"], rows, {2, 3, 4, 5, 6})
+            + '<p class="note">Un scénario qui garde un médecin nommé (action keep_gp) n\'est pas publié : son écart '
+              "avec la référence dirait si ce médecin part.</p>" + said + "</section>")
+
+
+def territory_page(data, kind: str) -> str:
     """The body of commune.html / epci.html: filled in by assets/observatoire.js from the URL's #code."""
     charts = "".join(
         f'<figure class="chart"><div role="img" aria-label="{html.escape(label)} selon les registres successifs ; '
-        f'les valeurs sont dans le tableau ci-dessus."><div id="{div_id}"></div></div></figure>'
-        for div_id, label in (("serie-territoire", "Médecins généralistes"), ("serie-territoire-apl", "APL")))
+        f'les valeurs sont dans le tableau ci-dessus."><div id="{div_id}"></div></div>'
+        f"<figcaption>{html.escape(sources_line(data, columns))}</figcaption></figure>"
+        for div_id, label, columns in (("serie-territoire", "Médecins généralistes", ("gps",)),
+                                       ("serie-territoire-apl", "APL", ("apl",))))
     return (f'<section>{search_box()}</section>'
             f'<section id="fiche" data-kind="{kind}"><p>Choisissez un territoire dans la recherche.</p></section>'
-            '<button type="button" class="print" onclick="window.print()">Imprimer la fiche</button>'
+            + sourced(data, ("population", "gps", "share_senior", "apl", "departures_5y", "nearest_gp_minutes"))
+            + '<button type="button" class="print" onclick="window.print()">Imprimer la fiche</button>'
             f'<section id="series">{charts}</section>')
 
 

@@ -17,7 +17,8 @@ from ..publish import replace_atomically
 from . import pages
 from .downloads import write_downloads
 from .exports import export_maps
-from .inputs import AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, TerritoriesInput
+from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
+                     TerritoriesInput)
 from .figures import OVERLAY_COLUMNS, MapLayer, class_layer, epci_outlines, fig_map, overlays, plotly_geojson, quantile_layer
 from ..headline import incomplete_register_warning
 from .layout import page
@@ -178,6 +179,8 @@ def map_figures(data: SiteData) -> tuple[dict[str, MapLayer], list, dict]:
     towns = communes.nlargest(TOWNS_LABELLED, "population").assign(
         lon=lambda t: t["commune_code"].map(points.x), lat=lambda t: t["commune_code"].map(points.y))
     epcis = epcis.dropna(subset=["epci_code"]).assign(share_pct=lambda t: t["share_senior"] * 100)
+    placement = communes.merge(tables["gp_placement_scores"][["commune_code", "population_out_of_desert"]],
+                               on="commune_code", how="left")
     layers = {
         "densite": quantile_layer(geojson, communes, "gp_density", _reasons(communes, "densite"),
                                   title=catalogue.label("gp_density") + " par commune",
@@ -190,6 +193,11 @@ def map_figures(data: SiteData) -> tuple[dict[str, MapLayer], list, dict]:
                               title=catalogue.label("share_senior") + ", par EPCI", unit=catalogue.unit("share_senior"),
                               decimals=0, palette="Oranges", group="age", key="epci_code", name="epci_name",
                               columns=("share_senior",)),
+        "installer": quantile_layer(geojson, placement, "population_out_of_desert", _reasons(placement, "installer"),
+                                    title=catalogue.label("population_out_of_desert")
+                                    + " par un généraliste de plus installé dans la commune",
+                                    unit=catalogue.unit("population_out_of_desert"), decimals=0, palette="Greens",
+                                    group="installer"),
     }
     above = [epci_outlines(epci_geojson), *overlays(tables["care_structure_locations"], installations, towns)]
     return layers, above, {"communes": geojson, "epci": epci_geojson}
@@ -234,8 +242,9 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
             "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
             "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),
             "ou-agir.html": ("Où agir", pages.priorities(data, PrioritiesInput.of(data.tables)), scripts),
-            "commune.html": ("Commune", pages.territory_page("commune"), scripts),
-            "epci.html": ("Intercommunalité", pages.territory_page("epci"), scripts),
+            "scenarios.html": ("Scénarios", pages.scenarios(data, ScenariosInput.of(data.tables)), scripts),
+            "commune.html": ("Commune", pages.territory_page(data, "commune"), scripts),
+            "epci.html": ("Intercommunalité", pages.territory_page(data, "epci"), scripts),
             "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables), downloads,
                                                                     dictionary), ()),
         }

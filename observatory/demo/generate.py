@@ -33,6 +33,23 @@ def _geojson(communes: pd.DataFrame) -> str:
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":"))
 
 
+def demo_scenarios(communes: pd.DataFrame, gps: pd.DataFrame) -> pd.DataFrame:
+    """Four what-if scenarios in the documented layout: a maison de santé of three GPs in the
+    most populous commune without a GP, two GPs in the next two, retirement at 70, and the two
+    oldest liberal GPs staying (computed, never published: it would tell whether they leave)."""
+    without = communes[~np.isin(np.arange(len(communes)), gps["commune"])].nlargest(3, "population")
+    first, *others = without.itertuples()
+    rows = [{"scenario": f"MSP de 3 généralistes à {first.name}", "action": "add_msp", "commune_code": first.code,
+             "count": 3, "value": "", "comment": "maison de santé pluriprofessionnelle"},
+            *({"scenario": "Deux généralistes dans deux communes sans médecin", "action": "add_gps",
+               "commune_code": row.code, "count": 1, "value": "", "comment": row.name} for row in others),
+            {"scenario": "Départ à la retraite à 70 ans", "action": "retirement_age", "commune_code": "", "count": "",
+             "value": 70, "comment": "au lieu de 67"},
+            *({"scenario": "Les deux médecins les plus âgés restent", "action": "keep_gp", "rpps_id": rpps,
+               "comment": "départ reporté"} for rpps in gps[gps["liberal"]].nsmallest(2, "birth_year")["rpps_id"])]
+    return pd.DataFrame(rows, columns=["scenario", "action", "commune_code", "count", "rpps_id", "value", "comment"])
+
+
 def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[str, Path]:
     """Write every raw file of the demo territory into ``raw_dir``; return their paths.
 
@@ -85,6 +102,8 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     benchmark.to_csv(paths["gp_benchmark"], index=False, lineterminator="\n")
     plan_budget(spec).to_csv(paths["plan_budget"], sep=";", index=False, lineterminator="\n")
     write_road_network(paths["osm_extract"], communes)
+    paths["scenarios"].parent.mkdir(exist_ok=True)
+    demo_scenarios(communes, gps).to_csv(paths["scenarios"], sep=";", index=False, lineterminator="\n")
     for name, path in paths.items():
         vintage = vintage_from_name(path.name) if name.startswith("rpps_snapshot") else spec.reference_date.isoformat()
         write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use", vintage=vintage,

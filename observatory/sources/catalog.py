@@ -134,6 +134,10 @@ SOURCES = (
     RawSource("plan_budget", ("plan_budget.csv", "plan_budget*.csv"), False,
               "Conseil départemental (budget du plan santé, par axe et par an)", licence="the département's own data",
               description="The health plan's budget per axis and year, an editable CSV (optional)."),
+    RawSource("scenarios", ("scenarios/scenarios*.csv", "scenarios/*.csv"), False,
+              "Observatoire (scénarios des analystes)", multiple=True, licence="the département's own analyses",
+              description="What-if scenarios written by the département's analysts: GPs or maisons de santé added, "
+                          "departures kept, another retirement age (optional; format in sources/scenarios.py)."),
     RawSource("ars_zoning", ("zonage_medecins*.csv", "zonage*.csv"), False,
               "ARS (zonage des médecins généralistes: ZIP, ZAC)",
               description="The ARS zoning of GPs per commune (ZIP, ZAC) (optional)."),
@@ -151,7 +155,7 @@ SOURCES = (
 )
 SOURCES_BY_NAME = {source.name: source for source in SOURCES}
 DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membership", "gp_roster",
-                "care_structures", "agency_cases", "gp_benchmark", "plan_budget", "osm_extract")
+                "care_structures", "agency_cases", "gp_benchmark", "plan_budget", "osm_extract", "scenarios")
 
 
 def _glob(raw_dir: Path, pattern: str) -> list[Path]:

@@ -20,6 +20,8 @@ from observatory.indicators.agency_funnel import funnel_totals, installations_by
 from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import gp_supply
 from observatory.indicators.time_series import indicators_by_snapshot
+from observatory.scenarios.placement import horizon_summary, placement_plan, placement_scores
+from observatory.scenarios.whatif import HORIZONS, horizon_apl, scenario_outcomes as scenario_outcomes_of
 from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.sources.staged import StagedTable
 
@@ -326,3 +328,66 @@ def agency_installations_by_epci(agency_cases: StagedTable,
                                  commune_reference: pd.DataFrame) -> Output:
     """Installations per EPCI for the maps (EPCIs whose count is secret are left out on publication)."""
     return _table_output(outcomes.installations_by_epci(agency_cases.table, commune_reference), from_agency_cases=True)
+
+
+def _scenario_inputs(observatory, apl_parameters: dict) -> tuple:
+    settings = observatory.settings()
+    apl = apl_settings(settings, parameters_from_record(apl_parameters))
+    return settings, apl
+
+
+@asset(**CURATED)
+def gp_placement_scores(observatory: ObservatoryConfig, apl_over_area: pd.DataFrame,
+                        commune_travel_times: pd.DataFrame, accessibility_by_commune: pd.DataFrame,
+                        apl_parameters: dict) -> Output:
+    """Per commune: what one more full-time GP settling there would change (people out of « désert » and « zone fragile », APL gained), ranked; exact closed form of the E2SFCA."""
+    settings, apl = _scenario_inputs(observatory, apl_parameters)
+    table = placement_scores(apl_over_area, commune_travel_times, accessibility_by_commune,
+                             settings.desert_thresholds, apl.consultations_per_fte, apl.bands)
+    best = table.iloc[0] if len(table) else None
+    return _table_output(table, best_commune="" if best is None else str(best["commune_name"]),
+                         best_lifts=0 if best is None else float(best["population_out_of_desert"]))
+
+
+@asset(**CURATED)
+def gp_placement_plan(observatory: ObservatoryConfig, apl_over_area: pd.DataFrame,
+                      commune_travel_times: pd.DataFrame, accessibility_by_commune: pd.DataFrame,
+                      apl_parameters: dict) -> Output:
+    """The greedy plan: GPs placed one at a time (OBSERVATORY_PLACEMENT_COUNT, 10 by default) where each lifts the most people out of deserts, re-scored after each; the people still in deserts after each."""
+    settings, apl = _scenario_inputs(observatory, apl_parameters)
+    table = placement_plan(apl_over_area, commune_travel_times, accessibility_by_commune, settings.desert_thresholds,
+                           apl.consultations_per_fte, apl.bands, settings.placement_count)
+    return _table_output(table, placements=len(table),
+                         lifted=float(table["population_out_of_desert"].sum()) if len(table) else 0.0)
+
+
+@asset(**CURATED)
+def apl_horizons(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, border_ring: StagedTable,
+                 general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFrame,
+                 commune_travel_times: pd.DataFrame, apl_parameters: dict, official_apl: StagedTable,
+                 apl_over_area: pd.DataFrame, accessibility_by_commune: pd.DataFrame) -> Output:
+    """Today, in 5 and in 10 years if the GPs reaching retirement age leave unreplaced: people and communes in deserts, communes changing class, installations needed to hold today's level. Territory totals only: a commune's APL at a horizon would give away its roster departures (solving the E2SFCA's linear system)."""
+    settings, apl = _scenario_inputs(observatory, apl_parameters)
+    area = _area(commune_reference, border_ring, official_apl)
+    everyone = _everyone(general_practitioners, ring_practitioners)
+    horizons = {years: horizon_apl(area, everyone, commune_travel_times, apl, settings.reference_date,
+                                   settings.retirement_age, years)["apl"] for years in HORIZONS}
+    table = horizon_summary(apl_over_area, commune_travel_times, accessibility_by_commune, horizons,
+                            settings.desert_thresholds, apl.consultations_per_fte, apl.bands)
+    return _table_output(table)
+
+
+@asset(**CURATED)
+def scenario_outcomes(observatory: ObservatoryConfig, commune_reference: pd.DataFrame, border_ring: StagedTable,
+                      general_practitioners: pd.DataFrame, ring_practitioners: pd.DataFrame,
+                      commune_travel_times: pd.DataFrame, apl_parameters: dict, official_apl: StagedTable,
+                      accessibility_by_commune: pd.DataFrame, scenarios: StagedTable) -> Output:
+    """Each analyst's scenario beside the baseline without action, today and in 5 and 10 years: people and communes in deserts, people in fragile zones, population-weighted APL. A scenario keeping a named GP is not published (its difference from the baseline would tell whether that GP leaves)."""
+    settings, apl = _scenario_inputs(observatory, apl_parameters)
+    named = set(scenarios.table.loc[scenarios.table["action"] == "keep_gp", "scenario"])
+    table = scenario_outcomes_of(_area(commune_reference, border_ring, official_apl),
+                                 _everyone(general_practitioners, ring_practitioners), commune_travel_times,
+                                 accessibility_by_commune, scenarios.table[~scenarios.table["scenario"].isin(named)],
+                                 apl, settings.reference_date, settings.retirement_age, settings.desert_thresholds)
+    return _table_output(table, scenarios=len(set(table["scenario"])) - 1, withheld_naming_a_gp=len(named),
+                         dropped_for_faulty_lines=len(scenarios.stats.get("dropped", [])))

@@ -26,6 +26,8 @@ from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
 from observatory.sources.rpps import COLUMNS as RPPS_COLUMNS, read_rpps_extract
+from observatory.sources import scenarios as scenario_files
+from observatory.sources.scenarios import read_scenarios
 from observatory.indicators.time_series import snapshot_date
 from observatory.sources.staged import StagedTable, empty_rejections
 
@@ -178,6 +180,15 @@ def ars_zones(observatory: ObservatoryConfig, ars_zoning_file: Origin) -> Output
 
 
 @asset(**STAGED)
+def scenarios(scenarios_file: Origin, commune_contours: StagedTable) -> Output:
+    """The analysts' what-if scenarios (GPs or maisons de santé added, departures kept, another retirement age); a scenario with a faulty line is dropped whole."""
+    if not scenarios_file.present:
+        return _output(StagedTable.absent(scenario_files.SCHEMA), scenarios_file)
+    staged = read_scenarios([file.path for file in scenarios_file.files], set(commune_contours.table["commune_code"]))
+    return _output(staged, scenarios_file, personal=True)  # RPPS numbers of the GPs kept
+
+
+@asset(**STAGED)
 def general_practitioners(observatory: ObservatoryConfig, rpps_activities: StagedTable, gp_roster: StagedTable) -> Output:
     """One row per GP of the territory: main commune, practice mode, roster age and FTE."""
     settings = observatory.settings()
@@ -273,14 +284,15 @@ def data_quality(
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
     care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
     gp_snapshots: StagedTable, plan_budget: StagedTable, official_apl: StagedTable, border_ring: StagedTable,
-    population_by_age: StagedTable,
+    population_by_age: StagedTable, scenarios: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
               "populations": populations, "epci_membership": epci_membership, "rpps_activities": rpps_activities,
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
               "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots, "plan_budget": plan_budget,
-              "official_apl": official_apl, "border_ring": border_ring, "population_by_age": population_by_age}
+              "official_apl": official_apl, "border_ring": border_ring, "population_by_age": population_by_age,
+              "scenarios": scenarios}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},

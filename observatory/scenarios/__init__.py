@@ -1,0 +1,1 @@
+"""What-if scenarios: the APL's response to GPs added or leaving, and where to place them."""
