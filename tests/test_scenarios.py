@@ -58,6 +58,19 @@ def test_each_candidates_score_is_what_a_recomputation_shows(seed):
             population[(base < 4) & (after >= 4)].sum(), abs=1e-6)
         assert scores.at[candidate, "weighted_apl_gain"] == pytest.approx(
             (population * (after - base)).sum() / population.sum(), abs=1e-9)
+        assert scores.at[candidate, "desert_gap_closed"] == pytest.approx(
+            (population * np.clip(np.minimum(after, 2.5) - base, 0, None)).sum(), abs=1e-6)
+
+
+def test_added_supply_is_conserved_wherever_it_settles():
+    """Σ_i P*_i·ΔA_i = ΔS for any commune with demand in reach: the APL shares supply out
+    without losing any, which is why the population-weighted gain cannot rank candidates."""
+    origins, destinations, minutes, demand, _ = _territory(11)
+    catchments = Catchments.of(origins, destinations, minutes, demand)
+    for candidate in np.flatnonzero(catchments.weighted_demand > 0)[:20]:
+        added = np.zeros(len(demand))
+        added[candidate] = 4_900.0
+        assert (demand * catchments.apl_change(added)).sum() == pytest.approx(4_900.0, rel=1e-12)
 
 
 def test_a_hand_computed_plan_of_two_gps():
@@ -79,6 +92,8 @@ def test_a_hand_computed_plan_of_two_gps():
     apl = np.array([2.0, 2.0, 2.0])
     scores = score_candidates(catchments, apl, demand, THRESHOLDS, 4_900.0)
     assert list(scores["population_out_of_desert"]) == [4_000, 5_000, 4_000]
+    # the gap to 2.5 closed: everyone below gains at least 0.5 but counts 0.5 (the end: nobody at 2)
+    assert np.allclose(scores["desert_gap_closed"], [0.5 * 4_000, 0.5 * 5_000, 0.5 * 4_000])
     plan = greedy_plan(catchments, apl, demand, THRESHOLDS, 4_900.0, count=2)
     assert plan.at[0, "position"] == 1 and plan.at[0, "population_out_of_desert"] == 5_000
     assert plan.at[1, "position"] in (0, 2) and plan.at[1, "population_out_of_fragile"] == 4_000

@@ -61,8 +61,10 @@ def score_candidates(catchments: Catchments, apl: np.ndarray, population: np.nda
                      thresholds: tuple[float, float], added: float) -> pd.DataFrame:
     """For one more GP (``added`` consultations a year) at each commune j, by position: the
     population lifted out of « désert » (APL crossing the first threshold) and out of « zone
-    fragile » (crossing the second), the APL gained where it settles and the
-    population-weighted APL gain over the territory."""
+    fragile » (crossing the second), the gap to the desert threshold closed (Σ people ×
+    APL gained below it), the APL gained where it settles and the population-weighted APL
+    gain over the territory. That last one is nearly the same everywhere: the E2SFCA conserves
+    supply, so Σ_i P*_i·ΔA_i = ΔS wherever it settles (exactly so when P* is the population)."""
     low, high = thresholds
     gain = catchments.gains(added)
     before = apl[catchments.origins]
@@ -73,16 +75,23 @@ def score_candidates(catchments: Catchments, apl: np.ndarray, population: np.nda
     return pd.DataFrame({
         "population_out_of_desert": by_candidate(people * ((before < low) & (after >= low))),
         "population_out_of_fragile": by_candidate(people * ((before < high) & (after >= high))),
+        # what differs between candidates that lift as many: how much of the gap to the desert
+        # threshold they close for the people below it (the weighted gain below barely differs)
+        "desert_gap_closed": by_candidate(people * np.clip(np.minimum(after, low) - before, 0, None)),
         "weighted_apl_gain": by_candidate(people * gain) / max(float(population.sum()), 1.0),
         "apl_gain_in_commune": by_candidate(gain * (catchments.origins == catchments.destinations)),
     })
+
+
+# The order of merit: people out of deserts, then out of fragile zones, then the gap closed.
+MERIT = ["population_out_of_desert", "population_out_of_fragile", "desert_gap_closed"]
 
 
 def greedy_plan(catchments: Catchments, apl: np.ndarray, population: np.ndarray, thresholds: tuple[float, float],
                 added: float, count: int, candidates: np.ndarray | None = None,
                 on_placement: Callable[[dict], None] | None = None) -> pd.DataFrame:
     """``count`` GPs placed one at a time where each lifts the most people out of deserts (then
-    out of fragile zones, then the largest population-weighted gain), re-scoring after each
+    out of fragile zones, then closes the most of the gap to the desert threshold), re-scoring after each
     placement; ``candidates`` (a boolean mask by position) restricts where they may go. One
     row per placement with its effect and the cumulative population still in deserts;
     ``on_placement`` hears of each row as it is decided (a command's progress)."""
@@ -92,9 +101,10 @@ def greedy_plan(catchments: Catchments, apl: np.ndarray, population: np.ndarray,
     rows = []
     for rank in range(1, count + 1):
         scores = score_candidates(catchments, current, population, thresholds, added)
-        keys = scores[["population_out_of_desert", "population_out_of_fragile", "weighted_apl_gain"]].to_numpy(copy=True)
+        keys = scores[MERIT].to_numpy(copy=True)
         keys[~allowed] = -np.inf
-        order = np.lexsort((keys[:, 2], keys[:, 1], keys[:, 0]))  # last key first: deserts, then fragile, then gain
+        # last key first: deserts, then fragile, then the gap closed; among equals the first commune
+        order = np.lexsort((-np.arange(len(keys)), keys[:, 2], keys[:, 1], keys[:, 0]))
         best = int(order[-1])
         if not np.isfinite(keys[best, 0]):
             break  # no candidate left

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..accessibility.e2sfca import pair_positions
 from ..indicators.deserts import classify
-from .marginal import Catchments, greedy_plan, score_candidates
+from .marginal import MERIT, Catchments, greedy_plan, score_candidates
 
 MAX_INSTALLATIONS = 200  # the greedy search for « how many to hold today's deserts » stops there
 
@@ -48,8 +48,7 @@ def placement_scores(area_apl: pd.DataFrame, pairs: pd.DataFrame, communes: pd.D
     scores.insert(0, "commune_code", locations.index)
     scores = scores[counted].merge(communes[["commune_code", "commune_name", "epci_name", "population", "apl",
                                              "desert_class"]], on="commune_code")
-    ranked = scores.sort_values(["population_out_of_desert", "population_out_of_fragile", "weighted_apl_gain"],
-                                ascending=False, kind="stable").reset_index(drop=True)
+    ranked = scores.sort_values(MERIT, ascending=False, kind="stable").reset_index(drop=True)
     return ranked.assign(rank=np.arange(1, len(ranked) + 1))
 
 
