@@ -7,19 +7,20 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from .territories import DEMO, DEMO_DEPARTEMENT, departements_of, folder_of
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEMO = "demo"
-DEMO_DEPARTEMENT = "00"  # no real département has this code: demo data never mixes with real
 
 
 @dataclass(frozen=True)
 class Settings:
     """Where data lives and which territory is observed.
 
-    ``territory`` is ``"demo"`` (the bundled synthetic territory) or a département code
-    such as ``"41"``. Raw files of a territory live in ``data/raw/<territory>/``; the
-    staging layer (personal data allowed) in ``data/staging/<territory>/``; published
-    outputs (aggregates only) in ``data/curated/``.
+    ``territory`` is ``"demo"`` (the bundled synthetic territory), ``"france"``, a région
+    (``"region:24"``) or département codes separated by commas (``"41"``, ``"2A,2B"``). Raw
+    files of a territory live in ``data/raw/<folder>/``, the staging layer (personal data
+    allowed) in ``data/staging/<folder>/`` (``territory_folder``: short and stable);
+    published outputs (aggregates only) in ``data/curated/``.
     """
 
     data_dir: Path = PROJECT_ROOT / "data"
@@ -43,12 +44,17 @@ class Settings:
     pseudonymisation_key: str = field(default="", repr=False)
 
     @property
+    def territory_folder(self) -> str:
+        """The territory's short, stable folder name (``territories.folder_of``)."""
+        return folder_of(self.territory)
+
+    @property
     def raw_dir(self) -> Path:
-        return self.data_dir / "raw" / self.territory
+        return self.data_dir / "raw" / self.territory_folder
 
     @property
     def staging_dir(self) -> Path:
-        return self.data_dir / "staging" / self.territory
+        return self.data_dir / "staging" / self.territory_folder
 
     @property
     def curated_dir(self) -> Path:
@@ -68,10 +74,8 @@ class Settings:
 
     @property
     def departements(self) -> tuple[str, ...]:
-        """Département codes observed: one, or several separated by commas (a region)."""
-        if self.is_demo:
-            return (DEMO_DEPARTEMENT,)
-        return tuple(code.strip() for code in self.territory.split(","))
+        """Département codes observed (``territories.departements_of``)."""
+        return departements_of(self.territory)
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from observatory.locking import RefreshRunning, data_folder_lock
 from observatory.settings import Settings
+from observatory.territories import UnknownTerritory
 from observatory.raw_files import present_origins
 from observatory.sources.catalog import SOURCES
 
@@ -205,7 +206,8 @@ def scenario(settings: Settings, count: int, only: list[str], min_population: fl
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="observatory", description=__doc__)
-    parser.add_argument("--territory", help="'demo' or a département code such as 41 (default: $OBSERVATORY_TERRITORY or demo)")
+    parser.add_argument("--territory", help="'demo', 'france', a région such as region:24, or département codes such as "
+                                            "41 or 2A,2B (default: $OBSERVATORY_TERRITORY or demo)")
     parser.add_argument("--data-dir", help="data folder (default: ./data)")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("build", help="ingest the raw files, compute the indicators, publish tables and dashboard")
@@ -232,6 +234,11 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "refresh":
         arguments.territory = arguments.departement
     settings = _settings(arguments)
+    try:
+        settings.departements
+    except UnknownTerritory as error:
+        print(f"observatory: {error}", file=sys.stderr)
+        return 2
     if arguments.command in {"build", "refresh"}:
         try:
             with data_folder_lock(settings.data_dir):

@@ -10,6 +10,7 @@ from observatory.accessibility.providers import travel_time_method
 from observatory.publish import publish_tables, read_published_tables
 from observatory.sources.catalog import Origin
 from observatory.sources.departements import DEPARTEMENT_NAMES
+from observatory.territories import name_of
 
 from ..resources import ObservatoryConfig
 from . import OWNERS, curated, staged
@@ -41,7 +42,7 @@ def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_ext
     settings = observatory.settings()
     tables = read_published_tables(settings.curated_dir)
     data = SiteData(
-        territory_name=", ".join(DEPARTEMENT_NAMES.get(code, code) for code in settings.departements),
+        territory_name=name_of(settings.territory, DEPARTEMENT_NAMES),
         reference_date=settings.reference_date,
         synthetic=bool(tables["source_report"]["producer"].str.contains("SYNTHETIC", na=False).any()),
         small_count_threshold=settings.small_count_threshold,
