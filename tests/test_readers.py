@@ -169,3 +169,46 @@ def test_readers_name_the_file_when_it_is_not_of_the_expected_kind(tmp_path):
         {"type": "Feature", "properties": {"id": 1}, "geometry": {"type": "Point", "coordinates": [1, 47]}}]}))
     with pytest.raises(SourceFormatError, match="c.geojson.*no commune code property"):
         read_commune_contours(geojson, DEMO)
+
+
+def test_register_snapshots_are_parsed_once_and_read_back_identical(demo_raw, tmp_path, monkeypatch):
+    """The second refresh reads no snapshot again (the cache is keyed on the file's SHA-256
+    and the reading's inputs); a changed file or other inputs are read anew; entries no
+    refresh uses are removed; an entry whose record was never written is read again."""
+    import shutil
+
+    import pandas.testing as pdt
+
+    from observatory.sources import snapshot_cache
+    from observatory.sources.rpps import read_rpps_extract
+
+    paths = sorted((demo_raw["rpps_extract"].parent / "snapshots").glob("*.txt"))
+    assert len(paths) >= 2
+    reads = []
+    monkeypatch.setattr(snapshot_cache, "read_rpps_extract",
+                        lambda path, *args: reads.append(path.name) or read_rpps_extract(path, *args))
+    folder = tmp_path / "cache"
+    first = snapshot_cache.read_snapshots(paths, ("00",), set(), {}, folder)
+    assert len(reads) == len(paths)
+    again = snapshot_cache.read_snapshots(paths, ("00",), set(), {}, folder)
+    assert len(reads) == len(paths)  # nothing read again
+    for a, b in zip(first, again):
+        pdt.assert_frame_equal(a.table, b.table)
+        pdt.assert_frame_equal(a.rejects, b.rejects)
+        assert (a.rows_read, a.out_of_scope) == (b.rows_read, b.out_of_scope)
+    # a file that changed is read again, the others not; the stale entry goes
+    changed = tmp_path / paths[0].name
+    shutil.copy(paths[0], changed)
+    with open(changed, "a", encoding="utf-8") as handle:
+        handle.write("\n")
+    snapshot_cache.read_snapshots([changed, *paths[1:]], ("00",), set(), {}, folder)
+    assert reads[len(paths):] == [changed.name]
+    assert len(list(folder.glob("*.json"))) == len(paths)
+    # other inputs (a former commune now mapped) make another entry
+    snapshot_cache.read_snapshots(paths[1:], ("00",), set(), {"00999": "00001"}, folder)
+    assert reads[len(paths) + 1:] == [path.name for path in paths[1:]]
+    # an entry whose record is missing (a refresh killed while writing it) is read again
+    key = snapshot_cache.cache_key(paths[1], ("00",), set(), {"00999": "00001"})
+    (folder / f"{key}.json").unlink()
+    snapshot_cache.read_snapshots(paths[1:], ("00",), set(), {"00999": "00001"}, folder)
+    assert reads[-(len(paths) - 1):] == [path.name for path in paths[1:]]

@@ -28,6 +28,7 @@ from observatory.sources.population import read_population
 from observatory.sources.rpps import COLUMNS as RPPS_COLUMNS, read_rpps_extract
 from observatory.sources import scenarios as scenario_files
 from observatory.sources.scenarios import read_scenarios
+from observatory.sources.snapshot_cache import read_snapshots
 from observatory.indicators.time_series import snapshot_date
 from observatory.sources.staged import StagedTable, empty_rejections
 
@@ -246,14 +247,14 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: Origin
 @asset(**STAGED)
 def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, rpps_activities: StagedTable,
                  gp_roster: StagedTable, commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
-    """The GPs of every dated register snapshot (the current extract at the reference date), aged as of each date."""
+    """The GPs of every dated register snapshot (the current extract at the reference date), aged as of each date; each snapshot parsed once (cached by its file's SHA-256)."""
     settings = observatory.settings()
     known, history = set(commune_contours.table["commune_code"]), _history(commune_code_history)
-    extracts = [(settings.reference_date, rpps_activities)]
-    for file in rpps_snapshots_file.files:
-        when = snapshot_date(file.vintage, file.name)
-        if when < settings.reference_date:
-            extracts.append((when, read_rpps_extract(file.path, settings.departements, known, history)))
+    earlier = [(snapshot_date(file.vintage, file.name), file.path) for file in rpps_snapshots_file.files]
+    earlier = [(when, path) for when, path in earlier if when < settings.reference_date]
+    read = read_snapshots([path for _, path in earlier], settings.departements, known, history,
+                          settings.staging_dir / "cache" / "snapshots")
+    extracts = [(settings.reference_date, rpps_activities), *zip([when for when, _ in earlier], read)]
     frames = [identify_gps(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
               for when, staged in extracts]
     rejects = pd.concat([empty_rejections(), *(staged.rejects for _, staged in extracts[1:])], ignore_index=True)
