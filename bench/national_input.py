@@ -20,6 +20,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint
 
+from observatory.sources.geography import commune_of_arrondissement
+
 from observatory.sources.rpps import HEADER
 
 FRANCE_KM2_PER_COMMUNE = 550_000 / 35_000
@@ -50,7 +52,13 @@ def commune_table(size: NationalSize, rng: np.random.Generator) -> pd.DataFrame:
     departements = np.array(DEPARTEMENT_CODES)[np.minimum(np.arange(n) * len(DEPARTEMENT_CODES) // n,
                                                           len(DEPARTEMENT_CODES) - 1)]
     frame = pd.DataFrame({"lon": lon[order], "lat": lat[order], "insee_dep": departements})
-    frame["insee_com"] = frame["insee_dep"] + (frame.groupby("insee_dep").cumcount() + 1).map("{:03d}".format)
+    number = frame.groupby("insee_dep").cumcount() + 1
+    codes = frame["insee_dep"] + number.map("{:03d}".format)
+    # no code of an arrondissement of Paris, Lyon or Marseille: the register's reader folds
+    # those into their commune (75056…), which would gather twenty communes' GPs in one
+    arrondissement = (commune_of_arrondissement(codes) != codes).to_numpy()
+    renumbered = frame["insee_dep"] + (ARRONDISSEMENT_RENUMBERING + number).map("{:03d}".format)
+    frame["insee_com"] = np.where(arrondissement, renumbered, codes)
     population = rng.lognormal(np.log(450), 1.3, n)
     frame["population_2021"] = np.maximum(1, np.round(population / population.mean() * FRANCE_POPULATION_PER_COMMUNE)).astype(int)
     return frame
@@ -62,6 +70,10 @@ def contours(communes: pd.DataFrame) -> list:
     box = shapely.box(*points.bounds).buffer(0.01)
     cells = shapely.voronoi_polygons(points, extend_to=box, ordered=True)
     return shapely.orient_polygons(shapely.set_precision(shapely.intersection(np.array(cells.geoms), box), 1e-5))
+
+
+ARRONDISSEMENT_RENUMBERING = 500  # past any département's count of communes here (about 365)
+GP_COMMUNE_FLOOR = 250  # inhabitants: the smallest commune where the generator settles a GP
 
 
 def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -88,6 +100,14 @@ def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Ge
     frame.loc[: gp_rows - 1, "Libellé savoir-faire"] = "Spécialiste en Médecine Générale"
     frame["Code mode exercice"] = rng.choice(["L", "L", "L", "S"], rows)
     located = rng.choice(len(communes), rows, p=weights)
+    # GPs practise in communes of some size, as in France: a GP in a hamlet of 40 would make a
+    # density the observatory's plausibility check rightly refuses (over 200 per 10 000)
+    population = communes["population_2021"].to_numpy(dtype="float64")
+    practice = np.where(population >= GP_COMMUNE_FLOOR, population, 0.0)
+    located[:gp_rows] = rng.choice(len(communes), gp_rows, p=practice / practice.sum())
+    second_rows = located[size.gps:gp_rows]  # a view: a second activity elsewhere than the first (else a duplicate)
+    while (same := second_rows == located[:second]).any():
+        second_rows[same] = rng.choice(len(communes), int(same.sum()), p=practice / practice.sum())
     frame["Code commune (coord. structure)"] = communes["insee_com"].to_numpy()[located]
     unlocated = rng.random(rows) < 0.08
     unlocated[:gp_rows] = False

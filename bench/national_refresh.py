@@ -87,6 +87,8 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
         "gp_placement_plan": placement_plan(complete, pairs, complete, (2.5, 4.0), 4_900.0, DREES_BANDS, 10),
         "apl_horizons": empty(columns=["years", "population_desert", "population_fragile", "communes_desert",
                                        "communes_changing_class", "installations_to_hold_today"]),
+        "scenario_outcomes": empty(columns=["scenario", "years", "gps_added", "population_desert",
+                                            "population_fragile", "communes_desert", "apl"]),
     }
 
 

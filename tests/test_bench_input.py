@@ -26,5 +26,23 @@ def test_generator_writes_readable_files_with_the_sizes_asked_for(tmp_path):
     assert register.rows_read == len(register.table) + register.out_of_scope  # unlocated people only
     gps = identify_gps(register.table, StagedTable.absent(SCHEMA).table, ("SM53",), 2024)
     assert len(gps) == size.gps
+    # GPs only in communes of 250 inhabitants or more: every density passes the plausibility check
+    populations = population.table.set_index("commune_code")["population"]
+    assert (populations.reindex(gps["commune_code"]) >= 250).all()
     # Communes spread at France's density: about 16 km² each.
     assert 14 < contours.table["area_km2"].mean() < 18
+
+
+def test_national_communes_are_plausible_for_the_observatorys_checks():
+    """At full size: unique codes, none an arrondissement of Paris, Lyon or Marseille (the
+    register's reader folds those into their commune, gathering twenty communes' GPs in one)."""
+    import numpy as np
+
+    from bench.national_input import commune_table
+    from observatory.sources.geography import commune_of_arrondissement
+
+    communes = commune_table(NationalSize(), np.random.default_rng(8))
+    codes = communes["insee_com"]
+    assert codes.is_unique and len(codes) == 35_000
+    assert (commune_of_arrondissement(codes) == codes).all()
+    assert {"75101", "69381", "13201"}.isdisjoint(set(codes)) and "75601" in set(codes)  # 75101 renumbered 500 further

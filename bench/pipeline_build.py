@@ -1,0 +1,95 @@
+"""Time the real pipeline: ``observatory build`` on the national synthetic input, as an operator runs it.
+
+    .venv/bin/python -m bench.pipeline_build [--work /tmp/observatory-bench] [--runs 3] [--exports]
+
+The territory is the input's 96 départements, named by their list (a folder named by its
+digest). Each run is the command in a process of its own, downloads off, map exports off
+unless ``--exports``. Prints each run's wall time and the peak resident memory of its
+process tree (sampled every 50 ms), the medians, and the ten slowest steps of the median
+run as the command reported them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+
+from observatory.settings import Settings
+
+from .national_input import DEPARTEMENT_CODES, NationalSize, generate
+
+STEP = re.compile(r"^\s+✓ (\S+) \(([\d.]+) s\)")
+
+
+def national_raw(work: Path) -> dict[str, Path]:
+    folder = work / "scale-1" / "raw"
+    if (folder / "size.json").exists():
+        return {"rpps_extract": folder / "PS_LibreAcces_Personne_activite.txt",
+                "population": folder / "communes_national_pop.csv", "commune_contours": folder / "communes.geojson"}
+    return generate(folder, NationalSize())
+
+
+def build_once(settings: Settings, exports: bool) -> tuple[float, float, dict[str, float], int]:
+    """Seconds, peak MB of the process tree, each step's seconds, and the exit status."""
+    environment = {**os.environ, "OBSERVATORY_DOWNLOAD": "0", "OBSERVATORY_CALIBRATE": "0",
+                   "OBSERVATORY_MAP_EXPORTS": "1" if exports else "0"}
+    command = [sys.executable, "-m", "pipelines.cli", "--data-dir", str(settings.data_dir),
+               "--territory", settings.territory, "build"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, encoding="utf-8")
+    watched, peak = psutil.Process(process.pid), 0
+    lines = []
+    os.set_blocking(process.stdout.fileno(), False)
+    while process.poll() is None:
+        try:
+            tree = [watched, *watched.children(recursive=True)]
+            peak = max(peak, sum(part.memory_info().rss for part in tree))
+        except psutil.NoSuchProcess:
+            pass
+        lines.extend(process.stdout.readlines())
+        time.sleep(0.05)
+    lines.extend(process.stdout.readlines())
+    seconds = time.perf_counter() - started
+    steps = {match.group(1): float(match.group(2)) for match in map(STEP.match, lines) if match}
+    return seconds, peak / 2**20, steps, process.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--work", default="/tmp/observatory-bench", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--exports", action="store_true", help="PNG/PDF map exports on (the default of a build)")
+    arguments = parser.parse_args()
+    raw = national_raw(arguments.work)
+    settings = Settings(data_dir=arguments.work / "pipeline", territory=",".join(DEPARTEMENT_CODES))
+    shutil.rmtree(settings.data_dir, ignore_errors=True)
+    settings.raw_dir.mkdir(parents=True)
+    for path in raw.values():
+        (settings.raw_dir / path.name).symlink_to(path)
+    runs = []
+    for number in range(1, arguments.runs + 1):
+        runs.append(build_once(settings, arguments.exports))
+        seconds, peak, _, status = runs[-1]
+        print(f"run {number}: {seconds:6.1f} s, peak {peak:6.0f} MB, exit status {status}", flush=True)
+    median = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+    print(f"\nobservatory build, territory folder {settings.territory_folder}: {len(DEPARTEMENT_CODES)} départements, "
+          f"35 000 communes, 1.2 M register lines; exports {'on' if arguments.exports else 'off'}")
+    print(f"median of {len(runs)} runs: {statistics.median(run[0] for run in runs):.1f} s, "
+          f"peak {statistics.median(run[1] for run in runs):.0f} MB")
+    print("slowest steps of the median run:")
+    for step, seconds in sorted(median[2].items(), key=lambda item: -item[1])[:10]:
+        print(f"  {step:40} {seconds:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()
