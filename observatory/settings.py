@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .territories import DEMO, DEMO_DEPARTEMENT, departements_of, folder_of
+from .territories import DEMO, DEMO_DEPARTEMENT, LARGEST_REGION, departements_of, folder_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ class Settings:
     calibrate_travel_times: bool = True  # fit the estimate's speed to the official APL when it is at hand
     travel_matrix: Path | None = None  # a CSV/Parquet origin-destination matrix from a routing engine
     osrm_url: str = ""  # or an OSRM server, e.g. http://127.0.0.1:5000
-    map_exports: bool = True  # PNG/PDF of the maps (needs a Chromium on the machine)
+    map_exports: bool | None = None  # PNG/PDF of the maps (needs a Chromium); None: see ``exports_maps``
     max_quarantine_share: float = 0.2  # a source with more of its rows quarantined fails the build
     pseudonymisation_key: str = field(default="", repr=False)
 
@@ -67,6 +67,15 @@ class Settings:
     @property
     def site_dir(self) -> Path:
         return self.curated_dir / "site"
+
+    @property
+    def exports_maps(self) -> bool:
+        """Whether a build exports its maps as PNG and PDF: as set, else up to the size of the
+        largest région; above, they are opt-in (for France, minutes of Chromium for images
+        few would print)."""
+        if self.map_exports is not None:
+            return self.map_exports
+        return len(self.departements) <= LARGEST_REGION
 
     @property
     def is_demo(self) -> bool:

@@ -33,6 +33,7 @@ REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "93": ("Provence-Alpes-Côte d'Azur", ("04", "05", "06", "13", "83", "84")),
     "94": ("Corse", ("2A", "2B")),
 }
+LARGEST_REGION = max(len(codes) for _, codes in REGIONS.values())  # départements: Occitanie's 13
 MAX_LISTED_FOLDER = 64  # a list of départements longer than this is named by its digest
 
 

@@ -46,7 +46,8 @@ class ObservatoryConfig(ConfigurableResource):
     travel_matrix: Optional[str] = Field(None, description="Origin-destination matrix file "
                                                            "(OBSERVATORY_TRAVEL_MATRIX).")
     osrm_url: Optional[str] = Field(None, description="An OSRM server (OBSERVATORY_OSRM_URL).")
-    map_exports: Optional[bool] = Field(None, description="PNG/PDF of the maps (OBSERVATORY_MAP_EXPORTS).")
+    map_exports: Optional[bool] = Field(None, description="PNG/PDF of the maps (OBSERVATORY_MAP_EXPORTS; "
+                                                           "default: up to one région's size).")
     max_quarantine_share: Optional[float] = Field(None, description="A source with more of its rows quarantined "
                                                                     "fails the build (OBSERVATORY_MAX_QUARANTINE_SHARE).")
 

@@ -34,7 +34,8 @@ def test_the_documented_defaults():
     assert settings.retirement_age == 67 and settings.senior_age == 55
     assert settings.max_quarantine_share == 0.2
     assert (settings.road_detour, settings.road_speed_kmh, settings.consultations_per_fte) == (1.3, 60.0, 4_900.0)
-    assert settings.allow_download and settings.map_exports and settings.calibrate_travel_times
+    assert settings.allow_download and settings.exports_maps and settings.calibrate_travel_times
+    assert settings.map_exports is None  # automatic: on up to one région's size, opt-in above
     assert settings.travel_matrix is None and settings.osrm_url == ""
 
 

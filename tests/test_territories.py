@@ -67,3 +67,13 @@ def test_the_command_line_refuses_an_unknown_territory(capsys):
     assert "no région '99'" in capsys.readouterr().err
     assert main(["--territory", "region:24", "settings"]) == 0
     assert '"territory": "region:24"' in capsys.readouterr().out
+
+
+def test_map_exports_are_opt_in_above_one_region():
+    """Up to the largest région (Occitanie, 13 départements) a build exports its maps; above
+    (France: minutes of Chromium), only when asked; asked or refused, the setting wins."""
+    assert Settings().exports_maps and Settings(territory="region:76").exports_maps
+    assert not Settings(territory="france").exports_maps
+    assert not Settings(territory=",".join(departements_of("region:76") + ("41",))).exports_maps
+    assert Settings(territory="france", map_exports=True).exports_maps
+    assert not Settings(territory="41", map_exports=False).exports_maps

@@ -54,7 +54,7 @@ def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_ext
                 "travel_times": travel_time_method(settings, tables["travel_time_calibration"],
                                                    osm_extract_file.paths),
                 "retirement_age": settings.retirement_age},
-        map_exports=settings.map_exports,
+        map_exports=settings.exports_maps,
     )
     site = build_site(settings.site_dir, data)
     pages = sorted(path.name for path in site.glob("*.html"))
