@@ -72,6 +72,7 @@ def contours(communes: pd.DataFrame) -> list:
     return shapely.orient_polygons(shapely.set_precision(shapely.intersection(np.array(cells.geoms), box), 1e-5))
 
 
+REGISTER_NAME = "PS_LibreAcces_Personne_activite.txt"
 ARRONDISSEMENT_RENUMBERING = 500  # past any département's count of communes here (about 365)
 GP_COMMUNE_FLOOR = 250  # inhabitants: the smallest commune where the generator settles a GP
 
@@ -118,13 +119,23 @@ def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Ge
     return frame
 
 
+def national_input(work: Path, scale: float = 1.0) -> dict[str, Path]:
+    """The input at ``scale`` under ``work/scale-<scale>/raw``, generated once and reused by
+    every benchmark (the generator is slow at full size)."""
+    folder = Path(work) / f"scale-{scale:g}" / "raw"
+    if (folder / "size.json").exists():
+        return {"rpps_extract": folder / REGISTER_NAME, "population": folder / "communes_national_pop.csv",
+                "commune_contours": folder / "communes.geojson"}
+    return generate(folder, NationalSize().scaled(scale))
+
+
 def generate(out_dir: Path, size: NationalSize = NationalSize(), seed: int = 8) -> dict[str, Path]:
     """Write the three files into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     communes = commune_table(size, rng)
-    paths = {"rpps_extract": out_dir / "PS_LibreAcces_Personne_activite.txt",
+    paths = {"rpps_extract": out_dir / REGISTER_NAME,
              "population": out_dir / "communes_national_pop.csv", "commune_contours": out_dir / "communes.geojson"}
     register_frame(size, communes, rng).to_csv(paths["rpps_extract"], sep="|", index=False, quoting=csv.QUOTE_NONE,
                                                lineterminator="\n")

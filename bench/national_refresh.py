@@ -39,7 +39,7 @@ from observatory.sources.rpps import read_rpps_extract
 from observatory.sources.staged import StagedTable
 
 from .measure import measured, report
-from .national_input import DEPARTEMENT_CODES, NationalSize, generate
+from .national_input import DEPARTEMENT_CODES, NationalSize, national_input
 
 SKILLS = ("SM26", "SM53", "SM54")
 
@@ -150,10 +150,7 @@ def main() -> None:
     for scale in arguments.scales:
         size = NationalSize().scaled(scale)
         folder = Path(arguments.work) / f"scale-{scale:g}"
-        raw = generate(folder / "raw", size) if not (folder / "raw" / "size.json").exists() else {
-            "rpps_extract": folder / "raw" / "PS_LibreAcces_Personne_activite.txt",
-            "population": folder / "raw" / "communes_national_pop.csv",
-            "commune_contours": folder / "raw" / "communes.geojson"}
+        raw = national_input(Path(arguments.work), scale)
         gc.collect()
         results = run(raw, folder / "site")
         print(report(results, f"\n== scale {scale:g}: {size.communes} communes, {size.gps} GPs, "

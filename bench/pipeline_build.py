@@ -25,17 +25,9 @@ import psutil
 
 from observatory.settings import Settings
 
-from .national_input import DEPARTEMENT_CODES, NationalSize, generate
+from .national_input import DEPARTEMENT_CODES, national_input
 
 STEP = re.compile(r"^\s+✓ (\S+) \(([\d.]+) s\)")
-
-
-def national_raw(work: Path) -> dict[str, Path]:
-    folder = work / "scale-1" / "raw"
-    if (folder / "size.json").exists():
-        return {"rpps_extract": folder / "PS_LibreAcces_Personne_activite.txt",
-                "population": folder / "communes_national_pop.csv", "commune_contours": folder / "communes.geojson"}
-    return generate(folder, NationalSize())
 
 
 def build_once(settings: Settings, exports: bool) -> tuple[float, float, dict[str, float], int]:
@@ -70,7 +62,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--exports", action="store_true", help="PNG/PDF map exports on (the default of a build)")
     arguments = parser.parse_args()
-    raw = national_raw(arguments.work)
+    raw = national_input(arguments.work)
     settings = Settings(data_dir=arguments.work / "pipeline", territory=",".join(DEPARTEMENT_CODES))
     shutil.rmtree(settings.data_dir, ignore_errors=True)
     settings.raw_dir.mkdir(parents=True)

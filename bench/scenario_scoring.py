@@ -29,7 +29,7 @@ from observatory.sources.rpps import read_rpps_extract
 from observatory.sources.staged import StagedTable
 
 from .measure import measured, report
-from .national_input import DEPARTEMENT_CODES, NationalSize, generate
+from .national_input import DEPARTEMENT_CODES, national_input
 from .national_refresh import SKILLS
 
 THRESHOLDS = (2.5, 4.0)
@@ -75,11 +75,7 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/observatory-bench")
     parser.add_argument("--count", type=int, default=10)
     arguments = parser.parse_args()
-    folder = Path(arguments.work) / "scale-1"
-    raw = generate(folder / "raw", NationalSize()) if not (folder / "raw" / "size.json").exists() else {
-        "rpps_extract": folder / "raw" / "PS_LibreAcces_Personne_activite.txt",
-        "population": folder / "raw" / "communes_national_pop.csv",
-        "commune_contours": folder / "raw" / "communes.geojson"}
+    raw = national_input(Path(arguments.work))
     run(raw, tuple(DEPARTEMENT_CODES), "France", arguments.count)
     run(raw, (DEPARTEMENT_CODES[40],), f"département {DEPARTEMENT_CODES[40]}", arguments.count)
 

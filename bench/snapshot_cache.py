@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from observatory.sources.catalog import sha256_of
 from observatory.sources.snapshot_cache import read_snapshots
 
 from .measure import measured, report
-from .national_input import DEPARTEMENT_CODES, NationalSize, generate
+from .national_input import DEPARTEMENT_CODES, national_input
 
 
 def main() -> None:
@@ -27,9 +28,8 @@ def main() -> None:
     parser.add_argument("--snapshots", type=int, default=3)
     arguments = parser.parse_args()
     folder = Path(arguments.work) / "scale-1"
-    register = folder / "raw" / "PS_LibreAcces_Personne_activite.txt"
-    if not register.exists():
-        generate(folder / "raw", NationalSize())
+    raw = national_input(Path(arguments.work))
+    register = raw["rpps_extract"]
     snapshots = folder / "snapshots"
     shutil.rmtree(snapshots, ignore_errors=True)
     snapshots.mkdir()
@@ -40,13 +40,14 @@ def main() -> None:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write("\n" * (index + 1))
         paths.append(path)
-    known = set(pd.read_csv(folder / "raw" / "communes_national_pop.csv", dtype=str, usecols=["insee_com"])["insee_com"])
+    known = set(pd.read_csv(raw["population"], dtype=str, usecols=["insee_com"])["insee_com"])
     cache = folder / "snapshot-cache"
     shutil.rmtree(cache, ignore_errors=True)
     results = []
     for label in ("cold: parsed", "warm: from the cache"):
         with measured(label, results) as stage:
-            read = read_snapshots(paths, tuple(DEPARTEMENT_CODES), known, {}, cache)
+            read = read_snapshots([(path, sha256_of(path)) for path in paths], tuple(DEPARTEMENT_CODES), known, {},
+                                  cache)
             stage.extra = {"snapshots": len(read), "activities": sum(len(staged.table) for staged in read)}
     print(report(results, f"\n== {arguments.snapshots} snapshots of {register.stat().st_size / 2**20:.0f} MB"))
 
