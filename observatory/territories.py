@@ -41,6 +41,12 @@ class UnknownTerritory(ValueError):
     """A territory that names no région or département, said with what was expected."""
 
 
+def _region(territory: str) -> str | None:
+    """The région code of ``region:<code>`` (any case, spaces around), else None."""
+    name = territory.strip()
+    return name[len(REGION_PREFIX):].strip() if name.lower().startswith(REGION_PREFIX) else None
+
+
 def departements_of(territory: str) -> tuple[str, ...]:
     """The départements a territory covers, in the order given (a région's and France's
     in code order)."""
@@ -49,8 +55,8 @@ def departements_of(territory: str) -> tuple[str, ...]:
         return (DEMO_DEPARTEMENT,)
     if name.lower() == FRANCE:
         return tuple(code for _, (_, codes) in sorted(REGIONS.items()) for code in codes)
-    if name.lower().startswith(REGION_PREFIX):
-        code = name[len(REGION_PREFIX):].strip()
+    code = _region(name)
+    if code is not None:
         if code not in REGIONS:
             raise UnknownTerritory(f"territory '{territory}': no région {code!r} "
                                    f"(régions: {', '.join(sorted(REGIONS))})")
@@ -72,8 +78,8 @@ def folder_of(territory: str) -> str:
     name = territory.strip()
     if name == DEMO or name.lower() == FRANCE:
         return name.lower()
-    if name.lower().startswith(REGION_PREFIX):
-        return "region-" + name[len(REGION_PREFIX):].strip()
+    if _region(name) is not None:
+        return "region-" + _region(name)
     codes = departements_of(name)
     listed = ",".join(codes)
     if len(listed) <= MAX_LISTED_FOLDER:
@@ -86,6 +92,6 @@ def name_of(territory: str, departement_names: dict[str, str]) -> str:
     name = territory.strip()
     if name.lower() == FRANCE:
         return "France"
-    if name.lower().startswith(REGION_PREFIX):
-        return REGIONS[name[len(REGION_PREFIX):].strip()][0]
+    if _region(name) is not None:
+        return REGIONS[_region(name)][0]
     return ", ".join(departement_names.get(code, code) for code in departements_of(name))

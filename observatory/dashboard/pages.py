@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import partial
 
 import pandas as pd
 from plotly.utils import PlotlyJSONEncoder
@@ -329,12 +330,12 @@ def territories(data, page: TerritoriesInput) -> str:
                   french.number(r.apl, 2) if r.register_complete else unusable,
                   CLASS_NAMES[text(r.desert_class) or "unclassified"] if r.register_complete else unusable]
                  for r in epci.itertuples()]
-    links = "".join(f'<li><a href="epci.html#{html.escape(text(r.epci_code))}">{html.escape(text(r.epci_name))}</a></li>'
+    links = "".join(f'<li>{sheet_link("epci.html", r.epci_code, r.epci_name)}</li>'
                     for r in epci.itertuples() if text(r.epci_code))
     usable, withheld = complete_register_communes(page.communes)
     worst = usable.dropna(subset=["apl"]).sort_values("apl").head(25)
     worst_rows = "".join(
-        f'<tr><td><a href="commune.html#{html.escape(r.commune_code)}">{html.escape(text(r.commune_name))}</a></td>'
+        f'<tr><td>{sheet_link("commune.html", r.commune_code, r.commune_name)}</td>'
         f'<td class="n">{french.number(r.population)}</td><td class="n">{french.number(r.apl, 2)}</td>'
         f'<td class="n">{french.number(r.nearest_gp_minutes, 0)}</td></tr>' for r in worst.itertuples())
     return (
@@ -376,6 +377,16 @@ def _ranked_table(table_id: str, columns: list[tuple[str, str, bool]], rows: lis
     return f'<table class="classement" id="{table_id}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
+def sheet_link(sheet: str, code, name) -> str:
+    """A link to the sheet of a commune or an EPCI (``commune.html#<code>``), its text escaped."""
+    return f'<a href="{sheet}#{html.escape(text(code))}">{html.escape(text(name))}</a>'
+
+
+def html_number(value, digits: int = 0) -> str:
+    """A number written the French way, ready to stand in HTML."""
+    return html.escape(french.number(value, digits))
+
+
 def _sort_value(value) -> str:
     return "" if value is None or pd.isna(value) else f"{float(value):g}"
 
@@ -385,17 +396,13 @@ def priorities(data, page: PrioritiesInput) -> str:
     the departures to come, the time to the nearest GP and the structures within 15 minutes."""
     communes, withheld = commune_priorities(page.communes, page.travel_times, page.structures)
     epcis = epci_priorities(page.epcis)
-    def number(value, digits=0) -> str:
-        return html.escape(french.number(value, digits))
+    number, link = html_number, sheet_link
 
     def departures(value, known) -> str:
         """Departures come from the roster: hidden by secrecy, or unknown without a roster."""
         if pd.notna(value):
             return number(value)
         return SECRET if known > 0 else "inconnu"
-
-    def link(sheet: str, code, name) -> str:
-        return f'<a href="{sheet}#{html.escape(text(code))}">{html.escape(text(name))}</a>'
 
     epci_rows = [({"population": _sort_value(r.population), "atteindre": _sort_value(r.population_to_act),
                    "departs": _sort_value(r.departures_5y), "minutes": _sort_value(r.mean_minutes_to_gp)},
@@ -456,11 +463,7 @@ def scenarios(data, page: ScenariosInput) -> str:
         return ('<section><p>Scénarios non disponibles : le registre de ce territoire est incomplet, son APL n\'est '
                 "pas un chiffre sur lequel placer des installations.</p></section>")
 
-    def link(code, name) -> str:
-        return f'<a href="commune.html#{html.escape(text(code))}">{html.escape(text(name))}</a>'
-
-    def number(value, digits=0) -> str:
-        return html.escape(french.number(value, digits))
+    number, link = html_number, partial(sheet_link, "commune.html")
 
     horizon_rows = [["Aujourd'hui" if r.years == 0 else f"Dans {int(r.years)}\u00a0ans", french.number(r.population_desert),
                      french.number(r.population_fragile), french.number(r.communes_desert),

@@ -89,12 +89,13 @@ MERIT = ["population_out_of_desert", "population_out_of_fragile", "desert_gap_cl
 
 def greedy_plan(catchments: Catchments, apl: np.ndarray, population: np.ndarray, thresholds: tuple[float, float],
                 added: float, count: int, candidates: np.ndarray | None = None,
-                on_placement: Callable[[dict], None] | None = None) -> pd.DataFrame:
+                on_placement: Callable[[dict], None] | None = None, until: float | None = None) -> pd.DataFrame:
     """``count`` GPs placed one at a time where each lifts the most people out of deserts (then
     out of fragile zones, then closes the most of the gap to the desert threshold), re-scoring after each
     placement; ``candidates`` (a boolean mask by position) restricts where they may go. One
     row per placement with its effect and the cumulative population still in deserts;
-    ``on_placement`` hears of each row as it is decided (a command's progress)."""
+    ``on_placement`` hears of each row as it is decided (a command's progress); the plan stops
+    early once no more than ``until`` people remain in deserts."""
     current = apl.astype("float64").copy()
     allowed = np.ones(len(apl), dtype=bool) if candidates is None else np.asarray(candidates, dtype=bool)
     gain = catchments.gains(added)
@@ -114,4 +115,6 @@ def greedy_plan(catchments: Catchments, apl: np.ndarray, population: np.ndarray,
                      "population_in_desert_after": float(population[current < thresholds[0]].sum())})
         if on_placement:
             on_placement(rows[-1])
+        if until is not None and rows[-1]["population_in_desert_after"] <= until:
+            break
     return pd.DataFrame(rows)

@@ -40,7 +40,21 @@ def scenario_outcomes(area: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame
     « désert », people in « zone fragile », the population-weighted APL and the GPs the
     scenario adds. Added GPs change the APL by the closed form (``marginal``); departures
     by a recomputation. Only the territory's communes with a complete register count."""
+    staying: dict[tuple, pd.DataFrame] = {}  # the APL once departures are taken, shared by the scenarios alike
+
+    def without_departures(age: int, kept: frozenset[str], years: int) -> pd.DataFrame:
+        key = (age if years else None, kept if years else frozenset(), years)  # today, nobody has left
+        if key not in staying:
+            staying[key] = horizon_apl(area, gps, pairs, settings, reference_date, age, years, kept)
+        return staying[key]
+
+    today = without_departures(retirement_age, frozenset(), 0)
     usable = communes.set_index("commune_code")["register_complete"].astype(bool)
+    counted = today.index.isin(usable.index[usable.to_numpy()])
+    population = communes.set_index("commune_code")["population"].reindex(today.index).fillna(0.0).where(counted, 0)
+    origins, destinations, minutes = pair_positions(pairs, today.index)
+    catchments = Catchments.of(origins, destinations, minutes,  # demand alone: the same at every horizon
+                               today["standardised_population"].to_numpy(dtype="float64"), settings.bands)
     rows = []
     for name in [BASELINE, *sorted(set(scenarios["scenario"]))]:
         lines = scenarios[scenarios["scenario"] == name]
@@ -48,15 +62,11 @@ def scenario_outcomes(area: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame
         age = int(ages.iloc[-1]) if len(ages) else retirement_age
         kept = frozenset(lines.loc[lines["action"] == "keep_gp", "rpps_id"])
         adds = lines[lines["action"].isin(["add_gps", "add_msp"])].groupby("commune_code")["count"].sum()
+        added = adds.reindex(today.index, fill_value=0).to_numpy(dtype="float64") * settings.consultations_per_fte
+        change = catchments.apl_change(added)
         for years in (0, *HORIZONS):
-            apl = horizon_apl(area, gps, pairs, settings, reference_date, age, years, kept)
-            counted = apl.index.isin(usable.index[usable.to_numpy()])
-            origins, destinations, minutes = pair_positions(pairs, apl.index)
-            catchments = Catchments.of(origins, destinations, minutes,
-                                       apl["standardised_population"].to_numpy(dtype="float64"), settings.bands)
-            added = adds.reindex(apl.index, fill_value=0).to_numpy(dtype="float64") * settings.consultations_per_fte
-            values = pd.Series(apl["apl"].to_numpy() + catchments.apl_change(added), index=apl.index)
-            population = communes.set_index("commune_code")["population"].reindex(apl.index).fillna(0.0).where(counted, 0)
+            apl = without_departures(age, kept, years)["apl"]
+            values = pd.Series(apl.to_numpy() + change, index=apl.index)
             classes = classify(values, thresholds).where(counted)
             rows.append({"scenario": name, "years": years, "gps_added": int(adds.sum()),
                          "population_desert": float(population[is_class(classes, "desert")].sum()),

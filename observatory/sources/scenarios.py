@@ -53,8 +53,8 @@ def read_scenario_file(path: Path, communes: set[str]) -> StagedTable:
     for column in ("commune_code", "count", "rpps_id", "value"):
         if column not in frame:
             frame[column] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    frame = frame.assign(action=frame["action"].str.lower(), count_text=frame["count"],
-                         count=_integers(frame["count"]), value=_integers(frame["value"]))
+    frame = frame.assign(action=frame["action"].str.lower(), count=_integers(frame["count"]),
+                         value=_integers(frame["value"]))
     adds = frame["action"].isin(["add_gps", "add_msp"])
     checks = RowChecks(DATASET, path.name, frame)
     checks.reject(frame["scenario"].fillna("") == "", "scenario", "no scenario name")

@@ -13,23 +13,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalog import sha256_of
 from .rpps import read_rpps_extract
 from .staged import StagedTable
 
 
-def cache_key(path: Path, departements: tuple[str, ...], known: set[str], history: dict[str, str]) -> str:
+def cache_key(sha256: str, departements: tuple[str, ...], known: set[str], history: dict[str, str]) -> str:
     """The file's SHA-256 and the reading's inputs, digested."""
-    inputs = json.dumps([sha256_of(path), list(departements), sorted(known), sorted(history.items())])
+    inputs = json.dumps([sha256, list(departements), sorted(known), sorted(history.items())])
     return hashlib.sha256(inputs.encode()).hexdigest()
 
 
-def read_snapshots(paths: list[Path], departements: tuple[str, ...], known: set[str], history: dict[str, str],
-                   folder: Path) -> list[StagedTable]:
-    """Each snapshot's staged activities, from ``folder`` when an earlier refresh read the
+def read_snapshots(snapshots: list[tuple[Path, str]], departements: tuple[str, ...], known: set[str],
+                   history: dict[str, str], folder: Path) -> list[StagedTable]:
+    """Each snapshot's staged activities (given as its path and SHA-256, which the raw
+    layer's origin has computed already), from ``folder`` when an earlier refresh read the
     same file with the same inputs, else read (and kept); entries not used are removed."""
     folder.mkdir(parents=True, exist_ok=True)
-    keys = [cache_key(path, departements, known, history) for path in paths]
+    paths = [path for path, _ in snapshots]
+    keys = [cache_key(sha256, departements, known, history) for _, sha256 in snapshots]
     staged = [_load(folder / key) if (folder / f"{key}.json").exists()
               else _keep(read_rpps_extract(path, departements, known, history), folder / key)
               for path, key in zip(paths, keys)]

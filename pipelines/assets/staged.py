@@ -183,10 +183,10 @@ def ars_zones(observatory: ObservatoryConfig, ars_zoning_file: Origin) -> Output
 @asset(**STAGED)
 def scenarios(scenarios_file: Origin, commune_contours: StagedTable) -> Output:
     """The analysts' what-if scenarios (GPs or maisons de santé added, departures kept, another retirement age); a scenario with a faulty line is dropped whole."""
-    if not scenarios_file.present:
-        return _output(StagedTable.absent(scenario_files.SCHEMA), scenarios_file)
-    staged = read_scenarios([file.path for file in scenarios_file.files], set(commune_contours.table["commune_code"]))
-    return _output(staged, scenarios_file, personal=True)  # RPPS numbers of the GPs kept
+    communes = set(commune_contours.table["commune_code"])
+    return _optional(scenarios_file, scenario_files.SCHEMA,
+                     lambda _: read_scenarios([file.path for file in scenarios_file.files], communes),
+                     personal=True)  # RPPS numbers of the GPs kept
 
 
 @asset(**STAGED)
@@ -250,9 +250,9 @@ def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, rp
     """The GPs of every dated register snapshot (the current extract at the reference date), aged as of each date; each snapshot parsed once (cached by its file's SHA-256)."""
     settings = observatory.settings()
     known, history = set(commune_contours.table["commune_code"]), _history(commune_code_history)
-    earlier = [(snapshot_date(file.vintage, file.name), file.path) for file in rpps_snapshots_file.files]
-    earlier = [(when, path) for when, path in earlier if when < settings.reference_date]
-    read = read_snapshots([path for _, path in earlier], settings.departements, known, history,
+    earlier = [(snapshot_date(file.vintage, file.name), file) for file in rpps_snapshots_file.files]
+    earlier = [(when, file) for when, file in earlier if when < settings.reference_date]
+    read = read_snapshots([(file.path, file.sha256) for _, file in earlier], settings.departements, known, history,
                           settings.staging_dir / "cache" / "snapshots")
     extracts = [(settings.reference_date, rpps_activities), *zip([when for when, _ in earlier], read)]
     frames = [identify_gps(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
