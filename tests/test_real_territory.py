@@ -86,6 +86,9 @@ def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_
         assert "Attention\u00a0: registre incomplet — Haute-Corse\u00a0: 0 sur 164." in page.read_text(encoding="utf-8"), page.name
     evolution = (settings.site_dir / "evolution.html").read_text(encoding="utf-8")
     assert "Évolution non disponible\u00a0: registre incomplet" in evolution and "serie-densite" not in evolution
+    # the scenarios count Corse-du-Sud only, and say so where their totals stand
+    scenarios = (settings.site_dir / "scenarios.html").read_text(encoding="utf-8")
+    assert "registre est complet\u00a0: 236 communes (registre incomplet) n'y sont pas comptées" in scenarios
 
 
 

@@ -114,13 +114,15 @@ class ScenariosInput:
     scores: pd.DataFrame  # one more GP at each candidate commune
     outcomes: pd.DataFrame  # the analysts' scenarios beside the baseline, per horizon
     rejected_lines: pd.DataFrame  # quarantined lines of the scenario files (file, line, field, reason)
+    communes: pd.DataFrame  # accessibility per commune (which communes a partial register leaves out)
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> "ScenariosInput":
         quarantine = _published(tables, "quarantine")
         return cls(horizons=_published(tables, "apl_horizons"), plan=_published(tables, "gp_placement_plan"),
                    scores=_published(tables, "gp_placement_scores"), outcomes=_published(tables, "scenario_outcomes"),
-                   rejected_lines=quarantine[quarantine["dataset"] == "scenarios"])
+                   rejected_lines=quarantine[quarantine["dataset"] == "scenarios"],
+                   communes=_published(tables, "accessibility_by_commune"))
 
 
 @dataclass(frozen=True)

@@ -464,6 +464,10 @@ def scenarios(data, page: ScenariosInput) -> str:
                 "pas un chiffre sur lequel placer des installations.</p></section>")
 
     number, link = html_number, partial(sheet_link, "commune.html")
+    _, withheld = complete_register_communes(page.communes)
+    partial_note = (f'<p class="synthetic">Totaux, plan et classement calculés sur les seules communes dont le '
+                    f"registre est complet : {french.number(withheld)} communes (registre incomplet) n'y sont pas "
+                    "comptées.</p>") if withheld else ""
 
     horizon_rows = [["Aujourd'hui" if r.years == 0 else f"Dans {int(r.years)}\u00a0ans", french.number(r.population_desert),
                      french.number(r.population_fragile), french.number(r.communes_desert),
@@ -487,7 +491,8 @@ def scenarios(data, page: ScenariosInput) -> str:
                         number(r.apl_gain_in_commune, 2)])
                       for r in candidates.itertuples()]
     return (
-        "<section><h3>Si les départs ne sont pas remplacés</h3>"
+        partial_note
+        + "<section><h3>Si les départs ne sont pas remplacés</h3>"
         "<p>Les généralistes qui atteignent l'âge de départ (ou ont déclaré un départ) partent sans être remplacés, "
         "personne ne s'installe : voici ce que coûterait l'inaction, et combien d'installations il faudrait pour "
         "garder la population en désert médical à son niveau d'aujourd'hui.</p>"
