@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from .territories import DEMO, DEMO_DEPARTEMENT, LARGEST_REGION, departements_of, folder_of
+from .territories import DEMO, beyond_a_region, departements_of, folder_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,7 +75,7 @@ class Settings:
         few would print)."""
         if self.map_exports is not None:
             return self.map_exports
-        return len(self.departements) <= LARGEST_REGION
+        return not beyond_a_region(self.departements)
 
     @property
     def is_demo(self) -> bool:

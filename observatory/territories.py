@@ -34,6 +34,14 @@ REGIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "94": ("Corse", ("2A", "2B")),
 }
 LARGEST_REGION = max(len(codes) for _, codes in REGIONS.values())  # départements: Occitanie's 13
+
+
+def beyond_a_region(departements: tuple[str, ...]) -> bool:
+    """Whether a territory is larger than the largest région: its maps then go by
+    département (an overview, a page each) and its PNG/PDF exports become opt-in."""
+    return len(departements) > LARGEST_REGION
+
+
 MAX_LISTED_FOLDER = 64  # a list of départements longer than this is named by its digest
 
 

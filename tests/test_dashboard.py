@@ -142,7 +142,8 @@ def test_maps_are_exported_as_png_and_pdf_for_reports(demo_build, chromium):
 def test_no_figure_publishes_a_small_count(demo_build):
     """Counts from non-public data on the site are 0 or at least the threshold."""
     threshold = demo_build.settings.small_count_threshold
-    territories = (demo_build.settings.site_dir / "data" / "territoires.js").read_text(encoding="utf-8")
+    data = demo_build.settings.site_dir / "data"
+    territories = "".join(path.read_text(encoding="utf-8") for path in [data / "territoires.js", *data.glob("fiches/*.js")])
     departures = [float(v) for v in re.findall(r'"departs(?:5|10)": ([0-9.]+)', territories)]
     assert departures and all(v == 0 or v >= threshold for v in departures)
     by_epci = duckdb.sql(f"select installations from read_csv('{demo_build.settings.site_dir / 'data' / 'agency_installations_by_epci.csv'}', delim=';')").fetchall()
@@ -225,10 +226,9 @@ def test_an_exported_map_carries_its_territory_sources_and_dates(monkeypatch, tm
 
 
 def test_maps_page_says_when_exports_are_missing():
-    import plotly.graph_objects as go
-
     from observatory.dashboard.figures import MapLayer, fig_map
     from observatory.dashboard.pages import maps
+    from observatory.dashboard.site import MapPage
 
     class Data:
         small_count_threshold = 5
@@ -236,9 +236,15 @@ def test_maps_page_says_when_exports_are_missing():
         reference_date = date(2024, 6, 30)
         register_vintage = ""
 
-    layer = MapLayer("Densité", ("gp_density",), [go.Choropleth(locations=["1"], z=[1])])
-    html = maps(Data(), fig_map({"densite": layer}, "densite", [], (0, 0, 1, 1)), {"densite": layer}, [], {})
+        map_exports = True
+
+    layer = MapLayer("Densité", ("gp_density",), [{"type": "choropleth", "locations": ["1"], "z": [1]}])
+    shown = MapPage("Cartes", {"densite": layer}, [], {}, (0, 0, 1, 1))
+    html = maps(Data(), fig_map({"densite": layer}, "densite", [], (0, 0, 1, 1)), shown, {})
     assert "Export image indisponible sur cette machine." in html
+    Data.map_exports = False  # not asked for (France): said so, not called a failure
+    html = maps(Data(), fig_map({"densite": layer}, "densite", [], (0, 0, 1, 1)), shown, {})
+    assert "Exports image non produits pour un territoire de cette taille" in html
 
 
 def _browser(playwright, chromium):
@@ -388,10 +394,10 @@ def test_quantile_classes_hold_every_value_in_order():
                           # 1…29: the lower quantiles at 0, 20 … 100 % are the values at ranks 0, 5, 11, 16, 22, 28
                           (list(range(30)), ["0", "1 à 6", "6 à 12", "12 à 17", "17 à 23", "23 à 29"])):
         table = pd.DataFrame({"commune_code": [str(i) for i in range(len(values))], "commune_name": "A", "v": values})
-        layer = quantile_layer({"name": "communes", "features": []}, table, "v",
+        layer = quantile_layer("communes", table, "v",
                                pd.Series("secret statistique", index=table.index), title="T", unit="u", decimals=0,
                                palette="Blues", group="g")
-        assert [trace.name for trace in layer.traces] == names
+        assert [trace["name"] for trace in layer.traces] == names
     classes, labels = quantile_classes(pd.Series([0.0, 0.0, 2.0, 4.0, 6.0, 8.0, 10.0, float("nan")]), 1)
     assert labels == ["0", "2,0 à 4,0", "4,0 à 6,0", "6,0 à 8,0", "8,0 à 10,0"]  # by hand: quintiles of 2…10
     assert list(classes.iloc[:7]) == [0, 0, 1, 2, 3, 4, 4] and pd.isna(classes.iloc[7])

@@ -117,7 +117,7 @@ def test_corsica_agreement_with_the_official_apl_is_measured_and_published(corsi
     assert demand == {"official": 288, "population": 72}  # the DREES's standardised population where it gives one
     method = (settings.site_dir / "methode.html").read_text(encoding="utf-8")
     assert "Concordance avec l'APL officielle de la DREES" in method and "temps de trajet estimés" in method
-    sheets = (settings.site_dir / "data" / "territoires.js").read_text(encoding="utf-8")
+    sheets = (settings.site_dir / "data" / "fiches" / "2A.js").read_text(encoding="utf-8")
     assert '"apl_officielle": 1.782, "annee_officielle": 2023' in sheets  # Afa's commune sheet shows the official APL
 
 
@@ -244,3 +244,63 @@ def test_corsica_home_page_sets_its_figures_beside_its_region_and_france(corsica
     home = (settings.site_dir / "index.html").read_text(encoding="utf-8").replace("\u202f", " ")
     assert ("(2024, médecins pour 100 000 habitants)\u00a0: Corse-du-Sud 91,5 · Haute-Corse 87,5 · Corse 89,4 · "
             "France 81,0.") in home
+
+
+def test_a_territory_beyond_a_region_maps_france_by_departement_then_each_departement(corsica, chromium, tmp_path,
+                                                                                     monkeypatch):
+    """Above the largest région (lowered here to one département, so Corsica is « national »):
+    the maps page draws one unit per département, a click on one opens the map of its communes,
+    a click on a commune there opens its sheet, whose figures come from its département's
+    script; no page carries another département's polygons."""
+    import json
+    import shutil
+
+    import dagster as dg
+    from playwright.sync_api import sync_playwright
+
+    from observatory import territories
+    from pipelines.definitions import build_definitions
+
+    settings, _ = corsica
+    copy = Settings(data_dir=tmp_path / "data", territory="2A,2B", allow_download=False, map_exports=False)
+    shutil.copytree(settings.data_dir, copy.data_dir, symlinks=True)
+    monkeypatch.setattr(territories, "LARGEST_REGION", 1)
+    definitions = build_definitions(copy)
+    dg.materialize(definitions.assets, selection=["dashboard_site"], resources=definitions.resources)
+    site = copy.site_dir
+    assert sorted(path.name for path in site.glob("cartes*.html")) == ["cartes-2A.html", "cartes-2B.html", "cartes.html"]
+    overview = json.loads((site / "data" / "contours.js").read_text(encoding="utf-8")
+                          .removeprefix("window.OBSERVATOIRE_CONTOURS = ").rstrip().rstrip(";"))
+    assert [feature["id"] for feature in overview["departements"]["features"]] == ["2A", "2B"]
+    south = (site / "data" / "contours-2A.js").read_text(encoding="utf-8")
+    assert '"2A004"' in south and '"2B' not in south  # Ajaccio, and no commune of Haute-Corse
+    assert '"coordinates"' not in (site / "cartes.html").read_text(encoding="utf-8")
+    assert '"2B002"' not in (site / "data" / "fiches" / "2A.js").read_text(encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.goto((site / "cartes.html").as_uri())
+        page.wait_for_selector("#carte .main-svg", state="attached", timeout=30_000)
+        assert page.locator('a[href="cartes-2A.html"]').inner_text() == "Corse-du-Sud (2A)"
+        for step, (length, target) in enumerate(((2, "cartes-2A.html"), (5, "commune.html#2A"))):
+            if step:
+                page.wait_for_selector("#carte .main-svg", state="attached", timeout=30_000)
+            boxes = page.evaluate("""(length) => Array.from(document.querySelectorAll('#carte path.choroplethlocation'))
+                .filter(p => p.__data__ && typeof p.__data__.loc === 'string' && p.__data__.loc.length === length
+                             && p.__data__.loc.startsWith('2A'))
+                .map(p => { const r = p.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; })""",
+                                  length)
+            for x, y in boxes:
+                page.mouse.click(x, y)
+                try:
+                    page.wait_for_url(f"**/{target}*", timeout=2_000)
+                    break
+                except Exception:  # the middle of a jagged shape may be its neighbour's: try the next
+                    continue
+            else:
+                raise AssertionError(f"nothing on the map opened {target}")
+        page.wait_for_selector("#fiche table")
+        assert page.locator("#fiche h3").inner_text().endswith(")") and "2A" in page.url
+        browser.close()

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import catalogue
 from ..publish import extension_path
@@ -22,9 +24,22 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     for column in frame.columns:
         if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
-            text = frame[column]
-            risky = text.map(lambda value: isinstance(value, str) and value.startswith(FORMULA_STARTS))
-            frame[column] = text.where(~risky.astype(bool), "'" + text.astype("string"))
+            text = frame[column].astype("string")  # a non-text cell in an object column is written as text anyway
+            risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+            frame[column] = frame[column].where(~risky, "'" + text)
+    return frame
+
+
+def with_decimal_commas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Decimal numbers as French text (« 12,5 »), in shortest form (« 330124 », not
+    « 330124,0 »): Arrow formats a column in one call, where pandas' ``decimal=","``
+    formats cell by cell (half of a national site's build)."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_float_dtype(frame[column]):
+            text = pc.cast(pa.array(frame[column], from_pandas=True, type=pa.float64()), pa.string())
+            frame[column] = pd.Series(pc.replace_substring(text, ".", ","), index=frame.index,
+                                      dtype="object").astype("string")
     return frame
 
 
@@ -63,7 +78,8 @@ def write_downloads(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, 
             frame = pd.DataFrame(frame.drop(columns="geometry", errors="ignore"))
             frame = frame.astype({c: "string" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
             frame = for_readers(name, frame)
-            neutralised(frame).to_csv(folder / f"{name}.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")
+            with_decimal_commas(neutralised(frame)).to_csv(folder / f"{name}.csv", sep=";", index=False,
+                                                          encoding="utf-8-sig")
             files[name] = [f"{name}.csv"]
             if len(frame.columns) and len(frame) <= EXCEL_MAX_ROWS:
                 connection.register("frame", frame)

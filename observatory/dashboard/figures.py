@@ -3,6 +3,7 @@ colour-blind-safe scales, units in every legend)."""
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
@@ -10,6 +11,7 @@ import geopandas as gpd
 import pandas as pd
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 import shapely
 from plotly.colors import sample_colorscale
 
@@ -35,12 +37,13 @@ WEB_SIMPLIFICATION_DEGREES = 0.001
 WEB_GRID_DEGREES = 1e-5
 
 
-def plotly_geojson(boundaries: gpd.GeoDataFrame, key: str = "commune_code", name: str = "communes") -> dict:
+def plotly_geojson(boundaries: gpd.GeoDataFrame, key: str = "commune_code", name: str = "communes",
+                   tolerance: float = WEB_SIMPLIFICATION_DEGREES) -> dict:
     """GeoJSON for ``go.Choropleth`` named ``name`` (the pages share it between maps), its
     contours simplified for the web with their topology kept. Plotly's geo projection wants
     clockwise exterior rings (the reverse of RFC 7946): standard rings would be drawn
     inverted, filling the frame."""
-    shapes = shapely.coverage_simplify(boundaries.geometry.to_crs(4326).values, WEB_SIMPLIFICATION_DEGREES)
+    shapes = shapely.coverage_simplify(boundaries.geometry.to_crs(4326).values, tolerance)
     shapes = shapely.set_precision(shapes, WEB_GRID_DEGREES)
     rewound = shapely.orient_polygons(shapes, exterior_cw=True)
     features = [
@@ -50,13 +53,17 @@ def plotly_geojson(boundaries: gpd.GeoDataFrame, key: str = "commune_code", name
     return {"type": "FeatureCollection", "name": name, "features": features}
 
 
-def _subset(geojson: dict, codes) -> dict:
-    """The features of ``codes`` only, under the contours' name: an exported map holds every
-    polygon once however many layers (classes, suppressed values) it draws; the pages swap
-    each for the contours they load once (``shared_contours_html``)."""
-    wanted = set(codes)
-    return {"type": "FeatureCollection", "name": geojson["name"],
-            "features": [f for f in geojson["features"] if f["id"] in wanted]}
+def for_export(figure: dict, contours: dict[str, dict]) -> go.Figure:
+    """A map of the pages (traces naming their contours) as a figure to export: each
+    choropleth given the features it draws only, so the file holds every polygon once."""
+    def drawn(trace: dict) -> dict:
+        if not isinstance(trace.get("geojson"), str):
+            return trace
+        wanted = set(trace["locations"])
+        shapes = contours[trace["geojson"]]
+        return {**trace, "geojson": {"type": "FeatureCollection", "name": shapes["name"],
+                                     "features": [f for f in shapes["features"] if f["id"] in wanted]}}
+    return go.Figure({"data": [drawn(trace) for trace in figure["data"]], "layout": figure["layout"]})
 
 
 # The grey of a unit with no value, one shade per reason, so that the three read apart.
@@ -65,13 +72,15 @@ MISSING_DEFAULT = "#C4C4C4"  # no data (a partial register, unknown ages)
 # The overlays' columns, part of every map's sources: care structures, the agency's installations.
 OVERLAY_COLUMNS = ("kind", "installations")
 HALO = "0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff"  # town names legible over any fill
-OUTLINE = {"marker_line_color": "white", "marker_line_width": 0.3}
+OUTLINE = {"line": {"color": "white", "width": 0.3}}
 
 
 @dataclass
 class MapLayer:
     """One indicator of the maps page: its title, the published columns it draws (for its
-    sources) and its traces (one per class, so each class has a legend entry)."""
+    sources) and its traces (one per class, so each class has a legend entry). Traces are
+    Plotly's JSON, not ``graph_objects``, which validate and deep-copy every polygon (two
+    thirds of a national site's build went to copying)."""
 
     title: str
     columns: tuple[str, ...]
@@ -95,25 +104,36 @@ def quantile_classes(values: pd.Series, decimals: int, count: int = 5) -> tuple[
     return pd.Series(index, index=values.index).where(known.notna()), labels
 
 
-def _fill(geojson: dict, part: pd.DataFrame, colour: str, label: str, group: str, key: str, hover: str,
-          customdata: list[str]) -> go.Choropleth:
-    return go.Choropleth(geojson=_subset(geojson, part[key]), featureidkey="properties.code", locations=part[key],
-                         z=[1] * len(part), colorscale=[[0, colour], [1, colour]], showscale=False, name=label,
-                         legendgroup=group, showlegend=True, customdata=part[customdata], hovertemplate=hover,
-                         **OUTLINE)
+def _fill(contours: str, part: pd.DataFrame, colour: str, label: str, group: str, key: str, hover: str,
+          customdata: list[str]) -> dict:
+    """One colour's units, drawn from the ``contours`` the page loads once (named, not copied)."""
+    return {"type": "choropleth", "geojson": contours, "featureidkey": "properties.code",
+            "locations": part[key].tolist(), "z": [1] * len(part), "colorscale": [[0, colour], [1, colour]],
+            "showscale": False, "name": label, "legendgroup": group, "showlegend": True,
+            "customdata": _cells(part[customdata]), "hovertemplate": hover, "marker": OUTLINE}
 
 
-def _missing_traces(geojson: dict, table: pd.DataFrame, reasons: pd.Series, group: str, key: str,
+def _cells(frame: pd.DataFrame) -> list[list]:
+    """Rows of values as JSON writes them (a missing value as null)."""
+    columns = []
+    for _, values in frame.items():
+        values = values.to_numpy(dtype=object)
+        values[pd.isna(values)] = None
+        columns.append(values.tolist())
+    return [list(row) for row in zip(*columns)]
+
+
+def _missing_traces(contours: str, table: pd.DataFrame, reasons: pd.Series, group: str, key: str,
                     name: str) -> list:
     """The units without a value, one grey per reason (secret, no GP, no data)."""
     traces = []
     for reason, part in table[reasons.notna()].groupby(reasons[reasons.notna()], sort=True):
-        traces.append(_fill(geojson, part, MISSING_COLOURS.get(reason, MISSING_DEFAULT), reason, group, key,
+        traces.append(_fill(contours, part, MISSING_COLOURS.get(reason, MISSING_DEFAULT), reason, group, key,
                             "<b>%{customdata[0]}</b><br>" + reason + "<extra></extra>", [name]))
     return traces
 
 
-def quantile_layer(geojson: dict, table: pd.DataFrame, column: str, reasons: pd.Series, *, title: str, unit: str,
+def quantile_layer(contours: str, table: pd.DataFrame, column: str, reasons: pd.Series, *, title: str, unit: str,
                    decimals: int, palette: str, group: str, key: str = "commune_code",
                    name: str = "commune_name", columns: tuple[str, ...] = ()) -> MapLayer:
     """``column`` per unit in quantile classes of one sequential palette (lightness rising with
@@ -122,17 +142,17 @@ def quantile_layer(geojson: dict, table: pd.DataFrame, column: str, reasons: pd.
     values = table[column].astype("float64")
     classes, labels = quantile_classes(values, decimals)
     layer = MapLayer(f"{title} ({unit})", columns or (column,))
-    layer.traces = _missing_traces(geojson, table, reasons.where(values.isna()), group, key, name)
+    layer.traces = _missing_traces(contours, table, reasons.where(values.isna()), group, key, name)
     colours = sample_colorscale(palette, np.linspace(0.2, 1.0, len(labels)).tolist())  # exactly 1.0 at the top
     shown = table.assign(_value=values)
     hover = "<b>%{customdata[0]}</b><br>%{customdata[1]:." + str(decimals) + "f} " + unit + "<extra></extra>"
-    for index, label in enumerate(labels):
-        part = shown[classes == index]
-        layer.traces.append(_fill(geojson, part, colours[index], label, group, key, hover, [name, "_value"]))
+    for index, part in shown.groupby(classes, sort=True):  # limits are values: no class is empty
+        index = int(index)
+        layer.traces.append(_fill(contours, part, colours[index], labels[index], group, key, hover, [name, "_value"]))
     return layer
 
 
-def class_layer(geojson: dict, table: pd.DataFrame, thresholds: tuple[float, float], group: str) -> MapLayer:
+def class_layer(contours: str, table: pd.DataFrame, thresholds: tuple[float, float], group: str) -> MapLayer:
     """Desert classes per commune, one colour per class, with the APL in the hover."""
     classes = table["desert_class"].fillna("unclassified")
     low, high = (f"{value:g}".replace(".", ",") for value in thresholds)
@@ -142,46 +162,48 @@ def class_layer(geojson: dict, table: pd.DataFrame, thresholds: tuple[float, flo
     for kind, colour in CLASS_COLOURS.items():
         part = table[classes == kind]
         if len(part):
-            layer.traces.append(_fill(geojson, part, colour, labels[kind], group, "commune_code",
+            layer.traces.append(_fill(contours, part, colour, labels[kind], group, "commune_code",
                                       "<b>%{customdata[0]}</b><br>" + labels[kind] + "<br>APL %{customdata[1]:.2f}"
                                       "<extra></extra>", ["commune_name", "apl"]))
     return layer
 
 
-def overlays(structures: pd.DataFrame, installations: pd.DataFrame, towns: pd.DataFrame) -> list:
+def overlays(structures: pd.DataFrame, installations: pd.DataFrame, towns: pd.DataFrame) -> list[dict]:
     """What every map shows above its layer: the main towns named, care structures (one
     symbol per kind) and the agency's installations per EPCI (circles sized by count, only
     EPCIs at or above the secrecy threshold)."""
-    traces = [go.Scattergeo(lon=towns["lon"], lat=towns["lat"], mode="markers+text", text=towns["commune_name"],
-                            textposition="top center", name="Villes principales",
-                            textfont={"size": 12, "color": "#111", "shadow": HALO},
-                            marker={"size": 5, "color": "#111"}, hovertemplate="%{text}<extra></extra>")]
+    traces = [{"type": "scattergeo", "lon": towns["lon"].tolist(), "lat": towns["lat"].tolist(),
+               "mode": "markers+text", "text": towns["commune_name"].tolist(), "textposition": "top center",
+               "name": "Villes principales", "textfont": {"size": 12, "color": "#111", "shadow": HALO},
+               "marker": {"size": 5, "color": "#111"}, "hovertemplate": "%{text}<extra></extra>"}]
     for kind, (label, symbol, colour) in STRUCTURE_STYLES.items():
         part = structures[(structures["kind"] == kind) & structures["lon"].notna()]
         if len(part):
-            traces.append(go.Scattergeo(lon=part["lon"], lat=part["lat"], mode="markers", name=label, text=part["name"],
-                                        marker={"symbol": symbol, "size": 9, "color": colour,
-                                                "line": {"width": 1, "color": "white"}},
-                                        hovertemplate="%{text}<extra>" + label + "</extra>"))
+            traces.append({"type": "scattergeo", "lon": part["lon"].tolist(), "lat": part["lat"].tolist(),
+                           "mode": "markers", "name": label, "text": part["name"].tolist(),
+                           "marker": {"symbol": symbol, "size": 9, "color": colour,
+                                      "line": {"width": 1, "color": "white"}},
+                           "hovertemplate": "%{text}<extra>" + label + "</extra>"})
     if len(installations):
-        traces.append(go.Scattergeo(
-            lon=installations["lon"], lat=installations["lat"], mode="markers+text",
-            name="Installations accompagnées (par EPCI)", text=installations["installations"],
-            textfont={"color": "white", "size": 11}, customdata=installations[["epci_name"]],
-            marker={"size": 14 + 2 * installations["installations"] ** 0.5 * 3, "color": "#332288", "opacity": 0.85,
-                    "line": {"width": 1, "color": "white"}},
-            hovertemplate="%{customdata[0]}<br>%{text} installations<extra></extra>"))
+        counts = installations["installations"].astype("float64")
+        traces.append({"type": "scattergeo", "lon": installations["lon"].tolist(), "lat": installations["lat"].tolist(),
+                       "mode": "markers+text", "name": "Installations accompagnées (par EPCI)",
+                       "text": [row[0] for row in _cells(installations[["installations"]])], "textfont": {"color": "white", "size": 11},
+                       "customdata": _cells(installations[["epci_name"]]),
+                       "marker": {"size": (14 + 2 * counts ** 0.5 * 3).tolist(), "color": "#332288", "opacity": 0.85,
+                                  "line": {"width": 1, "color": "white"}},
+                       "hovertemplate": "%{customdata[0]}<br>%{text} installations<extra></extra>"})
     return traces
 
 
-def epci_outlines(epci_geojson: dict) -> go.Choropleth:
-    """The EPCIs' borders drawn over any layer, transparent inside and deaf to the pointer
-    (the commune beneath keeps its hover and its click)."""
-    codes = [feature["id"] for feature in epci_geojson["features"]]
-    return go.Choropleth(geojson=epci_geojson, featureidkey="properties.code", locations=codes, z=[0] * len(codes),
-                         colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], showscale=False,
-                         marker_line_color="#222", marker_line_width=1.2, hoverinfo="skip",
-                         name="Limites des EPCI", showlegend=True)
+def outlines(contours: dict, name: str = "Limites des EPCI") -> dict:
+    """The borders of ``contours`` (EPCIs) drawn over any layer, transparent inside and deaf to
+    the pointer (the commune beneath keeps its hover and its click)."""
+    codes = [feature["id"] for feature in contours["features"]]
+    return {"type": "choropleth", "geojson": contours["name"], "featureidkey": "properties.code", "locations": codes,
+            "z": [0] * len(codes), "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], "showscale": False,
+            "marker": {"line": {"color": "#222", "width": 1.2}}, "hoverinfo": "skip", "name": name,
+            "showlegend": True}
 
 
 def frame(bounds: tuple[float, float, float, float], margin: float = 0.08) -> dict:
@@ -189,26 +211,28 @@ def frame(bounds: tuple[float, float, float, float], margin: float = 0.08) -> di
     frame like the territory, where ``fitbounds`` keeps a square frame and a small drawing."""
     west, south, east, north = bounds
     pad_x, pad_y = (east - west) * margin, (north - south) * margin
-    return {"lonaxis_range": [west - pad_x, east + pad_x], "lataxis_range": [south - pad_y, north + pad_y],
+    return {"lonaxis": {"range": [west - pad_x, east + pad_x]}, "lataxis": {"range": [south - pad_y, north + pad_y]},
             "center": {"lon": (west + east) / 2, "lat": (south + north) / 2}}
 
 
-def fig_map(layers: dict[str, MapLayer], shown: str, above: list, bounds: tuple[float, float, float, float],
-            height: int = 720, titled: bool = True) -> go.Figure:
+def fig_map(layers: dict[str, MapLayer], shown: str, above: list[dict], bounds: tuple[float, float, float, float],
+            height: int = 720, titled: bool = True) -> dict:
     """One large map holding every layer, ``shown`` visible (the page's selector switches
-    them), with ``above`` (outlines, towns, structures) over all of them. A page's map is not
-    ``titled``: its title is the page's heading, which wraps on a phone where Plotly's is cut."""
-    figure = go.Figure()
-    for key, layer in layers.items():
-        for trace in layer.traces:
-            figure.add_trace(trace.update(visible=key == shown))
-    for trace in above:
-        figure.add_trace(trace)
-    figure.update_geos(visible=False, projection_type="mercator", **frame(bounds))
-    figure.update_layout(title={"text": layers[shown].title if titled else ""}, separators=PLOTLY_SEPARATORS,
-                         font_family=FONT, height=height, margin={"l": 0, "r": 0, "t": 50 if titled else 10, "b": 0},
-                         legend={"orientation": "h", "y": -0.02, "x": 0})
-    return figure
+    them), with ``above`` (outlines, towns, structures) over all of them, as Plotly's JSON. A
+    page's map is not ``titled``: its title is the page's heading, which wraps on a phone
+    where Plotly's is cut."""
+    data = [{**trace, "visible": key == shown} for key, layer in layers.items() for trace in layer.traces]
+    layout = {"template": _template(), "geo": {"visible": False, "projection": {"type": "mercator"}, **frame(bounds)},
+              "title": {"text": layers[shown].title if titled else ""}, "separators": PLOTLY_SEPARATORS,
+              "font": {"family": FONT}, "height": height, "margin": {"l": 0, "r": 0, "t": 50 if titled else 10, "b": 0},
+              "legend": {"orientation": "h", "y": -0.02, "x": 0}}
+    return {"data": [*data, *above], "layout": layout}
+
+
+@functools.cache
+def _template() -> dict:
+    """Plotly's default template, as the charts built with ``graph_objects`` carry it."""
+    return pio.templates[pio.templates.default].to_plotly_json()
 
 
 def layer_visibility(layers: dict[str, MapLayer], above: list) -> dict[str, list[bool]]:

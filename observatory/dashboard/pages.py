@@ -31,11 +31,15 @@ KEY_INDICATORS = ("population", "gps", "gp_density", "share_senior", "apl", "des
 def plot(figure, div_id: str, data, columns: tuple[str, ...], title: str = "") -> str:
     """A chart for every reader: an image with a text summary for screen readers (``title``,
     else the figure's), and its sources (from the catalogue entries of the ``columns`` it
-    draws) and dates beneath."""
-    drawn = shared_contours_html(figure, div_id) if any(getattr(trace, "geojson", None) for trace in figure.data) \
-        else figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
-                            validate=False)  # validated when built; validating again copies every polygon
-    title = title or re.sub(r"<[^>]+>", " ", figure.layout.title.text or "").strip()
+    draws) and dates beneath. ``figure`` is a chart (``graph_objects``) or a map (Plotly's
+    JSON, ``figures.fig_map``)."""
+    if isinstance(figure, dict):
+        drawn, heading = shared_contours_html(figure, div_id), figure["layout"]["title"]["text"]
+    else:
+        drawn = figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
+                               validate=False)  # validated when built
+        heading = figure.layout.title.text or ""
+    title = title or re.sub(r"<[^>]+>", " ", heading).strip()
     summary = (f"{title}. Graphique ; les valeurs sont dans les tableaux téléchargeables "
                "(page Méthode et données) et sur les fiches des communes et EPCI.")
     return (f'<figure class="chart"><div role="img" aria-label="{html.escape(summary)}">{drawn}</div>'
@@ -50,17 +54,13 @@ def inline_json(value) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def shared_contours_html(figure, div_id: str) -> str:
+def shared_contours_html(figure: dict, div_id: str) -> str:
     """A map whose contours are not written into the page: each trace names the contours it
-    draws, swapped on load for those of ``data/contours.js`` (loaded once for every map), so
-    the maps page carries its polygons once, not once per map."""
-    spec = figure.to_plotly_json()
-    for trace in spec["data"]:
-        if isinstance(trace.get("geojson"), dict):
-            trace["geojson"] = trace["geojson"]["name"]
-    payload = inline_json({"data": spec["data"], "layout": spec["layout"]})
+    draws, swapped on load for those of the page's contours script (loaded once for every
+    layer), so the page carries its polygons once, not once per layer."""
+    payload = inline_json({"data": figure["data"], "layout": figure["layout"]})
     config = json.dumps(PLOTLY_CONFIG)
-    return (f'<div id="{div_id}" class="plotly-graph-div" style="height:{figure.layout.height or 560}px;width:100%">'
+    return (f'<div id="{div_id}" class="plotly-graph-div" style="height:{figure["layout"]["height"]}px;width:100%">'
             f'</div><script>(function () {{ var figure = {payload}; figure.data.forEach(function (trace) {{'
             " if (typeof trace.geojson === 'string') { trace.geojson = window.OBSERVATOIRE_CONTOURS[trace.geojson]; } });"
             f' window.Plotly.newPlot("{div_id}", figure.data, figure.layout, {config}); }})();</script>')
@@ -183,12 +183,21 @@ def home(data, page: HomeInput) -> str:
               '<a href="territoires.html">Toutes les communes et EPCI</a></p></section>')
 
 
-def maps(data, figure, layers: dict, above: list, exports: dict[str, list[str]]) -> str:
+CLICKED = {  # what a click on a map's unit opens, as its note says it
+    "commune": "Cliquer sur une commune (ou un EPCI) ouvre sa fiche. Traits noirs : limites des EPCI ; "
+               "symboles : établissements de santé (FINESS) et installations accompagnées par l'agence, regroupées "
+               "par EPCI (seuls les EPCI comptant au moins {threshold} installations sont montrés). ",
+    "departement": "Cliquer sur un département ouvre la carte de ses communes. ",
+}
+
+
+def maps(data, figure: dict, shown, exports: dict[str, list[str]]) -> str:
     """One large map and a selector of its indicator (a real <select>, used from the
     keyboard); the same values in tables for whoever cannot use the map; every layer's
-    exports for reports."""
+    exports for reports; links to the other maps pages (``shown`` is a ``site.MapPage``)."""
+    layers = shown.layers
     first = next(iter(layers))
-    visibility = layer_visibility(layers, above)
+    visibility = layer_visibility(layers, shown.above)
     switch = {key: {"titre": layer.title, "visible": visibility[key],
                     "source": sources_line(data, layer.columns + OVERLAY_COLUMNS)} for key, layer in layers.items()}
     options = "".join(f'<option value="{html.escape(key)}">{html.escape(layer.title)}</option>'
@@ -198,22 +207,25 @@ def maps(data, figure, layers: dict, above: list, exports: dict[str, list[str]])
             f'<a href="exports/{html.escape(file)}">{file.rsplit(".", 1)[1].upper()}</a>'
             for file in exports[f"carte-{key}"]) + ")"
         for key in layers if exports.get(f"carte-{key}"))
+    others = " · ".join(f'<a href="{html.escape(target)}">{html.escape(label)}</a>' for target, label in shown.links)
     return (
         f'<section class="carte"><p><label for="choix-carte">Indicateur affiché</label><br>'
         f"<select id=\"choix-carte\" data-carte=\"carte\" data-calques=\"{html.escape(json.dumps(switch))}\">"
         f"{options}</select></p>"
         f'<h3 id="titre-carte" aria-live="polite">{html.escape(layers[first].title)}</h3>'
         + plot(figure, "carte", data, layers[first].columns + OVERLAY_COLUMNS, title=layers[first].title)
-        + '<p class="note">Cliquer sur une commune (ou un EPCI) ouvre sa fiche. Traits noirs : limites des EPCI ; '
-          "symboles : établissements de santé (FINESS) et installations accompagnées par l'agence, regroupées par "
-          f"EPCI (seuls les EPCI comptant au moins {data.small_count_threshold} installations sont montrés). "
-          "Classes de quantiles : chaque classe regroupe à peu près autant de communes. Gris : pas de valeur, "
+        + '<p class="note">' + html.escape(CLICKED[shown.clicked].format(threshold=data.small_count_threshold))
+        + "Classes de quantiles : chaque classe regroupe à peu près autant d'unités. Gris : pas de valeur, "
           "la légende dit pourquoi (secret statistique, aucun médecin, registre incomplet).</p>"
           '<p class="note">Les mêmes valeurs, en tableaux utilisables au clavier : '
           '<a href="territoires.html">communes et EPCI</a>, <a href="ou-agir.html">où agir</a> ; la recherche '
           "de la page d'accueil ouvre la fiche d'une commune.</p>"
+        + (f'<nav class="note" aria-label="Autres cartes"><p>Cartes par commune : {others}</p></nav>'
+           if shown.clicked == "departement" else f'<p class="note">{others}</p>' if others else "")
         + (f'<p class="note">Exports pour les rapports : {links}</p>' if links
-           else '<p class="note">Export image indisponible sur cette machine.</p>')
+           else '<p class="note">Export image indisponible sur cette machine.</p>' if data.map_exports
+           else '<p class="note">Exports image non produits pour un territoire de cette taille '
+                "(OBSERVATORY_MAP_EXPORTS=1 les demande).</p>")
         + "</section>")
 
 

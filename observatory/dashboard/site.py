@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -19,7 +20,8 @@ from .downloads import write_downloads
 from .exports import export_maps
 from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
                      TerritoriesInput)
-from .figures import OVERLAY_COLUMNS, MapLayer, class_layer, epci_outlines, fig_map, overlays, plotly_geojson, quantile_layer
+from .figures import (OVERLAY_COLUMNS, MapLayer, class_layer, fig_map, for_export, outlines, overlays, plotly_geojson,
+                      quantile_layer)
 from ..headline import incomplete_register_warning
 from .layout import page
 from .offline import PLOTLY_CONFIG, write_plotly_bundles
@@ -40,6 +42,7 @@ class SiteData:
     tables: dict[str, pd.DataFrame]
     method: dict = field(default_factory=dict)  # APL bands, rate, travel-time method, retirement age
     map_exports: bool = True
+    maps_by_departement: bool = False  # France's overview and a maps page per département (national scale)
 
     @property
     def register_vintage(self) -> str:
@@ -61,8 +64,8 @@ SHEET_FIELDS = {"population": "population", "gps": "gps", "densite": "gp_density
 
 def sheet_labels() -> dict[str, str]:
     """Each sheet field's label from the catalogue, with its unit where it is a figure."""
-    return {field: catalogue.label(column) + ("" if field == "classe" else f" ({catalogue.unit(column)})")
-            for field, column in SHEET_FIELDS.items()}
+    return {name: catalogue.label(column) + ("" if name == "classe" else f" ({catalogue.unit(column)})")
+            for name, column in SHEET_FIELDS.items()}
 
 
 def absences(row) -> dict[str, str]:
@@ -78,10 +81,10 @@ def absences(row) -> dict[str, str]:
     said = {}
     if pd.isna(row.share_senior):
         said["part55"] = why(row.gps_age_known, bool(row.age_suppressed), "âges inconnus (pas de répertoire)")
-    for field, value in (("departs5", row.departures_5y), ("departs10", row.departures_10y)):
+    for name, value in (("departs5", row.departures_5y), ("departs10", row.departures_10y)):
         if pd.isna(value):
-            said[field] = why(row.gps_known_departure, True, "départs inconnus (pas de répertoire)")
-    return {field: text for field, text in said.items() if text}
+            said[name] = why(row.gps_known_departure, True, "départs inconnus (pas de répertoire)")
+    return {name: text for name, text in said.items() if text}
 
 
 SUPPLY_COLUMNS = ["gps", "gp_density", "share_senior", "gps_age_known", "age_suppressed"]
@@ -97,8 +100,17 @@ def sheet_frames(tables: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, pd.Data
     return communes, epcis
 
 
-def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
-    """Per commune and per EPCI: the figures of their pages, and their series over time."""
+def departement_frame(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Départements with their accessibility and supply figures side by side."""
+    return tables["accessibility_by_departement"].merge(
+        tables["gp_supply_by_departement"][["departement_code", *SUPPLY_COLUMNS]], on="departement_code")
+
+
+def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dict]]:
+    """What the sheets show, in two parts: an index every page loads (labels, the
+    départements' figures, each commune's and EPCI's name, département and population, for
+    the search) and, per département, the figures and series of its communes and of the
+    EPCIs having a commune in it, loaded by a sheet when opened (France's would be 15 MB)."""
     series = tables["indicators_over_time"].sort_values("snapshot_date")
     points: dict[tuple, list] = {}
     dates = pd.to_datetime(series["snapshot_date"]).dt.strftime("%Y-%m-%d")
@@ -108,8 +120,7 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
     communes, epcis = sheet_frames(tables)
     members = communes.groupby("epci_code")["commune_code"].apply(list).to_dict()
     main_departement = communes.groupby("epci_code")["departement_code"].agg(lambda codes: codes.mode().iloc[0])
-    departements = tables["accessibility_by_departement"].merge(
-        tables["gp_supply_by_departement"][["departement_code", *SUPPLY_COLUMNS]], on="departement_code")
+    departements = departement_frame(tables)
     official = tables["apl_agreement_by_commune"].set_index("commune_code")
 
     def figures(row) -> dict:
@@ -123,13 +134,7 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
                 "absences": absences(row),
                 **({} if usable else {"motif": "registre incomplet pour ce département"})}
 
-    return {
-        "plotly_config": PLOTLY_CONFIG,
-        "reperes": pages.references_sentence(tables["gp_density_references"]),
-        "libelles": sheet_labels(),
-        "classes": catalogue.class_labels(),
-        "departements": {row.departement_code: {"nom": row.departement_name, **figures(row)}
-                         for row in departements.itertuples()},
+    sheets = {
         "communes": {row.commune_code: {"nom": row.commune_name, "dep": row.departement_code,
                                         "epci": row.epci_code if isinstance(row.epci_code, str) else None,
                                         "epci_nom": row.epci_name if isinstance(row.epci_name, str) else None,
@@ -146,6 +151,24 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> dict:
                                   "serie": points.get(("epci", row.epci_code), []) if row.register_complete else []}
                   for row in epcis.itertuples() if isinstance(row.epci_code, str)},
     }
+    index = {
+        "plotly_config": PLOTLY_CONFIG,
+        "reperes": pages.references_sentence(tables["gp_density_references"]),
+        "libelles": sheet_labels(),
+        "classes": catalogue.class_labels(),
+        "departements": {row.departement_code: {"nom": row.departement_name, **figures(row)}
+                         for row in departements.itertuples()},
+        **{kind: {code: {"nom": item["nom"], "dep": item["dep"], "population": item["population"]}
+                  for code, item in items.items()} for kind, items in sheets.items()},
+    }
+    epcis_of = communes.dropna(subset=["epci_code"]).groupby("departement_code")["epci_code"].unique()
+    by_departement = {departement: {"communes": {}, "epcis": {code: sheets["epcis"][code]
+                                                              for code in epcis_of.get(departement, [])
+                                                              if code in sheets["epcis"]}}
+                      for departement in index["departements"]}
+    for code, item in sheets["communes"].items():
+        by_departement[item["dep"]]["communes"][code] = item
+    return index, by_departement
 
 
 TOWNS_LABELLED = 8  # the most populous communes, named on the maps
@@ -160,47 +183,165 @@ def _reasons(table: pd.DataFrame, field: str) -> pd.Series:
     return pd.Series([reason(row) for row in table.itertuples()], index=table.index, dtype="object")
 
 
-def map_figures(data: SiteData) -> tuple[dict[str, MapLayer], list, dict]:
-    """The maps page's layers (density, APL, desert classes per commune; GPs aged 55 or more
-    per EPCI), what every layer shows above it (EPCI borders, the main towns, care
-    structures, the agency's installations), and the contours they draw, loaded once."""
-    tables = data.tables
-    communes, epcis = sheet_frames(tables)
-    partial = ~communes["register_complete"].astype(bool)  # a partial register's figures are not drawn as values
-    communes.loc[partial, ["gp_density", "apl"]] = np.nan
-    geojson = plotly_geojson(data.boundaries)
-    membership = data.boundaries.merge(tables["commune_reference"][["commune_code", "epci_code"]], on="commune_code")
-    epci_shapes = membership.dropna(subset=["epci_code"]).dissolve("epci_code").reset_index()
-    epci_geojson = plotly_geojson(epci_shapes, key="epci_code", name="epci")
-    centres = epci_shapes.set_index("epci_code").geometry.to_crs(2154).representative_point().to_crs(4326)
-    installations = tables["agency_installations_by_epci"].assign(
-        lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y))
-    points = data.boundaries.set_index("commune_code").geometry.to_crs(2154).representative_point().to_crs(4326)
-    towns = communes.nlargest(TOWNS_LABELLED, "population").assign(
-        lon=lambda t: t["commune_code"].map(points.x), lat=lambda t: t["commune_code"].map(points.y))
-    epcis = epcis.dropna(subset=["epci_code"]).assign(share_pct=lambda t: t["share_senior"] * 100)
-    placement = communes.merge(tables["gp_placement_scores"][["commune_code", "population_out_of_desert"]],
-                               on="commune_code", how="left")
+COMMUNE_LAYERS = ("densite", "apl", "installer")  # the maps' commune layers drawn from a value
+
+
+@dataclass
+class MapSources:
+    """What every map page draws, prepared once for the whole territory: the figures per
+    commune and EPCI (a partial register's not drawn as values), the web contours, the points
+    where towns and installations are marked."""
+
+    communes: pd.DataFrame
+    epcis: pd.DataFrame
+    contours: dict[str, dict]
+    points: pd.DataFrame
+    installations: pd.DataFrame
+    structures: pd.DataFrame
+    thresholds: tuple[float, float]
+
+    @functools.cached_property
+    def features(self) -> dict[str, dict[str, dict]]:
+        """Each contours' features by code."""
+        return {name: {feature["id"]: feature for feature in shapes["features"]} for name, shapes in self.contours.items()}
+
+    def contours_of(self, name: str, codes) -> dict:
+        """The contours ``name`` of ``codes`` only."""
+        features = self.features[name]
+        return {**self.contours[name], "features": [features[code] for code in dict.fromkeys(codes) if code in features]}
+
+    @classmethod
+    def of(cls, data: SiteData) -> "MapSources":
+        tables = data.tables
+        communes, epcis = sheet_frames(tables)
+        partial = ~communes["register_complete"].astype(bool)
+        communes.loc[partial, ["gp_density", "apl"]] = np.nan
+        communes = communes.merge(tables["gp_placement_scores"][["commune_code", "population_out_of_desert"]],
+                                  on="commune_code", how="left")
+        membership = data.boundaries.merge(tables["commune_reference"][["commune_code", "epci_code"]], on="commune_code")
+        epci_shapes = membership.dropna(subset=["epci_code"]).dissolve("epci_code", method="coverage").reset_index()
+        centres = epci_shapes.set_index("epci_code").geometry.to_crs(2154).representative_point().to_crs(4326)
+        points = data.boundaries.set_index("commune_code").geometry.to_crs(2154).representative_point().to_crs(4326)
+        epcis = epcis.dropna(subset=["epci_code"]).assign(share_pct=lambda t: t["share_senior"] * 100)
+        return cls(communes=communes.assign(**{f"why_{field}": _reasons(communes, field) for field in COMMUNE_LAYERS}),
+                   epcis=epcis.assign(why_part55=_reasons(epcis, "part55")),
+                   contours={"communes": plotly_geojson(data.boundaries),
+                             "epci": plotly_geojson(epci_shapes, key="epci_code", name="epci")},
+                   points=pd.DataFrame({"lon": points.x, "lat": points.y}),
+                   installations=tables["agency_installations_by_epci"].assign(
+                       lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y)),
+                   structures=tables["care_structure_locations"], thresholds=data.desert_thresholds)
+
+
+@dataclass
+class MapPage:
+    """One maps page: its title, layers, what is drawn above them, the contours it loads, its
+    frame, what a click on it opens and the other maps pages it links to."""
+
+    title: str
+    layers: dict[str, MapLayer]
+    above: list[dict]
+    contours: dict[str, dict]
+    bounds: tuple[float, float, float, float]
+    clicked: str = "commune"
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _bounds(contours: dict) -> tuple[float, float, float, float]:
+    """West, south, east, north of the contours' coordinates (lon/lat)."""
+    coordinates = np.concatenate([np.asarray(ring, dtype="float64").reshape(-1, 2)
+                                  for feature in contours["features"]
+                                  for polygon in (feature["geometry"]["coordinates"]
+                                                  if feature["geometry"]["type"] == "MultiPolygon"
+                                                  else [feature["geometry"]["coordinates"]])
+                                  for ring in polygon[:1]])
+    return (*coordinates.min(axis=0), *coordinates.max(axis=0))
+
+
+def commune_map(sources: MapSources, title: str, communes: pd.DataFrame | None = None,
+                links: list[tuple[str, str]] | None = None) -> MapPage:
+    """The maps page of ``communes`` (rows of ``sources.communes``, all when None): density, APL,
+    desert classes, where one more GP would help most, per commune; GPs aged 55 or more per
+    EPCI; with EPCI borders, the main towns, care structures and the agency's installations."""
+    communes = sources.communes if communes is None else communes
+    codes, epci_codes = communes["commune_code"], communes["epci_code"].dropna().unique()
+    epcis = sources.epcis[sources.epcis["epci_code"].isin(epci_codes)]
+    contours = {"communes": sources.contours_of("communes", codes), "epci": sources.contours_of("epci", epci_codes)}
+    towns = communes.nlargest(TOWNS_LABELLED, "population").join(sources.points, on="commune_code")
+    structures = sources.structures[sources.structures["commune_code"].isin(codes)]
+    installations = sources.installations[sources.installations["epci_code"].isin(epci_codes)]
     layers = {
-        "densite": quantile_layer(geojson, communes, "gp_density", _reasons(communes, "densite"),
+        "densite": quantile_layer("communes", communes, "gp_density", communes["why_densite"],
                                   title=catalogue.label("gp_density") + " par commune",
                                   unit=catalogue.unit("gp_density"), decimals=1, palette="Blues", group="densite"),
-        "apl": quantile_layer(geojson, communes, "apl", _reasons(communes, "apl"),
+        "apl": quantile_layer("communes", communes, "apl", communes["why_apl"],
                               title=catalogue.label("apl") + " par commune", unit=catalogue.unit("apl"), decimals=2,
                               palette="Blues", group="apl"),
-        "classes": class_layer(geojson, communes, data.desert_thresholds, group="classes"),
-        "age": quantile_layer(epci_geojson, epcis, "share_pct", _reasons(epcis, "part55"),
+        "classes": class_layer("communes", communes, sources.thresholds, group="classes"),
+        "age": quantile_layer("epci", epcis, "share_pct", epcis["why_part55"],
                               title=catalogue.label("share_senior") + ", par EPCI", unit=catalogue.unit("share_senior"),
                               decimals=0, palette="Oranges", group="age", key="epci_code", name="epci_name",
                               columns=("share_senior",)),
-        "installer": quantile_layer(geojson, placement, "population_out_of_desert", _reasons(placement, "installer"),
+        "installer": quantile_layer("communes", communes, "population_out_of_desert", communes["why_installer"],
                                     title=catalogue.label("population_out_of_desert")
                                     + " par un généraliste de plus installé dans la commune",
                                     unit=catalogue.unit("population_out_of_desert"), decimals=0, palette="Greens",
                                     group="installer"),
     }
-    above = [epci_outlines(epci_geojson), *overlays(tables["care_structure_locations"], installations, towns)]
-    return layers, above, {"communes": geojson, "epci": epci_geojson}
+    above = [outlines(contours["epci"]), *overlays(structures, installations, towns)]
+    return MapPage(title, layers, above, contours, _bounds(contours["communes"]), links=links or [])
+
+
+def departement_map(data: SiteData, links: list[tuple[str, str]]) -> MapPage:
+    """France's overview, one unit per département (a national territory's maps page, each
+    département's communes on a page of their own): density, APL, share of the population in
+    a desert, GPs aged 55 or more; a click opens the département's page."""
+    table = departement_frame(data.tables)
+    partial = ~table["register_complete"].astype(bool)
+    table.loc[partial, ["gp_density", "apl", "share_desert"]] = np.nan
+    table = table.assign(desert_pct=table["share_desert"] * 100, senior_pct=table["share_senior"] * 100)
+    codes = data.tables["commune_reference"].set_index("commune_code")["departement_code"]
+    shapes = data.boundaries.assign(departement_code=data.boundaries["commune_code"].map(codes)).dissolve(
+        "departement_code", method="coverage").reset_index()
+    contours = {"departements": plotly_geojson(shapes, key="departement_code", name="departements",
+                                               tolerance=OVERVIEW_SIMPLIFICATION_DEGREES)}
+    common = {"key": "departement_code", "name": "departement_name"}
+    layers = {
+        "densite": quantile_layer("departements", table, "gp_density", _reasons(table, "densite"),
+                                  title=catalogue.label("gp_density") + " par département",
+                                  unit=catalogue.unit("gp_density"), decimals=1, palette="Blues", group="densite",
+                                  **common),
+        "apl": quantile_layer("departements", table, "apl", _reasons(table, "apl"),
+                              title=catalogue.label("apl") + " par département", unit=catalogue.unit("apl"),
+                              decimals=2, palette="Blues", group="apl", **common),
+        "desert": quantile_layer("departements", table, "desert_pct", _reasons(table, "desert"),
+                                 title=catalogue.label("share_desert") + " par département",
+                                 unit=catalogue.unit("share_desert"), decimals=0, palette="Oranges", group="desert",
+                                 columns=("apl", "share_desert"), **common),
+        "age": quantile_layer("departements", table, "senior_pct", _reasons(table, "part55"),
+                              title=catalogue.label("share_senior") + " par département",
+                              unit=catalogue.unit("share_senior"), decimals=0, palette="Oranges", group="age",
+                              columns=("share_senior",), **common),
+    }
+    return MapPage("Cartes", layers, [], contours, _bounds(contours["departements"]), "departement", links)
+
+
+def map_pages(data: SiteData) -> dict[str, MapPage]:
+    """The maps pages by file: one page up to a région's size; above (``maps_by_departement``),
+    France's overview by département and a page per département, so that no page carries
+    35 000 communes' polygons (30 MB, seconds to draw)."""
+    sources = MapSources.of(data)
+    if not data.maps_by_departement:
+        return {"cartes.html": commune_map(sources, "Cartes")}
+    names = departement_frame(data.tables).set_index("departement_code")["departement_name"].sort_index()
+    back = [("cartes.html", "Carte de France par département")]
+    return {"cartes.html": departement_map(data, [(f"cartes-{code}.html", f"{name} ({code})")
+                                                  for code, name in names.items()]),
+            **{f"cartes-{code}.html": commune_map(sources, f"Cartes — {names[code]}", communes, back)
+               for code, communes in sources.communes.groupby("departement_code") if code in names}}
+
+
+OVERVIEW_SIMPLIFICATION_DEGREES = 0.01  # ≈ 1 km: France's départements on one screen
 
 
 DICTIONARY = "dictionnaire_des_donnees"  # every published column described, downloadable beside the tables
@@ -218,17 +359,22 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
         for asset in ("observatoire.js", "observatoire.css"):
             shutil.copy(ASSETS / asset, folder / "assets" / asset)
         downloads = write_downloads(folder / "data", published)
+        index, sheets = territory_data(data.tables)
         (folder / "data" / "territoires.js").write_text(
-            "window.OBSERVATOIRE = " + json.dumps(territory_data(data.tables), ensure_ascii=False) + ";\n",
-            encoding="utf-8")
-        layers, above, contours = map_figures(data)
-        (folder / "data" / "contours.js").write_text(
-            "window.OBSERVATOIRE_CONTOURS = " + json.dumps(contours, separators=(",", ":")) + ";\n", encoding="utf-8")
+            "window.OBSERVATOIRE = " + json.dumps(index, ensure_ascii=False) + ";\n", encoding="utf-8")
+        (folder / "data" / "fiches").mkdir()
+        for departement, items in sheets.items():
+            (folder / "data" / "fiches" / f"{departement}.js").write_text(
+                "window.OBSERVATOIRE_FICHES = window.OBSERVATOIRE_FICHES || {};\n"
+                f"window.OBSERVATOIRE_FICHES[{json.dumps(departement)}] = " + json.dumps(items, ensure_ascii=False)
+                + ";\n", encoding="utf-8")
+        maps = map_pages(data)
+        main = maps["cartes.html"]
         captions = {key: f"{data.territory_name} — {pages.sources_line(data, layer.columns + OVERLAY_COLUMNS)}"
-                    for key, layer in layers.items()}
-        bounds = tuple(data.boundaries.to_crs(4326).total_bounds)
-        the_map = fig_map(layers, "densite", above, bounds, titled=False)
-        exports = export_maps({f"carte-{key}": fig_map({key: layer}, key, above, bounds) for key, layer in layers.items()},
+                    for key, layer in main.layers.items()}
+        exports = export_maps({f"carte-{key}": for_export(fig_map({key: layer}, key, main.above, main.bounds),
+                                                          main.contours)
+                               for key, layer in main.layers.items()},
                               folder / "exports", {f"carte-{key}": text for key, text in captions.items()}) \
             if data.map_exports else {}
         scripts = ("data/territoires.js", "assets/observatoire.js")
@@ -237,7 +383,6 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
                   "register_vintage": data.register_vintage}
         bodies = {
             "index.html": ("Chiffres clés", pages.home(data, HomeInput.of(data.tables)), scripts),
-            "cartes.html": ("Cartes", pages.maps(data, the_map, layers, above, exports), ("data/contours.js", *scripts)),
             "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
             "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
             "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),
@@ -248,6 +393,13 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
             "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables), downloads,
                                                                     dictionary), ()),
         }
+        for file, shown in maps.items():
+            script = "data/" + file.replace("cartes", "contours").replace(".html", ".js")
+            (folder / script).write_text("window.OBSERVATOIRE_CONTOURS = " + json.dumps(shown.contours, separators=(",", ":"))
+                                         + ";\n", encoding="utf-8")
+            figure = fig_map(shown.layers, next(iter(shown.layers)), shown.above, shown.bounds, titled=False)
+            bodies[file] = (shown.title, pages.maps(data, figure, shown, exports if file == "cartes.html" else {}),
+                            (script, *scripts))
         for file, (title, body, extra) in bodies.items():
             (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")
 

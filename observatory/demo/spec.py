@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..settings import DEMO_DEPARTEMENT
+from ..territories import DEMO_DEPARTEMENT
 from ..sources.departements import DEMO_DEPARTEMENT_NAME
 
 

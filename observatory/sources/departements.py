@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..settings import DEMO_DEPARTEMENT
+from ..territories import DEMO_DEPARTEMENT
 
 DEMO_DEPARTEMENT_NAME = "Territoire de démonstration (synthétique)"
 

@@ -10,7 +10,7 @@ from observatory.accessibility.providers import travel_time_method
 from observatory.publish import publish_tables, read_published_tables
 from observatory.sources.catalog import Origin
 from observatory.sources.departements import DEPARTEMENT_NAMES
-from observatory.territories import name_of
+from observatory.territories import beyond_a_region, name_of
 
 from ..resources import ObservatoryConfig
 from . import OWNERS, curated, staged
@@ -55,6 +55,7 @@ def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_ext
                                                    osm_extract_file.paths),
                 "retirement_age": settings.retirement_age},
         map_exports=settings.exports_maps,
+        maps_by_departement=beyond_a_region(settings.departements),
     )
     site = build_site(settings.site_dir, data)
     pages = sorted(path.name for path in site.glob("*.html"))

@@ -119,14 +119,32 @@
     return (!item.motif && item.absences && item.absences[field]) || "–";
   }
 
+  // A sheet's figures come with its département's script (data/fiches/<code>.js), loaded
+  // when a sheet of that département is opened: France's in one file would weigh 15 MB.
+  function withSheets(departement, then) {
+    var loaded = window.OBSERVATOIRE_FICHES || {};
+    if (loaded[departement]) { then(loaded[departement]); return; }
+    var script = document.createElement("script");
+    script.src = "data/fiches/" + encodeURIComponent(departement) + ".js";
+    script.onload = function () { then((window.OBSERVATOIRE_FICHES || {})[departement]); };
+    document.head.appendChild(script);
+  }
+
   function renderTerritory() {
     var sheet = document.getElementById("fiche");
     if (!sheet) { return; }
     var kind = sheet.getAttribute("data-kind");
+    var kinds = kind === "commune" ? "communes" : "epcis";
     var code = decodeURIComponent(window.location.hash.slice(1));
-    var item = Object.prototype.hasOwnProperty.call(data[kind === "commune" ? "communes" : "epcis"], code)
-      ? data[kind === "commune" ? "communes" : "epcis"][code] : null;
-    if (!item) { return; }
+    if (!Object.prototype.hasOwnProperty.call(data[kinds], code)) { return; }
+    withSheets(data[kinds][code].dep, function (sheets) {
+      if (sheets && Object.prototype.hasOwnProperty.call(sheets[kinds], code)) {
+        drawSheet(sheet, kind, code, sheets[kinds][code], sheets);
+      }
+    });
+  }
+
+  function drawSheet(sheet, kind, code, item, sheets) {
     document.title = item.nom + " · " + document.title.split(" · ").slice(-1)[0];
     var rows = [
       [labels.population, number(item.population)],
@@ -169,7 +187,7 @@
     });
     var table = element("table");
     table.appendChild(body);
-    sheet.replaceChildren(heading, context, table, references(kind, item));
+    sheet.replaceChildren(heading, context, table, references(kind, item, sheets));
     if (data.reperes) {  // the CNAM's density of the département, its région and France
       sheet.appendChild(element("p", data.reperes, {"class": "note reperes-cnam"}));
     }
@@ -190,10 +208,10 @@
   }
 
   // The sheet's figures beside its EPCI's and its département's: the same measures, side by side.
-  function references(kind, item) {
+  function references(kind, item, sheets) {
     var places = [[item.nom, item]];
-    if (kind === "commune" && item.epci && data.epcis[item.epci]) {
-      places.push([data.epcis[item.epci].nom, data.epcis[item.epci]]);
+    if (kind === "commune" && item.epci && sheets.epcis[item.epci]) {
+      places.push([sheets.epcis[item.epci].nom, sheets.epcis[item.epci]]);
     }
     if (item.dep && data.departements && data.departements[item.dep]) {
       places.push([data.departements[item.dep].nom, data.departements[item.dep]]);
@@ -220,16 +238,20 @@
     return table;
   }
 
-  // A click on a commune (or an EPCI) of a map opens its sheet.
+  // A click on a commune (or an EPCI) of a map opens its sheet; on a département, its map.
   function linkMaps() {
     document.querySelectorAll(".js-plotly-plot").forEach(function (map) {
       if (!map.on) { return; }
       map.on("plotly_click", function (event) {
         var point = event && event.points && event.points[0];
         if (!point || typeof point.location !== "string") { return; }
-        var page = Object.prototype.hasOwnProperty.call(data.communes, point.location) ? "commune.html"
-          : Object.prototype.hasOwnProperty.call(data.epcis, point.location) ? "epci.html" : null;
-        if (page) { window.location.href = page + "#" + encodeURIComponent(point.location); }
+        var code = point.location;
+        var has = function (kind) { return Object.prototype.hasOwnProperty.call(data[kind] || {}, code); };
+        if (has("communes") || has("epcis")) {
+          window.location.href = (has("communes") ? "commune.html" : "epci.html") + "#" + encodeURIComponent(code);
+        } else if (has("departements") && /^[0-9AB]{2,3}$/.test(code)) {  // France's overview: its communes' map
+          window.location.href = "cartes-" + code + ".html";
+        }
       });
     });
   }
