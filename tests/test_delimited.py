@@ -86,3 +86,37 @@ def test_every_row_is_accepted_or_quarantined(tmp_path, rows, latin):
     assert table.rows_read == len(non_blank)
     assert len(table.frame) + len(table.rejects) == table.rows_read
     assert len(table.frame) == sum(1 for line in non_blank if line.count(";") == 2)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(rows=st.lists(st.lists(field, min_size=0, max_size=5), min_size=20, max_size=60))
+def test_a_file_read_in_many_batches_keeps_every_line_number(tmp_path_factory, rows):
+    """Property: streamed in batches of 256 bytes (a register of millions of lines is read in
+    16 MiB batches), every accepted row has its own line's number, every malformed line is
+    quarantined with its number, whatever falls on a batch's edge."""
+    from observatory.sources import delimited
+
+    lines = [";".join(row) for row in rows]
+    path = write(tmp_path_factory.mktemp("batches") / "p.csv", "CODE;NOM;VALEUR\n" + "\n".join(lines) + "\n")
+    previous, delimited.BATCH_BYTES = delimited.BATCH_BYTES, 256  # longer than any line here
+    try:
+        table = read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS)
+    finally:
+        delimited.BATCH_BYTES = previous
+    good = [(number, row) for number, row in enumerate(rows, start=2) if len(row) == 3]
+    assert table.frame["line"].tolist() == [number for number, _ in good]
+    assert table.frame["code"].tolist() == [row[0].strip() for _, row in good]
+    assert table.frame["value"].tolist() == [row[2].strip() for _, row in good]
+    assert table.rejects["line"].tolist() == [number for number, line in enumerate(lines, start=2)
+                                              if line.strip() and len(line.split(";")) != 3]
+
+
+def test_rows_not_kept_are_left_out_as_read_and_vocabularies_become_categories(tmp_path):
+    import pyarrow.compute as pc
+
+    path = write(tmp_path / "f.csv", "CODE;NOM;VALEUR\n41079;A;x\n75056;B;y\n41080;C\n41081;D;x\n")
+    table = read_delimited(path, dataset="t", delimiter=";", columns=COLUMNS, encoded=("value",),
+                           keep=lambda rows: pc.starts_with(rows["code"], "41"))
+    assert table.frame["line"].tolist() == [2, 5] and table.frame["code"].tolist() == ["41079", "41081"]
+    assert table.rejects["line"].tolist() == [4] and table.rows_read == 4  # the Paris line: read, not kept
+    assert list(table.frame["value"].cat.categories) == ["x"] and table.frame["value"].tolist() == ["x", "x"]

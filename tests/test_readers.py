@@ -191,9 +191,12 @@ def test_register_snapshots_are_parsed_once_and_read_back_identical(demo_raw, tm
     monkeypatch.setattr(snapshot_cache, "read_rpps_extract",
                         lambda path, *args: reads.append(path.name) or read_rpps_extract(path, *args))
     folder = tmp_path / "cache"
-    first = snapshot_cache.read_snapshots(given(paths), ("00",), set(), {}, folder)
-    assert len(reads) == len(paths)
-    again = snapshot_cache.read_snapshots(given(paths), ("00",), set(), {}, folder)
+    import pandas as pd
+
+    known = set(pd.read_csv(demo_raw["population"], sep=";", dtype=str)["CODGEO"])
+    first = snapshot_cache.read_snapshots(given(paths), ("00",), known, {}, folder)
+    assert len(reads) == len(paths) and all(len(staged.table) > 100 for staged in first)
+    again = snapshot_cache.read_snapshots(given(paths), ("00",), known, {}, folder)
     assert len(reads) == len(paths)  # nothing read again
     for a, b in zip(first, again):
         pdt.assert_frame_equal(a.table, b.table)
@@ -204,14 +207,14 @@ def test_register_snapshots_are_parsed_once_and_read_back_identical(demo_raw, tm
     shutil.copy(paths[0], changed)
     with open(changed, "a", encoding="utf-8") as handle:
         handle.write("\n")
-    snapshot_cache.read_snapshots(given([changed, *paths[1:]]), ("00",), set(), {}, folder)
+    snapshot_cache.read_snapshots(given([changed, *paths[1:]]), ("00",), known, {}, folder)
     assert reads[len(paths):] == [changed.name]
     assert len(list(folder.glob("*.json"))) == len(paths)
     # other inputs (a former commune now mapped) make another entry
-    snapshot_cache.read_snapshots(given(paths[1:]), ("00",), set(), {"00999": "00001"}, folder)
+    snapshot_cache.read_snapshots(given(paths[1:]), ("00",), known, {"00999": "00001"}, folder)
     assert reads[len(paths) + 1:] == [path.name for path in paths[1:]]
     # an entry whose record is missing (a refresh killed while writing it) is read again
-    key = snapshot_cache.cache_key(sha256_of(paths[1]), ("00",), set(), {"00999": "00001"})
+    key = snapshot_cache.cache_key(sha256_of(paths[1]), ("00",), known, {"00999": "00001"})
     (folder / f"{key}.json").unlink()
-    snapshot_cache.read_snapshots(given(paths[1:]), ("00",), set(), {"00999": "00001"}, folder)
+    snapshot_cache.read_snapshots(given(paths[1:]), ("00",), known, {"00999": "00001"}, folder)
     assert reads[-(len(paths) - 1):] == [path.name for path in paths[1:]]

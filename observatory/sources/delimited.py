@@ -1,9 +1,11 @@
 """Fast, line-exact reading of delimited text files (RPPS, INSEE, FINESS, rosters).
 
-The public registers are large (1.2 million lines nationally), unquoted, sometimes latin-1,
-and sometimes damaged (truncated lines). Reading each line as one string with PyArrow and
-splitting it in vectorised code keeps exact line numbers for error messages and quarantine,
-which pandas' and DuckDB's CSV readers do not report.
+The public registers are large (1.2 million lines nationally, ten times that for every
+profession over years), unquoted, sometimes latin-1, and sometimes damaged (truncated
+lines). A first pass reads each line as one string with PyArrow and counts its fields; a
+second parses only the columns wanted with PyArrow's CSV reader; both stream, and together
+they keep the exact line numbers for error messages and quarantine, which pandas', PyArrow's
+and DuckDB's CSV readers do not report.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ import difflib
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -95,17 +99,110 @@ def _check_header(path: Path, header: list[str], required: dict[str, str]) -> No
     )
 
 
-def _unquoted_fields(path: Path, delimiter: str) -> tuple[list[str], pa.ListArray, pa.Array, str]:
-    """Header, fields of each non-blank data line, line numbers, encoding (no quoting)."""
-    lines, encoding = read_lines(path)
-    if len(lines) == 0:
+BATCH_BYTES = 1 << 22  # text parsed per batch (4 MiB; PyArrow reads some thirty ahead): memory bounded whatever the file's size
+
+
+def _options(encoding: str, **read) -> pacsv.ReadOptions:
+    return pacsv.ReadOptions(encoding=encoding, block_size=BATCH_BYTES, **read)
+
+
+@dataclass
+class _LineScan:
+    """What a first pass over an unquoted file's lines finds: the header, the encoding, the
+    numbers of the data lines that are not well formed (blank or malformed; few, so memory
+    does not grow with the file), the malformed ones with their field counts, and the
+    non-blank data lines."""
+
+    header: list[str]
+    encoding: str
+    skipped: np.ndarray
+    malformed: np.ndarray
+    field_counts: np.ndarray
+    rows_read: int
+    lines: int  # data lines, blank ones included
+
+    @property
+    def well_formed(self) -> int:
+        return self.lines - len(self.skipped)
+
+    def line_numbers(self, start: int, count: int) -> np.ndarray:
+        """The numbers of the well-formed lines ``start`` to ``start + count`` (0-based, in
+        file order): the v-th is line v + 2 plus the skipped lines before it, i.e. those
+        with at most v well-formed lines before them."""
+        ranks = np.arange(start, start + count, dtype="int64")
+        before = self.skipped - np.arange(len(self.skipped)) - 2  # well-formed lines before each skipped one
+        return ranks + 2 + np.searchsorted(before, ranks, side="right")
+
+
+def _scan_lines(path: Path, delimiter: str) -> _LineScan:
+    """Each line read as one cell, batch by batch (UTF-8, else latin-1, as ``read_lines``),
+    counting its fields; blank lines are kept so that numbers are the file's."""
+    for encoding in ENCODINGS:
+        try:
+            return _scan_lines_as(path, delimiter, encoding)
+        except pa.ArrowInvalid as error:
+            if "utf8" not in str(error).lower():
+                raise SourceFormatError(path, None, None, f"unreadable text: {error}") from error
+    raise SourceFormatError(path, None, None, "not UTF-8 nor latin-1 text")
+
+
+def _scan_lines_as(path: Path, delimiter: str, encoding: str) -> _LineScan:
+    reader = pacsv.open_csv(path, read_options=_options(encoding, column_names=["line"]),
+                            parse_options=pacsv.ParseOptions(delimiter=_NO_DELIMITER, quote_char=False,
+                                                             escape_char=False, ignore_empty_lines=False),
+                            convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()},
+                                                                 strings_can_be_null=False))
+    header, number, rows_read = None, 1, 0
+    skipped, malformed, counts = [], [], []
+    for batch in reader:
+        lines = batch.column(0)
+        if header is None and len(lines):
+            header = lines[0].as_py().lstrip("\ufeff").rstrip("\r").split(delimiter)
+            lines, number = lines.slice(1), number + 1
+        numbers = np.arange(number, number + len(lines), dtype="int64")
+        number += len(lines)
+        filled = ~pc.equal(pc.utf8_trim_whitespace(lines), "").to_numpy(zero_copy_only=False)
+        fields = pc.count_substring(lines, delimiter).to_numpy(zero_copy_only=False) + 1
+        good = filled & (fields == len(header))
+        rows_read += int(filled.sum())
+        skipped.append(numbers[~good])
+        malformed.append(numbers[filled & ~good])
+        counts.append(fields[filled & ~good])
+    if header is None:
         raise SourceFormatError(path, 1, None, "empty file: no header line")
-    header = lines[0].as_py().rstrip("\r").split(delimiter)
-    body = lines.slice(1)
-    numbers = pa.array(range(2, len(lines) + 1), pa.int64())
-    kept = pc.invert(pc.equal(pc.utf8_trim_whitespace(body), ""))
-    fields = pc.split_pattern(pc.utf8_rtrim(body.filter(kept), characters="\r"), delimiter)
-    return header, fields, numbers.filter(kept), encoding
+    joined = (lambda parts: np.concatenate(parts) if parts else np.array([], dtype="int64"))
+    return _LineScan(header, encoding, joined(skipped), joined(malformed), joined(counts), rows_read, number - 2)
+
+
+def _stream_unquoted(path: Path, scan: _LineScan, delimiter: str, wanted: dict[str, str],
+                     keep: Callable[[pa.Table], pa.Array] | None, encoded: tuple[str, ...]) -> pa.Table:
+    """The ``wanted`` columns of the well-formed lines, trimmed, with their line numbers:
+    a second pass parses only those columns (PyArrow's CSV reader, in batches), and the
+    i-th well-formed row is the i-th well-formed line of the first pass. Rows ``keep``
+    rejects (e.g. outside the territory) are dropped batch by batch, so memory grows with
+    the rows kept, not with the file; ``encoded`` columns are dictionary-encoded."""
+    names = [f"c{index}" for index in range(len(scan.header))]
+    source = {ours: names[scan.header.index(theirs)] for ours, theirs in wanted.items()}
+    reader = pacsv.open_csv(
+        path, read_options=_options(scan.encoding, column_names=names, skip_rows=1),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, escape_char=False,
+                                         ignore_empty_lines=True, invalid_row_handler=lambda row: "skip"),
+        convert_options=pacsv.ConvertOptions(include_columns=list(dict.fromkeys(source.values())),
+                                             column_types=dict.fromkeys(source.values(), pa.string()),
+                                             strings_can_be_null=False))
+    parts, seen = [], 0
+    for batch in reader:
+        table = pa.table({ours: pc.utf8_trim_whitespace(batch.column(column)) for ours, column in source.items()})
+        table = table.append_column("line", pa.array(scan.line_numbers(seen, len(table))))
+        seen += len(table)
+        table = table.filter(keep(table)) if keep else table
+        parts.append(pa.table({name: pc.dictionary_encode(column) if name in encoded else column
+                               for name, column in zip(table.column_names, table.columns)}))
+    if seen != scan.well_formed:  # cannot happen when both passes split lines alike
+        raise SourceFormatError(path, None, None, f"{seen} rows parsed for {scan.well_formed} well-formed lines")
+    schema = pa.schema([(name, pa.dictionary(pa.int32(), pa.string()) if name in encoded else pa.string())
+                        for name in wanted] + [("line", pa.int64())])
+    return pa.concat_tables(parts) if parts else schema.empty_table()
 
 
 def _quoted_fields(path: Path, delimiter: str) -> tuple[list[str], pa.ListArray, pa.Array, str]:
@@ -149,19 +246,29 @@ def read_delimited(
     columns: dict[str, str],
     optional: dict[str, str] | None = None,
     quoted: bool = False,
+    keep: Callable[[pa.Table], pa.Array] | None = None,
+    encoded: tuple[str, ...] = (),
 ) -> DelimitedTable:
     """Read a headed delimited file, keeping the ``columns`` asked for.
 
     ``columns`` maps our column name to the source's header name (all required);
     ``optional`` likewise for columns used only when present; ``quoted`` for CSV whose
-    values may be quoted. A line whose number of fields differs from the header's (a
-    truncated or spliced line) is quarantined with its line number, never padded.
+    values may be quoted; ``keep`` selects the rows wanted (a mask over the columns read,
+    e.g. those of the territory), the others left out as they are read; ``encoded`` names
+    columns of few distinct values (codes, labels) kept as categoricals, so that a register
+    of every profession fits in memory. A line whose
+    number of fields differs from the header's (a truncated or spliced line) is
+    quarantined with its line number, never padded. Unquoted files (the large registers)
+    are streamed in two passes, memory bounded by the rows kept.
     """
     path = Path(path)
     if not path.exists():
         raise SourceFormatError(path, None, None, "file not found")
-    split = _quoted_fields if quoted else _unquoted_fields
-    header, fields, numbers, encoding = split(path, delimiter)
+    if quoted:
+        header, fields, numbers, encoding = _quoted_fields(path, delimiter)
+    else:
+        scan = _scan_lines(path, delimiter)
+        header, encoding = scan.header, scan.encoding
     header = [name.strip() for name in header]
     _check_header(path, header, columns)
     wanted = dict(columns)
@@ -169,25 +276,31 @@ def read_delimited(
         if theirs in header:
             wanted[ours] = theirs
 
-    counts = pc.list_value_length(fields)
-    well_formed = pc.equal(counts, len(header))
-    bad_counts = counts.filter(pc.invert(well_formed)).to_pylist()
+    if quoted:
+        counts = pc.list_value_length(fields)
+        well_formed = pc.equal(counts, len(header))
+        bad_lines = numbers.filter(pc.invert(well_formed)).to_pylist()
+        bad_counts = counts.filter(pc.invert(well_formed)).to_pylist()
+        fields = fields.filter(well_formed)
+        data = {ours: pc.utf8_trim_whitespace(pc.list_element(fields, header.index(theirs)))
+                for ours, theirs in wanted.items()}
+        data["line"] = numbers.filter(well_formed)
+        table = pa.table(data).filter(keep(pa.table(data))) if keep else pa.table(data)
+        rows_read = len(numbers)
+    else:
+        scan.header = header
+        table = _stream_unquoted(path, scan, delimiter, wanted, keep, encoded)
+        bad_lines, bad_counts, rows_read = scan.malformed.tolist(), scan.field_counts.tolist(), scan.rows_read
     rejects = rejections(
         dataset,
         path.name,
-        numbers.filter(pc.invert(well_formed)).to_pylist(),
+        bad_lines,
         "(line)",
         [f"expected {len(header)} fields, found {n} (truncated or malformed line)" if n else
          "inside a malformed quoted record that starts on an earlier line (stray quote?)" for n in bad_counts],
     )
-    fields = fields.filter(well_formed)
-    data = {
-        ours: pc.utf8_trim_whitespace(pc.list_element(fields, header.index(theirs)))
-        for ours, theirs in wanted.items()
-    }
-    data["line"] = numbers.filter(well_formed)
-    frame = pa.table(data).to_pandas(types_mapper=_string_mapper)
-    return DelimitedTable(frame=frame, rejects=rejects, encoding=encoding, rows_read=len(numbers))
+    frame = table.to_pandas(types_mapper=_string_mapper)
+    return DelimitedTable(frame=frame, rejects=rejects, encoding=encoding, rows_read=rows_read)
 
 
 def _string_mapper(arrow_type: pa.DataType):

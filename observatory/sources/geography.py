@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 COMMUNE_CODE_PATTERN = r"^(?:\d{2}|2[AB])\d{3}$|^97\d{3}$"
 
 
-def departement_of(commune_codes: pd.Series) -> pd.Series:
+def departement_codes(commune_codes: pa.Array) -> pa.Array:
     """Département code of each commune code: 3 characters overseas (97x), else 2."""
-    codes = commune_codes.astype("string")
-    return codes.str.slice(0, 3).where(codes.str.startswith("97"), codes.str.slice(0, 2))
+    return pc.if_else(pc.starts_with(commune_codes, "97"), pc.utf8_slice_codeunits(commune_codes, 0, 3),
+                      pc.utf8_slice_codeunits(commune_codes, 0, 2))
+
+
+def departement_of(commune_codes: pd.Series) -> pd.Series:
+    """``departement_codes`` of a pandas column."""
+    codes = pa.array(commune_codes.astype("string"), type=pa.string(), from_pandas=True)
+    return pd.Series(departement_codes(codes), index=commune_codes.index, dtype="string")
 
 
 # Paris, Lyon and Marseille: municipal arrondissements (75101–75120, 69381–69389,

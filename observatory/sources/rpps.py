@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from .commune_history import modernise
 from .delimited import read_delimited
-from .geography import commune_of_arrondissement, departement_of, is_commune_code
+from .geography import commune_of_arrondissement, departement_codes, is_commune_code
 from .staged import RowChecks, StagedTable
 
 DATASET = "rpps_activities"
@@ -61,6 +66,10 @@ COLUMNS = {
     "sector_label": "Libellé secteur d'activité",
 }
 
+# Codes and labels from the register's vocabularies: a few dozen values over millions of lines.
+VOCABULARY_COLUMNS = ("id_type", "profession_code", "profession_label", "savoir_faire_type", "savoir_faire_code",
+                      "savoir_faire_label", "mode_code", "mode_label", "sector_code", "sector_label")
+
 # Two lines describe the same activity when all of these agree.
 ACTIVITY_KEY = [
     "rpps_id", "profession_code", "savoir_faire_code", "mode_code", "structure_id",
@@ -68,11 +77,12 @@ ACTIVITY_KEY = [
 ]
 
 
-def _mapped(frame) -> dict:
-    """How many lines had a former commune's code, and how many an arrondissement's."""
-    communes = commune_of_arrondissement(frame["commune_code_source"])
-    return {"former_codes_mapped": int((frame["commune_code"] != communes).sum()),
-            "arrondissements_mapped": int((communes != frame["commune_code_source"]).sum())}
+def _mapped(positions: np.ndarray, codes: pd.Series, communes: pd.Series, current: pd.Series) -> dict:
+    """How many lines had an arrondissement's code (``communes``: each distinct code's commune),
+    and how many a former commune's (``current``: its current commune)."""
+    lines = np.bincount(positions, minlength=len(codes))
+    return {"former_codes_mapped": int(lines[(current != communes).to_numpy(dtype=bool, na_value=False)].sum()),
+            "arrondissements_mapped": int(lines[(communes != codes).to_numpy(dtype=bool, na_value=False)].sum())}
 
 
 def read_rpps_extract(
@@ -89,27 +99,31 @@ def read_rpps_extract(
     ``known_communes`` even after that mapping, or it repeats an earlier activity.
     """
     path = Path(path)
-    read = read_delimited(path, dataset=DATASET, delimiter="|", columns=COLUMNS)
+    wanted = pa.array(departements, pa.string())
+    read = read_delimited(path, dataset=DATASET, delimiter="|", columns=COLUMNS, encoded=VOCABULARY_COLUMNS,
+                          keep=lambda rows: pc.is_in(departement_codes(rows["commune_code"]), value_set=wanted))
     frame = read.frame
-    in_scope = departement_of(frame["commune_code"]).isin(departements).fillna(False)
-    frame = frame[in_scope.astype(bool)]
     out_of_scope = read.rows_read - len(read.rejects) - len(frame)
+    positions, codes = pd.factorize(frame["commune_code"])  # a few thousand codes over millions of lines
+    codes = pd.Series(codes, dtype="string")
+    communes = commune_of_arrondissement(codes)
+    current = modernise(communes, history or {})
     frame = frame.assign(commune_code_source=frame["commune_code"],
-                         commune_code=modernise(commune_of_arrondissement(frame["commune_code"]), history or {}))
+                         commune_code=pd.Series(current.array.take(positions), index=frame.index))
 
     checks = RowChecks(DATASET, path.name, frame)
     commune = "Code commune (coord. structure)"
     checks.reject(frame["rpps_id"].eq(""), "Identifiant PP", "empty professional identifier")
     checks.reject(
-        ~is_commune_code(frame["commune_code"]),
+        pd.Series(~is_commune_code(current).to_numpy()[positions], index=frame.index),
         commune,
-        "malformed commune code '" + frame["commune_code"] + "'",
+        lambda rows: "malformed commune code '" + rows["commune_code"] + "'",
     )
     if known_communes is not None:
         checks.reject(
-            ~frame["commune_code"].isin(known_communes),
+            pd.Series(~current.isin(known_communes).to_numpy()[positions], index=frame.index),
             commune,
-            "commune code '" + frame["commune_code"] + "' unknown to the commune reference and its history",
+            lambda rows: "commune code '" + rows["commune_code"] + "' unknown to the commune reference and its history",
         )
     checks.reject_duplicates(ACTIVITY_KEY, "Identifiant PP", "activity")
     return StagedTable(
@@ -117,5 +131,5 @@ def read_rpps_extract(
         rejects=checks.rejects(read.rejects),
         rows_read=read.rows_read,
         out_of_scope=out_of_scope,
-        stats={"encoding": read.encoding, **_mapped(frame)},
+        stats={"encoding": read.encoding, **_mapped(positions, codes, communes, current)},
     )
