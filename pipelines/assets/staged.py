@@ -245,30 +245,32 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: Origin
 
 
 @asset(**STAGED)
-def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, rpps_activities: StagedTable,
+def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, general_practitioners: pd.DataFrame,
                  gp_roster: StagedTable, commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
-    """The GPs of every dated register snapshot (the current extract at the reference date), aged as of each date; each snapshot parsed once (cached by its file's SHA-256)."""
+    """The GPs of every dated register snapshot (the current extract's at the reference date), aged as of each date; each snapshot parsed once (cached by its file's SHA-256)."""
     settings = observatory.settings()
     known, history = set(commune_contours.table["commune_code"]), _history(commune_code_history)
     earlier = [(snapshot_date(file.vintage, file.name), file) for file in rpps_snapshots_file.files]
     earlier = [(when, file) for when, file in earlier if when < settings.reference_date]
     read = read_snapshots([(file.path, file.sha256) for _, file in earlier], settings.departements, known, history,
                           settings.staging_dir / "cache" / "snapshots")
-    extracts = [(settings.reference_date, rpps_activities), *zip([when for when, _ in earlier], read)]
-    frames = [identify_gps(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
-              for when, staged in extracts]
-    rejects = pd.concat([empty_rejections(), *(staged.rejects for _, staged in extracts[1:])], ignore_index=True)
+    snapshots = list(zip([when for when, _ in earlier], read))
+    frames = [general_practitioners.assign(snapshot_date=settings.reference_date),
+              *(identify_gps(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
+                for when, staged in snapshots)]
+    rejects = pd.concat([empty_rejections(), *(staged.rejects for _, staged in snapshots)], ignore_index=True)
     table = pd.concat(frames, ignore_index=True)
     table["snapshot_date"] = pd.to_datetime(table["snapshot_date"])
-    staged = StagedTable(table=table, rejects=rejects, rows_read=sum(s.rows_read for _, s in extracts[1:]),
-                         out_of_scope=sum(s.out_of_scope for _, s in extracts[1:]),
-                         stats={"rows_accepted": sum(len(s.table) for _, s in extracts[1:]),
-                                "snapshots": len(extracts), "snapshot_dates": [str(when) for when, _ in extracts],
+    dates = [settings.reference_date, *(when for when, _ in snapshots)]
+    staged = StagedTable(table=table, rejects=rejects, rows_read=sum(s.rows_read for _, s in snapshots),
+                         out_of_scope=sum(s.out_of_scope for _, s in snapshots),
+                         stats={"rows_accepted": sum(len(s.table) for _, s in snapshots),
+                                "snapshots": len(dates), "snapshot_dates": [str(when) for when in dates],
                                 "producer": rpps_snapshots_file.producer,
                                 "file": rpps_snapshots_file.names,
-                                "vintage": ", ".join(str(when) for when, _ in sorted(extracts[1:]))})
-    return Output(staged, metadata={"snapshots": len(extracts), "gps": MetadataValue.json(
-        {str(when): int((table["snapshot_date"] == pd.Timestamp(when)).sum()) for when, _ in extracts})})
+                                "vintage": ", ".join(str(when) for when, _ in sorted(snapshots))})
+    return Output(staged, metadata={"snapshots": len(dates), "gps": MetadataValue.json(
+        {str(when): int((table["snapshot_date"] == pd.Timestamp(when)).sum()) for when in dates})})
 
 
 @multi_asset(
