@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,17 +78,20 @@ ARRONDISSEMENT_RENUMBERING = 500  # past any département's count of communes he
 GP_COMMUNE_FLOOR = 250  # inhabitants: the smallest commune where the generator settles a GP
 
 
-def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """RPPS activity lines: GPs (some with a second activity), other professions, and
-    registered people without a practice address, to ``register_rows`` lines."""
+def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Generator,
+                   first_other_id: int = 200_000_000) -> pd.DataFrame:
+    """RPPS activity lines: GPs (some with a second activity), other professions (numbered
+    from ``first_other_id``), and registered people without a practice address, to
+    ``register_rows`` lines."""
     weights = communes["population_2021"].to_numpy(dtype="float64")
     weights /= weights.sum()
     second = size.gps // 10
     others = size.register_rows - size.gps - second
-    gp_ids = rng.choice(np.arange(10_000_000, 99_999_999), size=size.gps, replace=False)
+    gp_ids = rng.choice(np.arange(10_000_000, 99_999_999), size=size.gps, replace=False) if size.gps \
+        else np.array([], dtype="int64")
     rows = len(gp_ids) + second + others
     frame = pd.DataFrame({column: "" for column in HEADER}, index=pd.RangeIndex(rows))
-    ids = np.concatenate([gp_ids, gp_ids[:second], np.arange(others) + 200_000_000])
+    ids = np.concatenate([gp_ids, gp_ids[:second], np.arange(others) + first_other_id])
     frame["Type d'identifiant PP"] = "8"
     frame["Identifiant PP"] = pd.Series(ids).map("{:011d}".format).to_numpy()
     frame["Nom d'exercice"] = rng.choice(["MARTIN", "BERNARD", "DUBOIS", "LEFÈVRE", "GARÇON"], rows)
@@ -119,14 +123,41 @@ def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Ge
     return frame
 
 
-def national_input(work: Path, scale: float = 1.0) -> dict[str, Path]:
+def national_input(work: Path, scale: float = 1.0, register_factor: int = 1) -> dict[str, Path]:
     """The input at ``scale`` under ``work/scale-<scale>/raw``, generated once and reused by
-    every benchmark (the generator is slow at full size)."""
+    every benchmark (the generator is slow at full size); with a ``register_factor``, the
+    same communes and GPs with that many times the register's lines (more of the other
+    professions: the register of every profession over years), under ``…-register-<factor>``."""
     folder = Path(work) / f"scale-{scale:g}" / "raw"
-    if (folder / "size.json").exists():
-        return {"rpps_extract": folder / REGISTER_NAME, "population": folder / "communes_national_pop.csv",
-                "commune_contours": folder / "communes.geojson"}
-    return generate(folder, NationalSize().scaled(scale))
+    paths = {"rpps_extract": folder / REGISTER_NAME, "population": folder / "communes_national_pop.csv",
+             "commune_contours": folder / "communes.geojson"}
+    if not (folder / "size.json").exists():
+        paths = generate(folder, NationalSize().scaled(scale))
+    if register_factor == 1:
+        return paths
+    larger = Path(work) / f"scale-{scale:g}-register-{register_factor}" / "raw"
+    if not (larger / "size.json").exists():
+        larger.mkdir(parents=True, exist_ok=True)
+        for name in ("population", "commune_contours"):
+            (larger / paths[name].name).unlink(missing_ok=True)
+            (larger / paths[name].name).symlink_to(paths[name])
+        write_larger_register(larger / REGISTER_NAME, paths, register_factor)
+        (larger / "size.json").write_text(json.dumps({"register_factor": register_factor}))
+    return {**paths, "rpps_extract": larger / REGISTER_NAME}
+
+
+def write_larger_register(path: Path, paths: dict[str, Path], factor: int, seed: int = 9) -> None:
+    """The register of ``paths`` followed by ``factor - 1`` times as many lines of other
+    professions (new identifiers), written part by part so the generator's memory stays flat."""
+    shutil.copyfile(paths["rpps_extract"], path)
+    communes = pd.read_csv(paths["population"], dtype={"insee_com": str, "insee_dep": str})
+    rows = json.loads((paths["population"].parent / "size.json").read_text())["register_rows"]
+    rng = np.random.default_rng(seed)
+    with path.open("a", encoding="utf-8", newline="") as out:
+        for part in range(1, factor):
+            frame = register_frame(NationalSize(len(communes), 0, rows), communes, rng,
+                                   first_other_id=200_000_000 + part * rows)
+            frame.to_csv(out, sep="|", index=False, header=False, quoting=csv.QUOTE_NONE, lineterminator="\n")
 
 
 def generate(out_dir: Path, size: NationalSize = NationalSize(), seed: int = 8) -> dict[str, Path]:
