@@ -96,7 +96,6 @@ def test_the_departements_around_loir_et_cher_hold_its_whole_border_ring(shared_
     """The départements fetched for the ring are the six that touch Loir-et-Cher and those
     whose contour comes within the ring's distance; none far away, and every commune the
     ring draws from the neighbours' real contours lies in one of them."""
-    import geopandas as gpd
     import pandas as pd
 
     from observatory.accessibility.border_ring import FASTEST_ROAD, departements_around, ring_of

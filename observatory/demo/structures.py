@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from ..sources.care_structures import GEOLOCATION_FIELDS, STRUCTURE_FIELDS
+from ..sources.care_structures import STRUCTURE_FIELDS
 from .spec import DemoSpec
 
 LEGACY_FINESS_EXTRACT = "etalab-cs1100507-stock.csv"

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pandas as pd
 
 from .commune_history import modernise
 from .delimited import read_delimited, read_lines
