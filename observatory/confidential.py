@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
+import numpy as np
 import pandas as pd
 
 from .disclosure import Relation, blank, hidden_cells, hierarchy_relations
@@ -45,16 +46,18 @@ STAGES = ("contacted", "accompanied", "installed", "installed_durable", "install
 SPLIT = ("installations", "durable", "replacement")  # installations = durable + replacement
 
 
-def _codes(frame: pd.DataFrame, level: str) -> pd.Series:
-    return frame[LEVEL_KEYS[level]].astype("string").fillna(NO_CODE)
+def _codes(frame: pd.DataFrame, level: str) -> np.ndarray:
+    """The units' codes as Python strings (looped over: Arrow-backed strings iterate slowly)."""
+    return frame[LEVEL_KEYS[level]].astype("string").fillna(NO_CODE).to_numpy(dtype=object)
 
 
 def _members(reference: pd.DataFrame) -> dict[Hashable, list[Hashable]]:
     """Each EPCI's and each département's communes, as (level, code) units."""
-    communes = reference["commune_code"].astype("string")
+    communes = pd.Series(reference["commune_code"].astype("string").to_numpy(dtype=object), index=reference.index,
+                         dtype=object)
     members = {}
     for level in ("epci", "departement"):
-        for code, units in communes.groupby(_codes(reference, level).to_numpy()):
+        for code, units in communes.groupby(_codes(reference, level)):
             members[(level, code)] = [("commune", commune) for commune in units]
     return members
 

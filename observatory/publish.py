@@ -14,6 +14,8 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
+from .sql import as_table
+
 
 def extension_path(name: str) -> Path:
     """A DuckDB extension shipped by its PyPI package (``duckdb-extension-<name>``): loading
@@ -84,7 +86,7 @@ def write_database(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             if isinstance(frame, gpd.GeoDataFrame):
                 flat = pd.DataFrame(frame.drop(columns=frame.geometry.name))
                 flat["geometry_wkb"] = frame.geometry.to_wkb()
-                connection.register("frame", flat)
+                connection.register("frame", as_table(flat))
                 connection.execute(
                     f'create or replace table "{name}" as '
                     "select * exclude (geometry_wkb), ST_GeomFromWKB(geometry_wkb) as geometry from frame"
@@ -92,7 +94,7 @@ def write_database(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             else:
                 # Categorical codes (travel times) become plain text, not DuckDB ENUMs of every commune.
                 categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
-                connection.register("frame", frame.astype({column: "string" for column in categorical}))
+                connection.register("frame", as_table(frame.astype({column: "string" for column in categorical})))
                 connection.execute(f'create or replace table "{name}" as select * from frame')
             connection.unregister("frame")
 

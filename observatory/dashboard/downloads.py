@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 
 from .. import catalogue
 from ..publish import extension_path
+from ..sql import as_table
 
 EXCEL_MAX_ROWS = 1_048_575  # one row is the header
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets read as the start of a formula
@@ -82,7 +83,7 @@ def write_downloads(folder: Path, tables: dict[str, pd.DataFrame]) -> dict[str, 
                                                           encoding="utf-8-sig")
             files[name] = [f"{name}.csv"]
             if len(frame.columns) and len(frame) <= EXCEL_MAX_ROWS:
-                connection.register("frame", frame)
+                connection.register("frame", as_table(frame))
                 connection.execute(f"COPY frame TO '{folder / f'{name}.xlsx'}' (FORMAT xlsx, HEADER true, SHEET '{name[:31]}')")
                 connection.unregister("frame")
                 files[name].append(f"{name}.xlsx")

@@ -184,6 +184,10 @@ def _reasons(table: pd.DataFrame, field: str) -> pd.Series:
 
 
 COMMUNE_LAYERS = ("densite", "apl", "installer")  # the maps' commune layers drawn from a value
+# What the maps draw (a hundred pages slice these frames: narrow ones slice fast).
+MAP_COMMUNE_COLUMNS = ["commune_code", "commune_name", "departement_code", "epci_code", "population", "gp_density",
+                       "apl", "desert_class", "population_out_of_desert", *(f"why_{name}" for name in COMMUNE_LAYERS)]
+MAP_EPCI_COLUMNS = ["epci_code", "epci_name", "share_pct", "why_part55"]
 
 
 @dataclass
@@ -223,14 +227,21 @@ class MapSources:
         centres = epci_shapes.set_index("epci_code").geometry.to_crs(2154).representative_point().to_crs(4326)
         points = data.boundaries.set_index("commune_code").geometry.to_crs(2154).representative_point().to_crs(4326)
         epcis = epcis.dropna(subset=["epci_code"]).assign(share_pct=lambda t: t["share_senior"] * 100)
-        return cls(communes=communes.assign(**{f"why_{field}": _reasons(communes, field) for field in COMMUNE_LAYERS}),
-                   epcis=epcis.assign(why_part55=_reasons(epcis, "part55")),
+        communes = communes.assign(**{f"why_{name}": _reasons(communes, name) for name in COMMUNE_LAYERS})
+        epcis = epcis.assign(why_part55=_reasons(epcis, "part55"))
+        return cls(communes=_plain(communes[MAP_COMMUNE_COLUMNS]), epcis=_plain(epcis[MAP_EPCI_COLUMNS]),
                    contours={"communes": plotly_geojson(data.boundaries),
                              "epci": plotly_geojson(epci_shapes, key="epci_code", name="epci")},
-                   points=pd.DataFrame({"lon": points.x, "lat": points.y}),
+                   points=pd.DataFrame({"lon": points.x, "lat": points.y}).rename_axis("commune_code"),
                    installations=tables["agency_installations_by_epci"].assign(
                        lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y)),
                    structures=tables["care_structure_locations"], thresholds=data.desert_thresholds)
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python strings: a hundred map pages each take slices of them, which
+    Arrow-backed strings make slow (a conversion per slice)."""
+    return frame.astype({column: object for column in frame.columns if pd.api.types.is_string_dtype(frame[column])})
 
 
 @dataclass
@@ -267,7 +278,8 @@ def commune_map(sources: MapSources, title: str, communes: pd.DataFrame | None =
     codes, epci_codes = communes["commune_code"], communes["epci_code"].dropna().unique()
     epcis = sources.epcis[sources.epcis["epci_code"].isin(epci_codes)]
     contours = {"communes": sources.contours_of("communes", codes), "epci": sources.contours_of("epci", epci_codes)}
-    towns = communes.nlargest(TOWNS_LABELLED, "population").join(sources.points, on="commune_code")
+    towns = communes.nlargest(TOWNS_LABELLED, "population")
+    towns = towns.assign(**sources.points.loc[towns["commune_code"]].to_dict("list"))
     structures = sources.structures[sources.structures["commune_code"].isin(codes)]
     installations = sources.installations[sources.installations["epci_code"].isin(epci_codes)]
     layers = {
