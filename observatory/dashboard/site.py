@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -145,11 +146,11 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dic
                                            if row.commune_code in official.index else {}),
                                         "serie": points.get(("commune", row.commune_code), []) if row.register_complete
                                         else []}
-                     for row in communes.itertuples()},
+                     for row in _plain(communes).itertuples()},
         "epcis": {row.epci_code: {"nom": row.epci_name, "communes": members.get(row.epci_code, []),
                                   "dep": main_departement.get(row.epci_code), **figures(row),
                                   "serie": points.get(("epci", row.epci_code), []) if row.register_complete else []}
-                  for row in epcis.itertuples() if isinstance(row.epci_code, str)},
+                  for row in _plain(epcis).itertuples() if isinstance(row.epci_code, str)},
     }
     index = {
         "plotly_config": PLOTLY_CONFIG,
@@ -174,13 +175,20 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dic
 TOWNS_LABELLED = 8  # the most populous communes, named on the maps
 
 
-def _reasons(table: pd.DataFrame, field: str) -> pd.Series:
-    """Why each unit of a map has no value (secret, no GP, no data), as the sheets say it."""
-    def reason(row) -> str:
+ABSENCE_COLUMNS = ["gps", "share_senior", "gps_age_known", "age_suppressed", "departures_5y", "departures_10y",
+                   "gps_known_departure", "register_complete"]  # what ``absences`` reads
+
+
+def _reasons(table: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
+    """Why each unit of a map has no value (secret, no GP, no data), as the sheets say it,
+    for each of ``fields`` (columns ``why_<field>``)."""
+    def reasons(row) -> list[str]:
         if not row.register_complete:
-            return "registre incomplet"
-        return absences(row).get(field) or "donnée absente"
-    return pd.Series([reason(row) for row in table.itertuples()], index=table.index, dtype="object")
+            return ["registre incomplet"] * len(fields)
+        said = absences(row)
+        return [said.get(name) or "donnée absente" for name in fields]
+    rows = [reasons(row) for row in _plain(table[ABSENCE_COLUMNS]).itertuples()]
+    return pd.DataFrame(rows or None, index=table.index, columns=[f"why_{name}" for name in fields], dtype=object)
 
 
 COMMUNE_LAYERS = ("densite", "apl", "installer")  # the maps' commune layers drawn from a value
@@ -227,8 +235,8 @@ class MapSources:
         centres = epci_shapes.set_index("epci_code").geometry.to_crs(2154).representative_point().to_crs(4326)
         points = data.boundaries.set_index("commune_code").geometry.to_crs(2154).representative_point().to_crs(4326)
         epcis = epcis.dropna(subset=["epci_code"]).assign(share_pct=lambda t: t["share_senior"] * 100)
-        communes = communes.assign(**{f"why_{name}": _reasons(communes, name) for name in COMMUNE_LAYERS})
-        epcis = epcis.assign(why_part55=_reasons(epcis, "part55"))
+        communes = communes.join(_reasons(communes, COMMUNE_LAYERS))
+        epcis = epcis.join(_reasons(epcis, ("part55",)))
         return cls(communes=_plain(communes[MAP_COMMUNE_COLUMNS]), epcis=_plain(epcis[MAP_EPCI_COLUMNS]),
                    contours={"communes": plotly_geojson(data.boundaries),
                              "epci": plotly_geojson(epci_shapes, key="epci_code", name="epci")},
@@ -312,6 +320,7 @@ def departement_map(data: SiteData, links: list[tuple[str, str]]) -> MapPage:
     partial = ~table["register_complete"].astype(bool)
     table.loc[partial, ["gp_density", "apl", "share_desert"]] = np.nan
     table = table.assign(desert_pct=table["share_desert"] * 100, senior_pct=table["share_senior"] * 100)
+    table = table.join(_reasons(table, ("densite", "apl", "desert", "part55")))
     codes = data.tables["commune_reference"].set_index("commune_code")["departement_code"]
     shapes = data.boundaries.assign(departement_code=data.boundaries["commune_code"].map(codes)).dissolve(
         "departement_code", method="coverage").reset_index()
@@ -319,18 +328,18 @@ def departement_map(data: SiteData, links: list[tuple[str, str]]) -> MapPage:
                                                tolerance=OVERVIEW_SIMPLIFICATION_DEGREES)}
     common = {"key": "departement_code", "name": "departement_name"}
     layers = {
-        "densite": quantile_layer("departements", table, "gp_density", _reasons(table, "densite"),
+        "densite": quantile_layer("departements", table, "gp_density", table["why_densite"],
                                   title=catalogue.label("gp_density") + " par département",
                                   unit=catalogue.unit("gp_density"), decimals=1, palette="Blues", group="densite",
                                   **common),
-        "apl": quantile_layer("departements", table, "apl", _reasons(table, "apl"),
+        "apl": quantile_layer("departements", table, "apl", table["why_apl"],
                               title=catalogue.label("apl") + " par département", unit=catalogue.unit("apl"),
                               decimals=2, palette="Blues", group="apl", **common),
-        "desert": quantile_layer("departements", table, "desert_pct", _reasons(table, "desert"),
+        "desert": quantile_layer("departements", table, "desert_pct", table["why_desert"],
                                  title=catalogue.label("share_desert") + " par département",
                                  unit=catalogue.unit("share_desert"), decimals=0, palette="Oranges", group="desert",
                                  columns=("apl", "share_desert"), **common),
-        "age": quantile_layer("departements", table, "senior_pct", _reasons(table, "part55"),
+        "age": quantile_layer("departements", table, "senior_pct", table["why_part55"],
                               title=catalogue.label("share_senior") + " par département",
                               unit=catalogue.unit("share_senior"), decimals=0, palette="Oranges", group="age",
                               columns=("share_senior",), **common),
@@ -370,49 +379,51 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
         write_plotly_bundles(folder / "assets")
         for asset in ("observatoire.js", "observatoire.css"):
             shutil.copy(ASSETS / asset, folder / "assets" / asset)
-        downloads = write_downloads(folder / "data", published)
-        index, sheets = territory_data(data.tables)
-        (folder / "data" / "territoires.js").write_text(
-            "window.OBSERVATOIRE = " + json.dumps(index, ensure_ascii=False) + ";\n", encoding="utf-8")
-        (folder / "data" / "fiches").mkdir()
-        for departement, items in sheets.items():
-            (folder / "data" / "fiches" / f"{departement}.js").write_text(
-                "window.OBSERVATOIRE_FICHES = window.OBSERVATOIRE_FICHES || {};\n"
-                f"window.OBSERVATOIRE_FICHES[{json.dumps(departement)}] = " + json.dumps(items, ensure_ascii=False)
-                + ";\n", encoding="utf-8")
-        maps = map_pages(data)
-        main = maps["cartes.html"]
-        captions = {key: f"{data.territory_name} — {pages.sources_line(data, layer.columns + OVERLAY_COLUMNS)}"
-                    for key, layer in main.layers.items()}
-        exports = export_maps({f"carte-{key}": for_export(fig_map({key: layer}, key, main.above, main.bounds),
-                                                          main.contours)
-                               for key, layer in main.layers.items()},
-                              folder / "exports", {f"carte-{key}": text for key, text in captions.items()}) \
-            if data.map_exports else {}
-        scripts = ("data/territoires.js", "assets/observatoire.js")
-        common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
-                  "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
-                  "register_vintage": data.register_vintage}
-        bodies = {
-            "index.html": ("Chiffres clés", pages.home(data, HomeInput.of(data.tables)), scripts),
-            "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
-            "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
-            "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),
-            "ou-agir.html": ("Où agir", pages.priorities(data, PrioritiesInput.of(data.tables)), scripts),
-            "scenarios.html": ("Scénarios", pages.scenarios(data, ScenariosInput.of(data.tables)), scripts),
-            "commune.html": ("Commune", pages.territory_page(data, "commune"), scripts),
-            "epci.html": ("Intercommunalité", pages.territory_page(data, "epci"), scripts),
-            "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables), downloads,
-                                                                    dictionary), ()),
-        }
-        for file, shown in maps.items():
-            script = "data/" + file.replace("cartes", "contours").replace(".html", ".js")
-            (folder / script).write_text("window.OBSERVATOIRE_CONTOURS = " + json.dumps(shown.contours, separators=(",", ":"))
-                                         + ";\n", encoding="utf-8")
-            figure = fig_map(shown.layers, next(iter(shown.layers)), shown.above, shown.bounds, titled=False)
-            bodies[file] = (shown.title, pages.maps(data, figure, shown, exports if file == "cartes.html" else {}),
-                            (script, *scripts))
-        for file, (title, body, extra) in bodies.items():
-            (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")
+        # the downloads are written beside the pages: DuckDB, which writes them, leaves the GIL
+        with ThreadPoolExecutor(max_workers=1) as writing:  # waits for the downloads, even on an error
+            downloads = writing.submit(write_downloads, folder / "data", published)
+            index, sheets = territory_data(data.tables)
+            (folder / "data" / "territoires.js").write_text(
+                "window.OBSERVATOIRE = " + json.dumps(index, ensure_ascii=False) + ";\n", encoding="utf-8")
+            (folder / "data" / "fiches").mkdir()
+            for departement, items in sheets.items():
+                (folder / "data" / "fiches" / f"{departement}.js").write_text(
+                    "window.OBSERVATOIRE_FICHES = window.OBSERVATOIRE_FICHES || {};\n"
+                    f"window.OBSERVATOIRE_FICHES[{json.dumps(departement)}] = " + json.dumps(items, ensure_ascii=False)
+                    + ";\n", encoding="utf-8")
+            maps = map_pages(data)
+            main = maps["cartes.html"]
+            captions = {key: f"{data.territory_name} — {pages.sources_line(data, layer.columns + OVERLAY_COLUMNS)}"
+                        for key, layer in main.layers.items()}
+            exports = export_maps({f"carte-{key}": for_export(fig_map({key: layer}, key, main.above, main.bounds),
+                                                              main.contours)
+                                   for key, layer in main.layers.items()},
+                                  folder / "exports", {f"carte-{key}": text for key, text in captions.items()}) \
+                if data.map_exports else {}
+            scripts = ("data/territoires.js", "assets/observatoire.js")
+            common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
+                      "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
+                      "register_vintage": data.register_vintage}
+            bodies = {
+                "index.html": ("Chiffres clés", pages.home(data, HomeInput.of(data.tables)), scripts),
+                "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
+                "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
+                "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),
+                "ou-agir.html": ("Où agir", pages.priorities(data, PrioritiesInput.of(data.tables)), scripts),
+                "scenarios.html": ("Scénarios", pages.scenarios(data, ScenariosInput.of(data.tables)), scripts),
+                "commune.html": ("Commune", pages.territory_page(data, "commune"), scripts),
+                "epci.html": ("Intercommunalité", pages.territory_page(data, "epci"), scripts),
+                "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables),
+                                                                        downloads.result(), dictionary), ()),
+            }
+            for file, shown in maps.items():
+                script = "data/" + file.replace("cartes", "contours").replace(".html", ".js")
+                (folder / script).write_text("window.OBSERVATOIRE_CONTOURS = " + json.dumps(shown.contours, separators=(",", ":"))
+                                             + ";\n", encoding="utf-8")
+                figure = fig_map(shown.layers, next(iter(shown.layers)), shown.above, shown.bounds, titled=False)
+                bodies[file] = (shown.title, pages.maps(data, figure, shown, exports if file == "cartes.html" else {}),
+                                (script, *scripts))
+            for file, (title, body, extra) in bodies.items():
+                (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")
 
     return replace_atomically(site_dir, write)
