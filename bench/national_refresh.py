@@ -23,6 +23,7 @@ from observatory.accessibility.apl import AplSettings, apl_by_commune
 from observatory.accessibility.e2sfca import DREES_BANDS
 from observatory.accessibility.travel_times import estimated_times
 from observatory.dashboard.site import SiteData, build_site
+from observatory.territories import beyond_a_region
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators.geography import build_commune_reference
@@ -135,8 +136,9 @@ def run(raw: dict[str, Path], site_dir: Path) -> list:
             boundaries=gpd.GeoDataFrame(contours.table[["commune_code", "commune_name", "geometry"]], crs=4326),
             tables=site_tables, method={"parameters": AplSettings().parameters, "consultations_per_fte": 4900,
                                         "travel_times": "estimés", "retirement_age": 67},
-            map_exports=False))
-        stage.extra = {"maps_page_mb": round((site_dir / "cartes.html").stat().st_size / 2**20, 1),
+            map_exports=False, maps_by_departement=beyond_a_region(tuple(reference["departement_code"].unique()))))
+        maps = sorted(site_dir.glob("cartes*.html"), key=lambda path: path.stat().st_size)
+        stage.extra = {"maps_pages": len(maps), "largest_maps_page_mb": round(maps[-1].stat().st_size / 2**20, 1),
                        "site_mb": round(sum(p.stat().st_size for p in site_dir.resolve().rglob("*") if p.is_file()) / 2**20)}
     return results
 

@@ -586,3 +586,21 @@ def test_downloads_speak_french_and_round_to_what_figures_mean():
                                    "Latitude", "Part de la population en désert médical", "Registre complet",
                                    "Installations durables", "Installations durables (installed_durable)"]
     assert shown.iloc[0].tolist() == ["41018", 45000, 2.735, 47.58612, 0.1235, "oui", 3, 3]
+
+
+def test_downloads_are_csv_for_french_spreadsheets(tmp_path):
+    """Semicolons, decimal commas in shortest form, dates without a time that was never given,
+    quotes only where a value holds a semicolon or a quote, formulas neutralised, a byte order
+    mark; a table with no column is still a file."""
+    import pandas as pd
+
+    from observatory.dashboard.downloads import as_text, neutralised, write_csv
+
+    frame = pd.DataFrame({"nom": pd.array(["Blois", "a;b", '=1+1', None], dtype="string"),
+                          "apl": [2.5, 330124.0, None, 0.125], "n": pd.array([1, None, 3, 4], dtype="Int64"),
+                          "jour": pd.to_datetime(["2024-06-30", None, "2023-01-01", "2022-12-31"])})
+    write_csv(as_text(neutralised(frame)), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes().decode("utf-8") == (
+        "\ufeffnom;apl;n;jour\nBlois;2,5;1;2024-06-30\n\"a;b\";330124;;\n'=1+1;;3;2023-01-01\n;0,125;4;2022-12-31\n")
+    write_csv(pd.DataFrame(), tmp_path / "vide.csv")
+    assert (tmp_path / "vide.csv").read_bytes() == "\ufeff\n".encode("utf-8")

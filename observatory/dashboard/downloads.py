@@ -55,6 +55,9 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """``frame`` (text and whole numbers) as CSV for French spreadsheets: semicolons, a byte
     order mark so Excel reads UTF-8, quotes only where a value needs them. DuckDB writes
     it, five times faster than pandas."""
+    if not len(frame.columns):  # nothing to write but the mark (DuckDB wants a column)
+        path.write_bytes("\ufeff\n".encode("utf-8"))
+        return
     written = path.with_name(f".{path.name}.part")
     with duckdb.connect(":memory:") as connection:
         connection.register("frame", as_table(frame))
