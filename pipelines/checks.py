@@ -99,6 +99,13 @@ TABLE_CHECKS = [
     table_check("agency_installations_by_quarter", ["period"], {"installations": (0, 1e5)}, min_rows=0),
     table_check("care_structure_locations", ["finess_id"], {"lon": (-180, 180), "lat": (-90, 90)}, min_rows=0),
     table_check("gp_register_coverage", ["departement_code"], {"coverage": (0, 10)}),
+    # Every profession: one row per unit and profession; a density at most one professional
+    # per inhabitant (a nurse in a hamlet of 40 is 250 per 10 000), counts never negative.
+    *(table_check(f"profession_supply_by_{level}", [key, "profession"],
+                  {"density": (0, 10_000), "headcount": (0, 1e7), "headcount_mixed": (0, 1e7)},
+                  required=("profession", "in_register"), empty_key_allowed=level == "epci")
+      for level, key in (("commune", "commune_code"), ("epci", "epci_code"), ("departement", "departement_code"))),
+    table_check("profession_register_coverage", ["departement_code", "profession"], {"coverage": (0, 10)}),
     table_check("gp_density_references", ["level", "code"], {"density_per_100k": (0, 1000)}, min_rows=0),
     table_check("commune_travel_times", ["origin", "destination"], {"minutes": (1e-9, 600)}),
     table_check("accessibility_by_epci", ["epci_code"], {"apl": APL, "share_desert": SHARE, "share_fragile": SHARE},

@@ -17,7 +17,7 @@ from .staged import RowChecks, StagedTable
 from .values import parse_decimal
 
 DATASET = "gp_benchmark"
-SCHEMA = {"year": "Int64", "level": "string", "departement_code": "string", "departement_name": "string",
+SCHEMA = {"year": "Int64", "profession": "string", "level": "string", "departement_code": "string", "departement_name": "string",
           "region_code": "string", "region_name": "string", "age_class": "string", "age_label": "string",
           "headcount": "Float64", "density_per_100k": "Float64", "line": "int64"}
 ALL_DEPARTEMENTS = "999"  # a région's (or France's) row
@@ -32,15 +32,21 @@ COLUMNS = {
 
 
 def read_gp_benchmark(path: Path, departements: tuple[str, ...]) -> StagedTable:
-    """Liberal GPs, all sexes, by age class (``tout_age`` = all ages), of ``departements``
-    (``level`` departement), of their régions (region) and of France (france). The data.ameli
-    export is ``;``-separated by default, ``,`` when asked: both are read."""
+    """``read_benchmark`` of the liberal GPs."""
+    return read_benchmark(path, departements, (GP_PROFESSION,))
+
+
+def read_benchmark(path: Path, departements: tuple[str, ...], professions: tuple[str, ...]) -> StagedTable:
+    """Liberal professionals of ``professions`` (the CNAM's labels), all sexes, by age class
+    (``tout_age`` = all ages), of ``departements`` (``level`` departement), of their régions
+    (region) and of France (france). The data.ameli export is ``;``-separated by default,
+    ``,`` when asked: both are read."""
     path = Path(path)
     header = read_lines(path)[0][0].as_py() if path.exists() else ""
     delimiter = ";" if header.count(";") > header.count(",") else ","
     read = read_delimited(path, dataset=DATASET, delimiter=delimiter, columns=COLUMNS, quoted=True)
     frame = read.frame
-    gps = frame["profession"].eq(GP_PROFESSION) & frame["sex"].eq("tout sexe")
+    gps = frame["profession"].isin(professions) & frame["sex"].eq("tout sexe")
     own = gps & frame["departement_code"].isin(departements)
     regions = set(frame.loc[own, "region_code"].dropna())
     whole = gps & frame["departement_code"].eq(ALL_DEPARTEMENTS)
@@ -53,7 +59,7 @@ def read_gp_benchmark(path: Path, departements: tuple[str, ...]) -> StagedTable:
                          year=parse_decimal(frame["year"]).astype("Int64"))
     checks = RowChecks(DATASET, path.name, frame)
     checks.reject(frame["headcount"].isna() | (frame["headcount"] < 0), "effectif", "missing or negative headcount")
-    checks.reject_duplicates(["year", "level", "region_code", "departement_code", "age_class"], "classe_age",
+    checks.reject_duplicates(["year", "profession", "level", "region_code", "departement_code", "age_class"], "classe_age",
                              "age class")
     return StagedTable(
         table=checks.accepted()[list(SCHEMA)],

@@ -3,7 +3,7 @@
 
 import geopandas as gpd
 import pandas as pd
-from dagster import Output, asset
+from dagster import MetadataValue, Output, asset
 
 from observatory.accessibility.apl import apl_by_commune
 from observatory.accessibility.agreement import agreement_by_commune, agreement_by_departement
@@ -19,6 +19,7 @@ from observatory.indicators import agency_outcomes as outcomes
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import gp_supply
+from observatory.indicators.professions import profession_coverage, supply_by_profession
 from observatory.indicators.time_series import indicators_by_snapshot
 from observatory.scenarios.placement import horizon_summary, placement_plan, placement_scores
 from observatory.scenarios.whatif import HORIZONS, horizon_apl, scenario_outcomes as scenario_outcomes_of
@@ -88,6 +89,41 @@ def gp_supply_by_departement(observatory: ObservatoryConfig, general_practitione
                              commune_reference: pd.DataFrame) -> Output:
     """GP headcount, density per 10 000 inhabitants and 55+ share per département."""
     return _supply("departement", general_practitioners, commune_reference, observatory)
+
+
+def _professions(level: str, practitioners: pd.DataFrame, commune_reference: pd.DataFrame, observatory) -> Output:
+    table = supply_by_profession(practitioners, commune_reference, level, observatory.settings().reference_date)
+    totals = table.groupby("profession")["headcount"].sum(min_count=1)
+    return _table_output(table, headcount=MetadataValue.json(
+        {key: None if pd.isna(total) else float(total) for key, total in totals.items()}))
+
+
+@asset(**CURATED)
+def profession_supply_by_commune(observatory: ObservatoryConfig, practitioners: pd.DataFrame,
+                                 commune_reference: pd.DataFrame) -> Output:
+    """Per commune and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
+    return _professions("commune", practitioners, commune_reference, observatory)
+
+
+@asset(**CURATED)
+def profession_supply_by_epci(observatory: ObservatoryConfig, practitioners: pd.DataFrame,
+                              commune_reference: pd.DataFrame) -> Output:
+    """Per EPCI and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
+    return _professions("epci", practitioners, commune_reference, observatory)
+
+
+@asset(**CURATED)
+def profession_supply_by_departement(observatory: ObservatoryConfig, practitioners: pd.DataFrame,
+                                     commune_reference: pd.DataFrame) -> Output:
+    """Per département and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
+    return _professions("departement", practitioners, commune_reference, observatory)
+
+
+@asset(**CURATED)
+def profession_register_coverage(practitioners: pd.DataFrame, commune_reference: pd.DataFrame,
+                                 profession_benchmark: StagedTable) -> Output:
+    """Per département and profession the CNAM counts: liberal professionals in the register against the CNAM's count."""
+    return _table_output(profession_coverage(practitioners, commune_reference, profession_benchmark.table))
 
 
 @asset(**CURATED)

@@ -22,6 +22,8 @@ from observatory.sources.national_communes import read_national_populations
 # asset functions do not shadow them.
 from observatory.sources import agency, ars_zoning, budget, drees_apl, epci, roster
 from observatory.sources import care_structures as finess, gp_benchmark as benchmark, population_by_age as by_age
+from observatory.indicators.professions import practitioners as profession_practitioners
+from observatory.professions import PROFESSIONS
 from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
@@ -149,6 +151,22 @@ def gp_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: Origin) -> O
     """Liberal GPs per département and age class according to the CNAM (ameli)."""
     departements = observatory.settings().departements
     return _optional(gp_benchmark_file, benchmark.SCHEMA, lambda path: benchmark.read_gp_benchmark(path, departements))
+
+
+@asset(**STAGED)
+def profession_benchmark(observatory: ObservatoryConfig, gp_benchmark_file: Origin) -> Output:
+    """Liberal professionals per département and age class according to the CNAM (ameli), for every profession counted that it counts."""
+    departements = observatory.settings().departements
+    labels = tuple(profession.cnam_label for profession in PROFESSIONS if profession.cnam_label)
+    return _optional(gp_benchmark_file, benchmark.SCHEMA, lambda path: benchmark.read_benchmark(path, departements, labels))
+
+
+@asset(**STAGED)
+def practitioners(observatory: ObservatoryConfig, rpps_activities: StagedTable) -> Output:
+    """One row per professional and profession of the territory (GPs, other doctors, dentists, midwives, pharmacists, nurses, physiotherapists): main commune and practice mode."""
+    table = profession_practitioners(rpps_activities.table, observatory.settings().gp_savoir_faire)
+    return Output(table, metadata={"by_profession": MetadataValue.json(
+        {key: int(count) for key, count in table["profession"].value_counts().sort_index().items()})})
 
 
 @asset(**STAGED)

@@ -1,0 +1,122 @@
+"""Every profession of the register: recognised by its RPPS code, counted like the GPs, absent
+(not zero) before the RPPS held it, checked against the CNAM's liberal count."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+
+from observatory.professions import BY_KEY, PROFESSIONS, in_register, profession_of
+
+GP_SKILLS = ("SM26", "SM53", "SM54")
+
+
+def test_each_profession_is_recognised_by_its_code_and_doctors_by_their_savoir_faire():
+    activities = pd.DataFrame({
+        "profession_code": ["10", "10", "10", "40", "50", "21", "60", "70", "28", "10"],
+        "savoir_faire_code": ["SM53", "SM20", "", "", "", "", "", "", "", "SM26"]})
+    assert profession_of(activities, GP_SKILLS).tolist() == [
+        "medecin_generaliste", "medecin_specialiste", "medecin_specialiste", "chirurgien_dentiste", "sage_femme",
+        "pharmacien", "infirmier", "masseur_kinesitherapeute", pd.NA, "medecin_generaliste"]
+
+
+def test_a_register_older_than_a_professions_entry_does_not_hold_it():
+    """DREES: doctors, dentists, pharmacists, midwives since 2012; physiotherapists 2017; nurses 2022."""
+    assert not in_register("infirmier", date(2021, 12, 31)) and in_register("infirmier", date(2022, 1, 1))
+    assert not in_register("masseur_kinesitherapeute", date(2016, 6, 30))
+    assert in_register("masseur_kinesitherapeute", date(2017, 6, 30))
+    assert all(in_register(key, date(2012, 6, 30)) for key in ("medecin_generaliste", "chirurgien_dentiste",
+                                                               "sage_femme", "pharmacien"))
+    assert not in_register("sage_femme", date(2011, 12, 31))
+
+
+def test_the_demo_counts_every_profession_it_generated(demo_build):
+    """The demo writes 1 150 nurses, 260 physiotherapists, 240 pharmacists, 150 dentists, 70
+    midwives and 40 other doctors (25 gynaecologists, 15 without speciality), each once, in
+    the territory; the faulty nurse and physiotherapist are quarantined, not counted. The GPs
+    are those the GP indicators count."""
+    from observatory.demo.practitioners import OTHER_PROFESSIONS
+
+    database = demo_build.settings.database_path
+    with duckdb.connect(str(database), read_only=True) as connection:
+        table = connection.execute("select * from profession_supply_by_departement").df().set_index("profession")
+        gps = connection.execute("select gps, population from gp_supply_by_departement").fetchone()
+        epci_total = connection.execute(
+            "select profession, sum(headcount) from profession_supply_by_epci group by all").df()
+    expected = {"infirmier": 1150, "masseur_kinesitherapeute": 260, "pharmacien": 240, "chirurgien_dentiste": 150,
+                "sage_femme": 70, "medecin_specialiste": 40, "medecin_generaliste": gps[0]}
+    assert sum(count for *_, count in OTHER_PROFESSIONS) == sum(expected.values()) - gps[0]
+    assert table["headcount"].to_dict() == expected
+    assert table.loc["infirmier", "density"] == pytest.approx(1150 / gps[1] * 10_000)
+    modes = table[["headcount_liberal", "headcount_salaried", "headcount_mixed"]].sum(axis=1)
+    assert (modes == table["headcount"]).all()  # every one libéral, salarié or mixte
+    assert table["in_register"].all()
+    assert dict(zip(epci_total["profession"], epci_total.iloc[:, 1])) == expected  # the same people, by EPCI
+
+
+def test_a_snapshot_before_the_nurses_entry_says_unknown_not_zero():
+    from observatory.indicators.professions import practitioners, supply_by_profession
+
+    reference = pd.DataFrame({"commune_code": ["00001", "00002"], "commune_name": ["A", "B"],
+                              "epci_code": ["E", "E"], "epci_name": ["E", "E"], "departement_code": ["00", "00"],
+                              "departement_name": ["D", "D"], "population": [3000.0, 1000.0]})
+    activities = pd.DataFrame({"rpps_id": ["1", "1", "2", "3"], "profession_code": ["60", "60", "60", "70"],
+                               "savoir_faire_code": "", "commune_code": ["00001", "00002", "00002", "00001"],
+                               "mode_code": ["S", "L", "S", "L"], "line": [2, 3, 4, 5]})
+    people = practitioners(activities, GP_SKILLS)
+    # nurse 1: liberal in 00002 (the liberal activity decides), mixed; nurse 2: salaried in 00002
+    assert people.set_index("rpps_id")[["commune_code", "practice_mode"]].to_dict("index") == {
+        "1": {"commune_code": "00002", "practice_mode": "mixte"},
+        "2": {"commune_code": "00002", "practice_mode": "salarié"},
+        "3": {"commune_code": "00001", "practice_mode": "libéral"}}
+    now = supply_by_profession(people, reference, "commune", date(2024, 6, 30)).set_index(["profession", "commune_code"])
+    assert now.loc[("infirmier", "00002"), ["headcount", "density", "headcount_mixed", "headcount_salaried"]].tolist() \
+        == [2.0, 20.0, 1.0, 1.0]
+    assert now.loc[("infirmier", "00001"), "headcount"] == 0  # none there: a true zero
+    before = supply_by_profession(people, reference, "departement", date(2020, 6, 30)).set_index("profession")
+    assert pd.isna(before.loc["infirmier", "headcount"]) and not before.loc["infirmier", "in_register"]
+    assert before.loc["masseur_kinesitherapeute", "headcount"] == 1 and before.loc["pharmacien", "headcount"] == 0
+
+
+def test_the_cnam_count_checks_each_profession(demo_build, shared_data):
+    """The demo's CNAM file counts 1 000 liberal nurses; the real CNAM file gives every
+    profession of Loir-et-Cher (211 liberal GPs, 363 nurses, 232 physiotherapists in 2024)."""
+    from observatory.sources.gp_benchmark import read_benchmark
+
+    with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
+        coverage = connection.execute("select * from profession_register_coverage").df().set_index("profession")
+        gps = connection.execute("select coverage from gp_register_coverage").fetchone()[0]
+    assert coverage.loc["infirmier", "benchmark_liberal"] == 1000
+    assert coverage.loc["infirmier", "coverage"] == pytest.approx(coverage.loc["infirmier", "register_liberal"] / 1000)
+    assert coverage.loc["medecin_generaliste", "coverage"] == pytest.approx(gps)  # the GPs' own rule
+    assert "pharmacien" not in coverage.index  # the CNAM's file has no liberal pharmacists
+    labels = tuple(profession.cnam_label for profession in PROFESSIONS if profession.cnam_label)
+    real = read_benchmark(shared_data / "other" / "ameli_demographie_ps_liberaux_2024_departement.csv", ("41",), labels)
+    counts = real.table.query("level == 'departement' and age_class == 'tout_age'").set_index("profession")["headcount"]
+    assert counts[BY_KEY["medecin_generaliste"].cnam_label] == 211
+    assert counts[BY_KEY["infirmier"].cnam_label] == 363
+    assert counts[BY_KEY["masseur_kinesitherapeute"].cnam_label] == 232
+    assert set(counts.index) == set(labels)
+
+
+def test_the_real_registers_professions(shared_data):
+    """The real extract's first lines hold one doctor of the professions counted (the others
+    are opticians, occupational therapists…: not counted); Corse-du-Sud's real GP locations
+    make 131 GPs, as the GP count does."""
+    from observatory.indicators.gp_supply import identify_gps
+    from observatory.indicators.professions import practitioners
+    from observatory.sources.delimited import read_delimited
+    from observatory.sources.rpps import COLUMNS, read_rpps_extract
+
+    sample = read_delimited(shared_data / "rpps" / "PS_LibreAcces_Personne_activite_small.txt", dataset="rpps",
+                            delimiter="|", columns=COLUMNS).frame
+    found = profession_of(sample, GP_SKILLS)
+    assert found.notna().sum() == (sample["profession_code"] == "10").sum() == 1
+    corse = read_rpps_extract(shared_data / "corse" / "PS_LibreAcces_Personne_activite_2A_cnam2021.txt", ("2A",)).table
+    people = practitioners(corse, GP_SKILLS)
+    gps = identify_gps(corse, pd.DataFrame(columns=["rpps_id"]), GP_SKILLS, 2024)
+    assert people["profession"].value_counts().to_dict() == {"medecin_generaliste": 131} == {"medecin_generaliste": len(gps)}
+    assert sorted(people["rpps_id"]) == sorted(gps["rpps_id"])
