@@ -14,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
 import pandas as pd
+
+from .sql import query
 
 REGISTER_ENTRY_SOURCE = ("DREES, « La démographie des professionnels de santé » (sources et outils) : "
                          "bascule de chaque profession d'ADELI vers le RPPS")
@@ -49,17 +50,24 @@ PROFESSIONS = (
 BY_KEY = {profession.key: profession for profession in PROFESSIONS}
 
 
+def profession_sql(code: str = "profession_code", skill: str = "savoir_faire_code") -> str:
+    """The rule that tells an activity's profession, as a SQL expression over its RPPS code
+    and savoir-faire (``$skills``: the GP savoir-faire of the settings): a doctor is a GP
+    when their savoir-faire is one of them, else among the other doctors; a profession not
+    counted is NULL."""
+    doctor = PROFESSIONS[0].register_code
+    cases = [f"when {code} = '{doctor}' and list_contains($skills, {skill}) then '{GENERAL_PRACTITIONERS}'",
+             f"when {code} = '{doctor}' then '{OTHER_DOCTORS}'",
+             *(f"when {code} = '{profession.register_code}' then '{profession.key}'" for profession in PROFESSIONS[2:])]
+    return "case " + " ".join(cases) + " end"
+
+
 def profession_of(activities: pd.DataFrame, gp_skills: tuple[str, ...]) -> pd.Series:
-    """Each activity's profession key (missing for professions not counted): a doctor is a
-    GP when their savoir-faire is one of ``gp_skills`` (the setting the GP count uses), else
-    among the other doctors."""
-    code = activities["profession_code"].astype("string").fillna("").to_numpy(dtype=object)
-    skill = activities["savoir_faire_code"].astype("string").fillna("").isin(gp_skills).to_numpy()
-    doctor = code == "10"
-    conditions = [doctor & skill, doctor & ~skill,
-                  *(code == profession.register_code for profession in PROFESSIONS[2:])]
-    keys = np.select(conditions, [profession.key for profession in PROFESSIONS], default="")
-    return pd.Series(keys, index=activities.index, dtype="string").replace("", pd.NA)
+    """Each activity's profession key (``profession_sql``), missing for professions not counted
+    (DuckDB keeps the rows' order in a projection)."""
+    found = query(f"select {profession_sql()} as profession from activities", {"skills": list(gp_skills)},
+                  activities=activities[["profession_code", "savoir_faire_code"]])
+    return pd.Series(found["profession"].to_numpy(), index=activities.index, dtype="string")
 
 
 def in_register(key: str, when: date) -> bool:

@@ -1,18 +1,18 @@
 """Every profession the register holds, counted like the GPs: one row per professional and
-profession, headcount and density at every level (``gp_supply``, the GPs' own aggregation),
-practice modes, and the coverage of the CNAM's liberal count (``register_coverage``)."""
+profession (the GPs' rule of the main commune), headcount, density (the GPs' definition) and
+practice modes at every level, and the coverage of the CNAM's liberal count
+(``register_coverage``, the GPs' own)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
-from ..professions import PROFESSIONS, in_register, profession_of
+from ..professions import PROFESSIONS, in_register, profession_sql
 from ..sql import query
 from .benchmark import register_coverage
-from .gp_supply import gp_supply
+from .gp_supply import LEVEL_LABELS, LEVELS
 
 MODES = {"libéral": "headcount_liberal", "salarié": "headcount_salaried", "mixte": "headcount_mixed"}
 
@@ -21,41 +21,56 @@ def practitioners(activities: pd.DataFrame, gp_skills: tuple[str, ...]) -> pd.Da
     """One row per professional and profession counted: the commune of their first liberal
     activity (else their first), and their practice mode (libéral, salarié, mixte, autre),
     as for the GPs."""
-    located = activities.assign(profession=profession_of(activities, gp_skills)).dropna(subset=["profession"])
     return query(
-        """
+        f"""
+        with counted as (
+            select rpps_id, {profession_sql()} as profession, commune_code, mode_code, line from activities
+        )
         select rpps_id, profession,
                arg_min(commune_code, (mode_code <> 'L')::int * 1e12 + line) as commune_code,
                case when bool_or(mode_code = 'L') and bool_or(mode_code = 'S') then 'mixte'
                     when bool_or(mode_code = 'L') then 'libéral'
                     when bool_or(mode_code = 'S') then 'salarié'
                     else 'autre' end as practice_mode
-        from activities group by rpps_id, profession order by profession, rpps_id
+        from counted where profession is not null
+        group by rpps_id, profession order by profession, rpps_id
         """,
-        activities=located[["rpps_id", "profession", "commune_code", "mode_code", "line"]],
+        {"skills": list(gp_skills)},
+        activities=activities[["rpps_id", "profession_code", "savoir_faire_code", "commune_code", "mode_code", "line"]],
     )
 
 
 def supply_by_profession(people: pd.DataFrame, reference: pd.DataFrame, level: str, when: date) -> pd.DataFrame:
     """Per territory of ``level`` and profession: headcount, density per 10 000 inhabitants
-    and headcount per practice mode. A profession the register of ``when`` does not hold yet
-    has no figure (``in_register`` false), never 0."""
-    key = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}[level]
-    parts = []
-    for profession in PROFESSIONS:
-        mine = people[people["profession"] == profession.key]
-        table = gp_supply(mine.assign(age=np.nan, fte=np.nan), reference, level, 55)
-        modes = pd.crosstab(mine["commune_code"].map(reference.set_index("commune_code", drop=False)[key]),
-                            mine["practice_mode"])
-        table = table.assign(**{column: table[key].map(modes[mode]).fillna(0) if mode in modes else 0.0
-                                for mode, column in MODES.items()})
-        known = in_register(profession.key, when)
-        counts = ["gps", "gp_density", *MODES.values()]
-        table[counts] = table[counts].astype("float64") if known else np.nan
-        parts.append(table.assign(profession=profession.key, profession_label=profession.label, in_register=known))
-    table = pd.concat(parts, ignore_index=True).rename(columns={"gps": "headcount", "gp_density": "density"})
-    return table[[key, table.columns[1], "population", "profession", "profession_label", "in_register", "headcount",
-                  "density", *MODES.values()]]
+    (as ``gp_supply``) and headcount per practice mode. A profession the register of
+    ``when`` does not hold yet has no figure (``in_register`` false), never 0."""
+    key, label = LEVELS[level], LEVEL_LABELS[level]
+    professions = pd.DataFrame({"profession": [p.key for p in PROFESSIONS], "profession_label": [p.label for p in PROFESSIONS],
+                                "in_register": [in_register(p.key, when) for p in PROFESSIONS],
+                                "rank": range(len(PROFESSIONS))})
+    modes = ", ".join(f"count_if(p.practice_mode = '{mode}') as {column}" for mode, column in MODES.items())
+    shown = ", ".join(f"case when f.in_register then coalesce(c.{column}, 0) end as {column}" for column in MODES.values())
+    return query(
+        f"""
+        with territories as (
+            select {key} as code, any_value({label}) as name, sum(population) as population
+            from reference group by {key}
+        ),
+        counts as (
+            select r.{key} as code, p.profession, count(*) as headcount, {modes}
+            from people p join reference r using (commune_code)
+            group by all
+        )
+        select t.code as {key}, t.name as {label}, t.population, f.profession, f.profession_label, f.in_register,
+               case when f.in_register then coalesce(c.headcount, 0) end::double as headcount,
+               case when f.in_register then coalesce(c.headcount, 0) / t.population * 10000 end as density,
+               {shown}
+        from territories t cross join professions f
+        left join counts c on c.code is not distinct from t.code and c.profession = f.profession
+        order by f.rank, t.code
+        """,
+        people=people, reference=reference, professions=professions,
+    )
 
 
 def profession_coverage(people: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
