@@ -49,7 +49,10 @@ def plot(figure, div_id: str, data, columns: tuple[str, ...], title: str = "") -
 def inline_json(value) -> str:
     """JSON safe inside a page's <script>: a name holding « </script> » from a source file
     cannot close the script (every <, > and & written as a JavaScript escape)."""
-    text = json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"))
+    try:  # the maps are plain JSON already; Plotly's encoder parses its output again to clean it
+        text = json.dumps(value, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):  # numpy values, NaN: Plotly's encoder writes them as JSON does
+        text = json.dumps(value, cls=PlotlyJSONEncoder, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
