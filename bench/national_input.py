@@ -78,11 +78,9 @@ ARRONDISSEMENT_RENUMBERING = 500  # past any département's count of communes he
 GP_COMMUNE_FLOOR = 250  # inhabitants: the smallest commune where the generator settles a GP
 
 
-def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Generator,
-                   first_other_id: int = 200_000_000) -> pd.DataFrame:
-    """RPPS activity lines: GPs (some with a second activity), other professions (numbered
-    from ``first_other_id``), and registered people without a practice address, to
-    ``register_rows`` lines."""
+def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """RPPS activity lines: GPs (some with a second activity), other professions, and
+    registered people without a practice address, to ``register_rows`` lines."""
     weights = communes["population_2021"].to_numpy(dtype="float64")
     weights /= weights.sum()
     second = size.gps // 10
@@ -91,7 +89,7 @@ def register_frame(size: NationalSize, communes: pd.DataFrame, rng: np.random.Ge
         else np.array([], dtype="int64")
     rows = len(gp_ids) + second + others
     frame = pd.DataFrame({column: "" for column in HEADER}, index=pd.RangeIndex(rows))
-    ids = np.concatenate([gp_ids, gp_ids[:second], np.arange(others) + first_other_id])
+    ids = np.concatenate([gp_ids, gp_ids[:second], np.arange(others) + 200_000_000])
     frame["Type d'identifiant PP"] = "8"
     frame["Identifiant PP"] = pd.Series(ids).map("{:011d}".format).to_numpy()
     frame["Nom d'exercice"] = rng.choice(["MARTIN", "BERNARD", "DUBOIS", "LEFÈVRE", "GARÇON"], rows)
@@ -148,15 +146,20 @@ def national_input(work: Path, scale: float = 1.0, register_factor: int = 1) -> 
 
 def write_larger_register(path: Path, paths: dict[str, Path], factor: int, seed: int = 9) -> None:
     """The register of ``paths`` followed by ``factor - 1`` times as many lines of other
-    professions (new identifiers), written part by part so the generator's memory stays flat."""
+    professions, written part by part so the generator's memory stays flat. The added lines
+    are more activities of the same professionals (each keeps one profession across the
+    added parts), as a longer register of France would be: France has about 1.3 million
+    health professionals, as many as the input already holds, not ten times more."""
     shutil.copyfile(paths["rpps_extract"], path)
     communes = pd.read_csv(paths["population"], dtype={"insee_com": str, "insee_dep": str})
     rows = json.loads((paths["population"].parent / "size.json").read_text())["register_rows"]
     rng = np.random.default_rng(seed)
     with path.open("a", encoding="utf-8", newline="") as out:
         for part in range(1, factor):
-            frame = register_frame(NationalSize(len(communes), 0, rows), communes, rng,
-                                   first_other_id=200_000_000 + part * rows)
+            frame = register_frame(NationalSize(len(communes), 0, rows), communes, rng)
+            profession = (frame["Identifiant PP"].astype("int64") % len(OTHER_PROFESSIONS)).to_numpy()
+            frame["Code profession"] = np.array([code for code, _ in OTHER_PROFESSIONS])[profession]
+            frame["Libellé profession"] = np.array([label for _, label in OTHER_PROFESSIONS])[profession]
             frame.to_csv(out, sep="|", index=False, header=False, quoting=csv.QUOTE_NONE, lineterminator="\n")
 
 

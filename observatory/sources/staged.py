@@ -104,11 +104,10 @@ class RowChecks:
 
     def reject_duplicates(self, key: list[str], field_name: str, what: str) -> None:
         """Reject the second and later rows sharing ``key`` among rows still accepted. Only
-        rows sharing the key's first column (in the register, the professional's identifier:
-        most lines are a person's only one) are compared on the whole key, found by one
-        Arrow sort: a register of millions of lines, in a second."""
+        the rows whose key's hash repeats are compared on the key itself: in a register of
+        millions of lines, a few."""
         alive = self.frame[~self.bad]
-        alive = alive.iloc[_sharing_a_value(alive[key[0]])]
+        alive = alive.iloc[_sharing_a_hash(alive[key])]
         repeated = alive.duplicated(subset=key, keep="first")
         first_line = alive.groupby(key, sort=False, dropna=False, observed=True)["line"].transform("min")
         reason = "duplicate " + what + " (first at line " + first_line.astype("string") + ")"
@@ -122,13 +121,14 @@ class RowChecks:
         return pd.concat(parts, ignore_index=True) if parts else empty_rejections()
 
 
-def _sharing_a_value(values: pd.Series) -> np.ndarray:
-    """Positions (in order) of the values whose hash occurs more than once (missing values
-    alike): every repeated value, and rarely one that only shares its hash. DuckDB hashes a
-    column of millions of strings in a fraction of a second, where pandas takes seconds."""
-    if len(values) < 2:
+def _sharing_a_hash(keys: pd.DataFrame) -> np.ndarray:
+    """Positions (in order) of the rows whose hash of every column of ``keys`` occurs more
+    than once (missing values alike): every repeated key, and rarely one that only shares its
+    hash. DuckDB hashes millions of rows in a fraction of a second, where pandas takes seconds."""
+    if len(keys) < 2:
         return np.zeros(0, dtype="int64")
+    columns = {f"k{index}": pa.array(values, from_pandas=True) for index, (_, values) in enumerate(keys.items())}
     with duckdb.connect() as connection:
-        connection.register("keys", pa.table({"value": pa.array(values, from_pandas=True)}))
-        hashes = connection.execute("select hash(value) as h from keys").fetchnumpy()["h"]
+        connection.register("keys", pa.table(columns))
+        hashes = connection.execute(f"select hash({', '.join(columns)}) as h from keys").fetchnumpy()["h"]
     return np.flatnonzero(pd.Series(hashes).duplicated(keep=False).to_numpy())
