@@ -226,8 +226,7 @@ class MapSources:
     def of(cls, data: SiteData) -> "MapSources":
         tables = data.tables
         communes, epcis = sheet_frames(tables)
-        partial = ~communes["register_complete"].astype(bool)
-        communes.loc[partial, ["gp_density", "apl"]] = np.nan
+        communes = _undrawn_where_partial(communes, ["gp_density", "apl"])
         communes = communes.merge(tables["gp_placement_scores"][["commune_code", "population_out_of_desert"]],
                                   on="commune_code", how="left")
         membership = data.boundaries.merge(tables["commune_reference"][["commune_code", "epci_code"]], on="commune_code")
@@ -244,6 +243,12 @@ class MapSources:
                    installations=tables["agency_installations_by_epci"].assign(
                        lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y)),
                    structures=tables["care_structure_locations"], thresholds=data.desert_thresholds)
+
+
+def _undrawn_where_partial(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` blank where the register is partial: a map draws no value
+    there (its grey says « registre incomplet »)."""
+    return frame.assign(**{column: frame[column].where(frame["register_complete"].astype(bool)) for column in columns})
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -312,13 +317,11 @@ def commune_map(sources: MapSources, title: str, communes: pd.DataFrame | None =
     return MapPage(title, layers, above, contours, _bounds(contours["communes"]), links=links or [])
 
 
-def departement_map(data: SiteData, links: list[tuple[str, str]]) -> MapPage:
-    """France's overview, one unit per département (a national territory's maps page, each
-    département's communes on a page of their own): density, APL, share of the population in
-    a desert, GPs aged 55 or more; a click opens the département's page."""
-    table = departement_frame(data.tables)
-    partial = ~table["register_complete"].astype(bool)
-    table.loc[partial, ["gp_density", "apl", "share_desert"]] = np.nan
+def departement_map(data: SiteData, departements: pd.DataFrame, links: list[tuple[str, str]]) -> MapPage:
+    """France's overview, one unit per département (``departement_frame``; a national
+    territory's maps page, each département's communes on a page of their own): density, APL,
+    share of the population in a desert, GPs aged 55 or more; a click opens the département's page."""
+    table = _undrawn_where_partial(departements, ["gp_density", "apl", "share_desert"])
     table = table.assign(desert_pct=table["share_desert"] * 100, senior_pct=table["share_senior"] * 100)
     table = table.join(_reasons(table, ("densite", "apl", "desert", "part55")))
     codes = data.tables["commune_reference"].set_index("commune_code")["departement_code"]
@@ -354,10 +357,11 @@ def map_pages(data: SiteData) -> dict[str, MapPage]:
     sources = MapSources.of(data)
     if not data.maps_by_departement:
         return {"cartes.html": commune_map(sources, "Cartes")}
-    names = departement_frame(data.tables).set_index("departement_code")["departement_name"].sort_index()
+    departements = departement_frame(data.tables)
+    names = departements.set_index("departement_code")["departement_name"].sort_index()
     back = [("cartes.html", "Carte de France par département")]
-    return {"cartes.html": departement_map(data, [(f"cartes-{code}.html", f"{name} ({code})")
-                                                  for code, name in names.items()]),
+    return {"cartes.html": departement_map(data, departements, [(f"cartes-{code}.html", f"{name} ({code})")
+                                                                for code, name in names.items()]),
             **{f"cartes-{code}.html": commune_map(sources, f"Cartes — {names[code]}", communes, back)
                for code, communes in sources.communes.groupby("departement_code") if code in names}}
 

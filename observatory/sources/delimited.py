@@ -174,15 +174,22 @@ def _scan_lines_as(path: Path, delimiter: str, encoding: str) -> _LineScan:
     return _LineScan(header, encoding, joined(skipped), joined(malformed), joined(counts), rows_read, number - 2)
 
 
-def _stream_unquoted(path: Path, scan: _LineScan, delimiter: str, wanted: dict[str, str],
+def _selected(table: pa.Table, keep: Callable[[pa.Table], pa.Array] | None, encoded: tuple[str, ...]) -> pa.Table:
+    """The rows ``keep`` selects (all without it), the ``encoded`` columns dictionary-encoded."""
+    table = table.filter(keep(table)) if keep else table
+    return pa.table({name: pc.dictionary_encode(column) if name in encoded else column
+                     for name, column in zip(table.column_names, table.columns)})
+
+
+def _stream_unquoted(path: Path, scan: _LineScan, header: list[str], delimiter: str, wanted: dict[str, str],
                      keep: Callable[[pa.Table], pa.Array] | None, encoded: tuple[str, ...]) -> pa.Table:
     """The ``wanted`` columns of the well-formed lines, trimmed, with their line numbers:
     a second pass parses only those columns (PyArrow's CSV reader, in batches), and the
     i-th well-formed row is the i-th well-formed line of the first pass. Rows ``keep``
     rejects (e.g. outside the territory) are dropped batch by batch, so memory grows with
     the rows kept, not with the file; ``encoded`` columns are dictionary-encoded."""
-    names = [f"c{index}" for index in range(len(scan.header))]
-    source = {ours: names[scan.header.index(theirs)] for ours, theirs in wanted.items()}
+    names = [f"c{index}" for index in range(len(header))]
+    source = {ours: names[header.index(theirs)] for ours, theirs in wanted.items()}
     reader = pacsv.open_csv(
         path, read_options=_options(scan.encoding, column_names=names, skip_rows=1),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False, escape_char=False,
@@ -195,9 +202,7 @@ def _stream_unquoted(path: Path, scan: _LineScan, delimiter: str, wanted: dict[s
         table = pa.table({ours: pc.utf8_trim_whitespace(batch.column(column)) for ours, column in source.items()})
         table = table.append_column("line", pa.array(scan.line_numbers(seen, len(table))))
         seen += len(table)
-        table = table.filter(keep(table)) if keep else table
-        parts.append(pa.table({name: pc.dictionary_encode(column) if name in encoded else column
-                               for name, column in zip(table.column_names, table.columns)}))
+        parts.append(_selected(table, keep, encoded))
     if seen != scan.well_formed:  # cannot happen when both passes split lines alike
         raise SourceFormatError(path, None, None, f"{seen} rows parsed for {scan.well_formed} well-formed lines")
     schema = pa.schema([(name, pa.dictionary(pa.int32(), pa.string()) if name in encoded else pa.string())
@@ -285,11 +290,10 @@ def read_delimited(
         data = {ours: pc.utf8_trim_whitespace(pc.list_element(fields, header.index(theirs)))
                 for ours, theirs in wanted.items()}
         data["line"] = numbers.filter(well_formed)
-        table = pa.table(data).filter(keep(pa.table(data))) if keep else pa.table(data)
+        table = _selected(pa.table(data), keep, encoded)
         rows_read = len(numbers)
     else:
-        scan.header = header
-        table = _stream_unquoted(path, scan, delimiter, wanted, keep, encoded)
+        table = _stream_unquoted(path, scan, header, delimiter, wanted, keep, encoded)
         bad_lines, bad_counts, rows_read = scan.malformed.tolist(), scan.field_counts.tolist(), scan.rows_read
     rejects = rejections(
         dataset,
