@@ -58,7 +58,7 @@ def test_the_demo_counts_every_profession_it_generated(demo_build):
 
 
 def test_a_snapshot_before_the_nurses_entry_says_unknown_not_zero():
-    from observatory.indicators.professions import practitioners, supply_by_profession
+    from observatory.indicators.professions import practitioners, profession_coverage, supply_by_profession
 
     reference = pd.DataFrame({"commune_code": ["00001", "00002"], "commune_name": ["A", "B"],
                               "epci_code": ["E", "E"], "epci_name": ["E", "E"], "departement_code": ["00", "00"],
@@ -72,27 +72,36 @@ def test_a_snapshot_before_the_nurses_entry_says_unknown_not_zero():
         "1": {"commune_code": "00002", "practice_mode": "mixte"},
         "2": {"commune_code": "00002", "practice_mode": "salarié"},
         "3": {"commune_code": "00001", "practice_mode": "libéral"}}
-    now = supply_by_profession(people, reference, "commune", date(2024, 6, 30)).set_index(["profession", "commune_code"])
+    no_cnam = pd.DataFrame(columns=["year", "profession", "level", "departement_code", "age_class", "headcount",
+                                    "density_per_100k"])
+    coverage = profession_coverage(people, reference, no_cnam)
+    now = supply_by_profession(people, reference, "commune", date(2024, 6, 30), coverage)
+    now = now.set_index(["profession", "commune_code"])
     assert now.loc[("infirmier", "00002"), ["headcount", "density", "headcount_mixed", "headcount_salaried"]].tolist() \
         == [2.0, 20.0, 1.0, 1.0]
-    assert now.loc[("infirmier", "00001"), "headcount"] == 0  # none there: a true zero
-    before = supply_by_profession(people, reference, "departement", date(2020, 6, 30)).set_index("profession")
+    assert now.loc[("infirmier", "00001"), "headcount"] == 0  # none there, in a département whose register holds nurses
+    before = supply_by_profession(people, reference, "departement", date(2020, 6, 30), coverage).set_index("profession")
     assert pd.isna(before.loc["infirmier", "headcount"]) and not before.loc["infirmier", "in_register"]
-    assert before.loc["masseur_kinesitherapeute", "headcount"] == 1 and before.loc["pharmacien", "headcount"] == 0
+    assert before.loc["masseur_kinesitherapeute", "headcount"] == 1
+    # a register holding no pharmacist in the département cannot say there is none
+    assert pd.isna(before.loc["pharmacien", "headcount"]) and not before.loc["pharmacien", "register_complete"]
 
 
 def test_the_cnam_count_checks_each_profession(demo_build, shared_data):
-    """The demo's CNAM file counts 1 000 liberal nurses; the real CNAM file gives every
-    profession of Loir-et-Cher (211 liberal GPs, 363 nurses, 232 physiotherapists in 2024)."""
+    """The demo's CNAM file counts 850 liberal nurses; the real CNAM file gives every
+    profession of Loir-et-Cher (211 liberal GPs, 363 nurses, 232 physiotherapists in 2024).
+    The register is complete for a profession it holds, within 80 % to 125 % of the CNAM's
+    count where there is one."""
     from observatory.sources.gp_benchmark import read_benchmark
 
     with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
         coverage = connection.execute("select * from profession_register_coverage").df().set_index("profession")
         gps = connection.execute("select coverage from gp_register_coverage").fetchone()[0]
-    assert coverage.loc["infirmier", "benchmark_liberal"] == 1000
-    assert coverage.loc["infirmier", "coverage"] == pytest.approx(coverage.loc["infirmier", "register_liberal"] / 1000)
+    assert coverage.loc["infirmier", "benchmark_liberal"] == 850
+    assert coverage.loc["infirmier", "coverage"] == pytest.approx(coverage.loc["infirmier", "register_liberal"] / 850)
     assert coverage.loc["medecin_generaliste", "coverage"] == pytest.approx(gps)  # the GPs' own rule
-    assert "pharmacien" not in coverage.index  # the CNAM's file has no liberal pharmacists
+    assert pd.isna(coverage.loc["pharmacien", "coverage"])  # the CNAM's file has no liberal pharmacists
+    assert coverage["register_complete"].all()  # every profession held, nurses at 788 / 850
     labels = tuple(profession.cnam_label for profession in PROFESSIONS if profession.cnam_label)
     real = read_benchmark(shared_data / "other" / "ameli_demographie_ps_liberaux_2024_departement.csv", ("41",), labels)
     counts = real.table.query("level == 'departement' and age_class == 'tout_age'").set_index("profession")["headcount"]

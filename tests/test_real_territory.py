@@ -304,3 +304,17 @@ def test_a_territory_beyond_a_region_maps_france_by_departement_then_each_depart
         page.wait_for_selector("#fiche table")
         assert page.locator("#fiche h3").inner_text().endswith(")") and "2A" in page.url
         browser.close()
+
+
+def test_corsica_publishes_no_profession_count_its_register_cannot_support(corsica):
+    """The real extract holds Corse-du-Sud's GPs only: its 131 GPs are counted; every other
+    profession of 2A, and every profession of Haute-Corse (no line at all), has no figure
+    (not 0), and says the register is incomplete for it."""
+    settings, _ = corsica
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        table = connection.execute("select departement_code, profession, headcount, density, register_complete "
+                                   "from profession_supply_by_departement").df()
+    usable = table[table["register_complete"]]
+    assert usable[["departement_code", "profession", "headcount"]].values.tolist() == [["2A", "medecin_generaliste", 131]]
+    withheld = table[~table["register_complete"]]
+    assert len(withheld) == 13 and withheld["headcount"].isna().all() and withheld["density"].isna().all()

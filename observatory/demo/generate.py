@@ -90,13 +90,14 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
         paths[f"rpps_snapshot_{snapshot:%Y%m%d}"] = path
 
     gps_liberal = int(gps["liberal"].sum())
+    nurses_liberal = 850  # the CNAM's count, near the register's (two in three of its 1 150 nurses are liberal)
     benchmark = pd.DataFrame({
         "annee": spec.reference_date.year, "profession_sante": ["Ensemble des médecins généralistes", "Infirmiers"],
         "region": "00", "libelle_region": "Démonstration", "departement": spec.departement,
         "libelle_departement": spec.departement_name, "classe_age": "tout_age", "libelle_classe_age": "Tout âge",
-        "libelle_sexe": "tout sexe", "effectif": [gps_liberal + spec.benchmark_extra_gps, 1000],
+        "libelle_sexe": "tout sexe", "effectif": [gps_liberal + spec.benchmark_extra_gps, nurses_liberal],
         "densite": [round((gps_liberal + spec.benchmark_extra_gps) / spec.population * 100_000, 1),
-                    round(1000 / spec.population * 100_000, 1)],
+                    round(nurses_liberal / spec.population * 100_000, 1)],
         "vision_generale_all": "oui", "vision_generale_prescriptions": "oui", "vision_profession_territoire": "oui",
     })
     benchmark.to_csv(paths["gp_benchmark"], index=False, lineterminator="\n")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..professions import PROFESSIONS, in_register, profession_sql
 from ..sql import query
-from .benchmark import register_coverage
+from .benchmark import register_complete, register_coverage
 from .gp_supply import LEVEL_LABELS, LEVELS
 
 MODES = {"libéral": "headcount_liberal", "salarié": "headcount_salaried", "mixte": "headcount_mixed"}
@@ -40,21 +40,29 @@ def practitioners(activities: pd.DataFrame, gp_skills: tuple[str, ...]) -> pd.Da
     )
 
 
-def supply_by_profession(people: pd.DataFrame, reference: pd.DataFrame, level: str, when: date) -> pd.DataFrame:
+def supply_by_profession(people: pd.DataFrame, reference: pd.DataFrame, level: str, when: date,
+                         coverage: pd.DataFrame) -> pd.DataFrame:
     """Per territory of ``level`` and profession: headcount, density per 10 000 inhabitants
-    (as ``gp_supply``) and headcount per practice mode. A profession the register of
-    ``when`` does not hold yet has no figure (``in_register`` false), never 0."""
+    (as ``gp_supply``) and headcount per practice mode. No figure, never 0, where the
+    register of ``when`` does not hold the profession yet (``in_register`` false), nor where
+    the register is not complete for it in one of the unit's départements (``coverage``,
+    from ``profession_coverage``: the GPs' rule, e.g. a register holding none)."""
     key, label = LEVELS[level], LEVEL_LABELS[level]
     professions = pd.DataFrame({"profession": [p.key for p in PROFESSIONS], "profession_label": [p.label for p in PROFESSIONS],
                                 "in_register": [in_register(p.key, when) for p in PROFESSIONS],
                                 "rank": range(len(PROFESSIONS))})
     modes = ", ".join(f"count_if(p.practice_mode = '{mode}') as {column}" for mode, column in MODES.items())
-    shown = ", ".join(f"case when f.in_register then coalesce(c.{column}, 0) end as {column}" for column in MODES.values())
+    usable = "f.in_register and u.register_complete"
+    shown = ", ".join(f"case when {usable} then coalesce(c.{column}, 0) end as {column}" for column in MODES.values())
     return query(
         f"""
         with territories as (
             select {key} as code, any_value({label}) as name, sum(population) as population
             from reference group by {key}
+        ),
+        complete as (
+            select r.{key} as code, v.profession, bool_and(coalesce(v.register_complete, false)) as register_complete
+            from reference r join coverage v using (departement_code) group by all
         ),
         counts as (
             select r.{key} as code, p.profession, count(*) as headcount, {modes}
@@ -62,29 +70,34 @@ def supply_by_profession(people: pd.DataFrame, reference: pd.DataFrame, level: s
             group by all
         )
         select t.code as {key}, t.name as {label}, t.population, f.profession, f.profession_label, f.in_register,
-               case when f.in_register then coalesce(c.headcount, 0) end::double as headcount,
-               case when f.in_register then coalesce(c.headcount, 0) / t.population * 10000 end as density,
+               coalesce(u.register_complete, false) as register_complete,
+               case when {usable} then coalesce(c.headcount, 0) end::double as headcount,
+               case when {usable} then coalesce(c.headcount, 0) / t.population * 10000 end as density,
                {shown}
         from territories t cross join professions f
+        left join complete u on u.code is not distinct from t.code and u.profession = f.profession
         left join counts c on c.code is not distinct from t.code and c.profession = f.profession
         order by f.rank, t.code
         """,
         people=people, reference=reference, professions=professions,
+        coverage=coverage[["departement_code", "profession", "register_complete"]],
     )
 
 
 def profession_coverage(people: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
-    """Per département and profession the CNAM counts: liberal professionals in the register
-    against the CNAM's liberal count (the GPs' rule, profession by profession)."""
+    """Per département and profession: professionals in the register, liberal ones against
+    the CNAM's liberal count where it gives one, and whether the register is complete for
+    the profession there (``register_complete``, the GPs' rule: it holds some, and where the
+    CNAM counts them, 80 % to 125 % of its count)."""
     parts = []
     for profession in PROFESSIONS:
-        if profession.cnam_label is None:
-            continue
         counted = register_coverage(people[people["profession"] == profession.key], reference,
                                     benchmark[benchmark["profession"] == profession.cnam_label])
-        parts.append(counted.assign(profession=profession.key, profession_label=profession.label))
+        parts.append(counted.assign(profession=profession.key, profession_label=profession.label,
+                                    register_complete=register_complete(counted).to_numpy()))
     table = pd.concat(parts, ignore_index=True).rename(columns={
         "register_gps": "register_headcount", "register_liberal_gps": "register_liberal",
         "benchmark_liberal_gps": "benchmark_liberal"})
     return table[["departement_code", "departement_name", "profession", "profession_label", "register_headcount",
-                  "register_liberal", "benchmark_year", "benchmark_liberal", "benchmark_density_per_100k", "coverage"]]
+                  "register_liberal", "benchmark_year", "benchmark_liberal", "benchmark_density_per_100k", "coverage",
+                  "register_complete"]]

@@ -91,8 +91,10 @@ def gp_supply_by_departement(observatory: ObservatoryConfig, general_practitione
     return _supply("departement", general_practitioners, commune_reference, observatory)
 
 
-def _professions(level: str, practitioners: pd.DataFrame, commune_reference: pd.DataFrame, observatory) -> Output:
-    table = supply_by_profession(practitioners, commune_reference, level, observatory.settings().reference_date)
+def _professions(level: str, practitioners: pd.DataFrame, commune_reference: pd.DataFrame,
+                 profession_register_coverage: pd.DataFrame, observatory) -> Output:
+    table = supply_by_profession(practitioners, commune_reference, level, observatory.settings().reference_date,
+                                 profession_register_coverage)
     totals = table.groupby("profession")["headcount"].sum(min_count=1)
     return _table_output(table, headcount=MetadataValue.json(
         {key: None if pd.isna(total) else float(total) for key, total in totals.items()}))
@@ -100,29 +102,29 @@ def _professions(level: str, practitioners: pd.DataFrame, commune_reference: pd.
 
 @asset(**CURATED)
 def profession_supply_by_commune(observatory: ObservatoryConfig, practitioners: pd.DataFrame,
-                                 commune_reference: pd.DataFrame) -> Output:
+                                 commune_reference: pd.DataFrame, profession_register_coverage: pd.DataFrame) -> Output:
     """Per commune and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
-    return _professions("commune", practitioners, commune_reference, observatory)
+    return _professions("commune", practitioners, commune_reference, profession_register_coverage, observatory)
 
 
 @asset(**CURATED)
 def profession_supply_by_epci(observatory: ObservatoryConfig, practitioners: pd.DataFrame,
-                              commune_reference: pd.DataFrame) -> Output:
+                              commune_reference: pd.DataFrame, profession_register_coverage: pd.DataFrame) -> Output:
     """Per EPCI and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
-    return _professions("epci", practitioners, commune_reference, observatory)
+    return _professions("epci", practitioners, commune_reference, profession_register_coverage, observatory)
 
 
 @asset(**CURATED)
 def profession_supply_by_departement(observatory: ObservatoryConfig, practitioners: pd.DataFrame,
-                                     commune_reference: pd.DataFrame) -> Output:
+                                     commune_reference: pd.DataFrame, profession_register_coverage: pd.DataFrame) -> Output:
     """Per département and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
-    return _professions("departement", practitioners, commune_reference, observatory)
+    return _professions("departement", practitioners, commune_reference, profession_register_coverage, observatory)
 
 
 @asset(**CURATED)
 def profession_register_coverage(practitioners: pd.DataFrame, commune_reference: pd.DataFrame,
                                  profession_benchmark: StagedTable) -> Output:
-    """Per département and profession the CNAM counts: liberal professionals in the register against the CNAM's count."""
+    """Per département and profession: professionals in the register, liberal ones against the CNAM's count, and whether the register is complete for the profession."""
     return _table_output(profession_coverage(practitioners, commune_reference, profession_benchmark.table))
 
 
