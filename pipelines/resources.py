@@ -3,13 +3,18 @@
 No ``from __future__ import annotations`` here: Dagster reads the nested resource of the
 IO manager from its real annotation."""
 
+import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Optional
 
+import geopandas as gpd
 import pandas as pd
-from dagster import ConfigurableIOManager, ConfigurableResource, InputContext, OutputContext, ResourceDependency
-from pydantic import Field
+import pyarrow as pa
+from dagster import (ConfigurableIOManager, ConfigurableResource, DagsterInvariantViolationError, InitResourceContext,
+                     InputContext, OutputContext, ResourceDependency)
+from pydantic import Field, PrivateAttr
 
 from observatory.publish import read_table
 from observatory.settings import Settings
@@ -66,9 +71,20 @@ class StagingIOManager(ConfigurableIOManager):
 
     The staging folder belongs to the ingestion layer: it may hold personal data and is
     never published. A ``StagedTable`` is kept as its table, its rejects and its counts.
+
+    Within a run, a value also stays in memory until every step of the run that reads it has
+    read it: reading the Parquet back took a quarter of a national build (262 reads), and a
+    value read from memory equals the one read from the file (a test compares every asset).
     """
 
     observatory: ResourceDependency[ObservatoryConfig]
+    _kept: dict = PrivateAttr(default_factory=dict)  # path: [value, readers still to read it]
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        self._kept = {}
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        self._kept = {}
 
     def _path(self, context) -> Path:
         """Under the staging folder of the run's settings (the launchpad's, when it changes them)."""
@@ -88,10 +104,63 @@ class StagingIOManager(ConfigurableIOManager):
             record = {"kind": "frame"}
         else:
             record = {"kind": "json", "value": obj}
-        path.with_suffix(".json").write_text(json.dumps(record, default=str, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps(record, default=str, ensure_ascii=False)
+        path.with_suffix(".json").write_text(text, encoding="utf-8")
+        readers = _readers(context)
+        if readers:
+            self._kept[path] = [_as_stored(obj, json.loads(text)), readers]
 
     def load_input(self, context: InputContext):
-        return read_staged(self._path(context.upstream_output))
+        path = self._path(context.upstream_output)
+        kept = self._kept.get(path)
+        if kept is None:
+            return read_staged(path)
+        kept[1] -= 1
+        if kept[1] == 0:
+            del self._kept[path]
+        return _unshared(kept[0])
+
+
+def _readers(context: OutputContext) -> int:
+    """How many inputs of the steps this run executes take the output (none outside a run)."""
+    try:
+        plan = context.step_context.execution_plan
+    except DagsterInvariantViolationError:
+        return 0
+    return sum((handle.step_key, handle.output_name) == (context.step_key, context.name)
+               for step in plan.get_steps_to_execute_in_topo_order() for step_input in step.step_inputs
+               for handle in step_input.get_step_output_handle_dependencies())
+
+
+def _as_stored(value, record: dict):
+    """``value`` as its files give it back (``record`` its JSON, as read): a frame through
+    Arrow as Parquet takes it (Python strings become Arrow strings, seconds milliseconds), so
+    that a step reads the same value whether its input comes from this run or an earlier one."""
+    if record["kind"] == "json":
+        return record["value"]
+    if record["kind"] == "origin":
+        return Origin.from_record(record["value"])
+    if isinstance(value, StagedTable):
+        return dataclasses.replace(value, table=_as_stored(value.table, {"kind": "frame"}),
+                                   rejects=_as_stored(value.rejects, {"kind": "frame"}), stats=record["stats"])
+    if not isinstance(value, gpd.GeoDataFrame):
+        table = pa.Table.from_pandas(value, preserve_index=False)
+        as_parquet = pa.schema([field.with_type(pa.timestamp("ms", field.type.tz))
+                                if pa.types.is_timestamp(field.type) and field.type.unit == "s" else field
+                                for field in table.schema], metadata=table.schema.metadata)
+        return table.cast(as_parquet).to_pandas()
+    return value
+
+
+def _unshared(value):
+    """``value`` for one reader: frames as copies that share their data until written
+    (pandas' copy on write), anything else as a deep copy, so no reader sees another's changes."""
+    if isinstance(value, pd.DataFrame):
+        return value.copy(deep=False)
+    if isinstance(value, StagedTable):
+        return dataclasses.replace(value, table=value.table.copy(deep=False), rejects=value.rejects.copy(deep=False),
+                                   stats=copy.deepcopy(value.stats))
+    return copy.deepcopy(value)
 
 
 def read_staged(path: Path):

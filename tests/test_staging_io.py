@@ -1,0 +1,99 @@
+"""The staging IO manager serves a run's values from memory: they must be the values the
+staging files hold, and none may outlive its last reader."""
+
+from __future__ import annotations
+
+import dagster as dg
+import pandas as pd
+import pytest
+from geopandas.testing import assert_geodataframe_equal
+
+from observatory.settings import Settings
+from observatory.sources.staged import StagedTable
+from pipelines.definitions import build_definitions
+from pipelines.resources import StagingIOManager, read_staged
+
+
+def _assert_same(served, from_file, what: str) -> None:
+    if isinstance(served, StagedTable):
+        _assert_same(served.table, from_file.table, what)
+        _assert_same(served.rejects, from_file.rejects, f"{what} (rejects)")
+        assert (served.rows_read, served.out_of_scope, served.stats) == \
+            (from_file.rows_read, from_file.out_of_scope, from_file.stats), what
+    elif hasattr(served, "geometry") and isinstance(served, pd.DataFrame):
+        assert_geodataframe_equal(served, from_file)
+    elif isinstance(served, pd.DataFrame):
+        pd.testing.assert_frame_equal(served, from_file, obj=what)
+    else:
+        assert served == from_file, what
+
+
+class ComparingIOManager(StagingIOManager):
+    """The real manager, noting what each input was served and what its file holds."""
+
+    def load_input(self, context: dg.InputContext):
+        path = self._path(context.upstream_output)
+        in_memory = path in self._kept
+        served = super().load_input(context)
+        SERVED.append((path.name, in_memory, served, read_staged(path)))
+        return served
+
+    def teardown_after_execution(self, context) -> None:
+        LEFT.extend(self._kept)
+        super().teardown_after_execution(context)
+
+
+SERVED: list = []
+LEFT: list = []
+
+
+@pytest.fixture(scope="module")
+def compared_build(tmp_path_factory):
+    settings = Settings(data_dir=tmp_path_factory.mktemp("staging-io"), map_exports=False)
+    definitions = build_definitions(settings)
+    resources = {**definitions.resources,
+                 "staging_io": ComparingIOManager(observatory=definitions.resources["observatory"])}
+    SERVED.clear(), LEFT.clear()
+    result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=resources)
+    assert result.success
+    return list(SERVED), list(LEFT)
+
+
+def test_every_value_served_from_memory_is_the_one_its_file_holds(compared_build):
+    served, _ = compared_build
+    from_memory = [entry for entry in served if entry[1]]
+    assert len(from_memory) == len(served) > 100  # a whole build reads nothing back from its files
+    for name, _, value, from_file in served:
+        _assert_same(value, from_file, name)
+
+
+def test_no_value_outlives_its_last_reader(compared_build):
+    _, left = compared_build
+    assert left == []
+
+
+def test_a_reader_changing_its_frame_changes_no_other_readers(tmp_path):
+    """Frames are served as copies on write: a step that assigns into its input leaves the
+    next step's input as it was produced."""
+    produced = pd.DataFrame({"code": ["41001", "41002"], "gps": [2, 0]})
+
+    @dg.asset(io_manager_key="staging_io")
+    def table() -> pd.DataFrame:
+        return produced
+
+    @dg.asset(io_manager_key="staging_io")
+    def first(table: pd.DataFrame) -> int:
+        table.loc[0, "gps"] = 99
+        table["gps"] = table["gps"] * 0
+        return int(table["gps"].sum())
+
+    @dg.asset(io_manager_key="staging_io")
+    def second(table: pd.DataFrame, first: int) -> int:
+        return int(table["gps"].sum())
+
+    observatory = build_definitions(Settings(data_dir=tmp_path)).resources["observatory"]
+    result = dg.materialize([table, first, second],
+                            resources={"observatory": observatory,
+                                       "staging_io": StagingIOManager(observatory=observatory)})
+    assert result.output_for_node("second") == 2
+    assert produced["gps"].tolist() == [2, 0]
