@@ -7,7 +7,8 @@ The territory is the input's 96 départements, named by their list (a folder nam
 digest). Each run is the command in a process of its own, downloads off, map exports off
 unless ``--exports``; ``--register-factor`` multiplies the register's lines (other
 professions) for the same communes and GPs. Prints each run's wall time and the peak
-resident memory of its process tree (sampled every 50 ms), the medians, and the ten
+memory of its process tree (proportional set size, sampled every 50 ms: a forked child
+is not counted again for the pages it shares with its parent), the medians, and the ten
 slowest steps of the median run as the command reported them.
 """
 
@@ -47,7 +48,7 @@ def build_once(settings: Settings, exports: bool) -> tuple[float, float, dict[st
     while process.poll() is None:
         try:
             tree = [watched, *watched.children(recursive=True)]
-            peak = max(peak, sum(part.memory_info().rss for part in tree))
+            peak = max(peak, sum(part.memory_full_info().pss for part in tree))
         except psutil.NoSuchProcess:
             pass
         lines.extend(process.stdout.readlines())

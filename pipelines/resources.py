@@ -12,8 +12,8 @@ from typing import Optional
 import geopandas as gpd
 import pandas as pd
 import pyarrow as pa
-from dagster import (ConfigurableIOManager, ConfigurableResource, DagsterInvariantViolationError, InitResourceContext,
-                     InputContext, OutputContext, ResourceDependency)
+from dagster import (ConfigurableIOManager, ConfigurableResource, DagsterInvariantViolationError, InputContext,
+                     OutputContext, ResourceDependency)
 from pydantic import Field, PrivateAttr
 
 from observatory.publish import read_table
@@ -78,13 +78,7 @@ class StagingIOManager(ConfigurableIOManager):
     """
 
     observatory: ResourceDependency[ObservatoryConfig]
-    _kept: dict = PrivateAttr(default_factory=dict)  # path: [value, readers still to read it]
-
-    def setup_for_execution(self, context: InitResourceContext) -> None:
-        self._kept = {}
-
-    def teardown_after_execution(self, context: InitResourceContext) -> None:
-        self._kept = {}
+    _kept: dict = PrivateAttr(default_factory=dict)  # (run, path): [value, readers still to read it]
 
     def _path(self, context) -> Path:
         """Under the staging folder of the run's settings (the launchpad's, when it changes them)."""
@@ -108,16 +102,17 @@ class StagingIOManager(ConfigurableIOManager):
         path.with_suffix(".json").write_text(text, encoding="utf-8")
         readers = _readers(context)
         if readers:
-            self._kept[path] = [_as_stored(obj, json.loads(text)), readers]
+            self._kept[context.run_id, path] = [_as_stored(obj, json.loads(text)), readers]
 
     def load_input(self, context: InputContext):
-        path = self._path(context.upstream_output)
-        kept = self._kept.get(path)
-        if kept is None:
-            return read_staged(path)
+        upstream = context.upstream_output
+        key = (upstream.run_id, self._path(upstream))
+        kept = self._kept.get(key)
+        if kept is None:  # an earlier run's output
+            return read_staged(key[1])
         kept[1] -= 1
         if kept[1] == 0:
-            del self._kept[path]
+            del self._kept[key]
         return _unshared(kept[0])
 
 

@@ -33,30 +33,28 @@ class ComparingIOManager(StagingIOManager):
 
     def load_input(self, context: dg.InputContext):
         path = self._path(context.upstream_output)
-        in_memory = path in self._kept
+        in_memory = (context.upstream_output.run_id, path) in self._kept
         served = super().load_input(context)
         SERVED.append((path.name, in_memory, served, read_staged(path)))
+        MANAGERS[id(self)] = self  # the instance the run uses (Dagster may copy the one given)
         return served
-
-    def teardown_after_execution(self, context) -> None:
-        LEFT.extend(self._kept)
-        super().teardown_after_execution(context)
 
 
 SERVED: list = []
-LEFT: list = []
+MANAGERS: dict = {}
 
 
 @pytest.fixture(scope="module")
 def compared_build(tmp_path_factory):
     settings = Settings(data_dir=tmp_path_factory.mktemp("staging-io"), map_exports=False)
     definitions = build_definitions(settings)
-    resources = {**definitions.resources,
-                 "staging_io": ComparingIOManager(observatory=definitions.resources["observatory"])}
-    SERVED.clear(), LEFT.clear()
-    result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=resources)
+    SERVED.clear(), MANAGERS.clear()
+    result = dg.materialize([*definitions.assets, *definitions.asset_checks],
+                            resources={**definitions.resources, "staging_io": ComparingIOManager(
+                                observatory=definitions.resources["observatory"])})
     assert result.success
-    return list(SERVED), list(LEFT)
+    assert len(MANAGERS) == 1
+    return list(SERVED), [path.name for _, path in next(iter(MANAGERS.values()))._kept]
 
 
 def test_every_value_served_from_memory_is_the_one_its_file_holds(compared_build):

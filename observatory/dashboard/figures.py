@@ -46,8 +46,9 @@ def plotly_geojson(boundaries: gpd.GeoDataFrame, key: str = "commune_code", name
     shapes = shapely.coverage_simplify(boundaries.geometry.to_crs(4326).values, tolerance)
     shapes = shapely.transform(shapes, lambda xy: np.round(xy, WEB_DECIMALS))  # 50 times set_precision's speed
     rewound = shapely.orient_polygons(shapes, exterior_cw=True)
-    features = [{"type": "Feature", "id": code, "properties": {"code": code}, "geometry": json.loads(geometry)}
-                for code, geometry in zip(boundaries[key], shapely.to_geojson(rewound))]
+    geometries = json.loads("[" + ",".join(shapely.to_geojson(rewound)) + "]")  # one parse, not one per unit
+    features = [{"type": "Feature", "id": code, "properties": {"code": code}, "geometry": geometry}
+                for code, geometry in zip(boundaries[key], geometries)]
     return {"type": "FeatureCollection", "name": name, "features": features}
 
 
@@ -102,33 +103,37 @@ def quantile_classes(values: pd.Series, decimals: int, count: int = 5) -> tuple[
     return pd.Series(index, index=values.index).where(known.notna()), labels
 
 
-def _fill(contours: str, part: pd.DataFrame, colour: str, label: str, group: str, key: str, hover: str,
-          customdata: list[str]) -> dict:
-    """One colour's units, drawn from the ``contours`` the page loads once (named, not copied)."""
+def _fill(contours: str, columns: dict[str, np.ndarray], drawn: np.ndarray, colour: str, label: str, group: str,
+          key: str, hover: str, customdata: list[str]) -> dict:
+    """One colour's units (``drawn``, a mask over ``columns``), drawn from the ``contours`` the
+    page loads once (named, not copied)."""
     return {"type": "choropleth", "geojson": contours, "featureidkey": "properties.code",
-            "locations": part[key].tolist(), "z": [1] * len(part), "colorscale": [[0, colour], [1, colour]],
-            "showscale": False, "name": label, "legendgroup": group, "showlegend": True,
-            "customdata": _cells(part[customdata]), "hovertemplate": hover, "marker": OUTLINE}
+            "locations": columns[key][drawn].tolist(), "z": [1] * int(drawn.sum()),
+            "colorscale": [[0, colour], [1, colour]], "showscale": False, "name": label, "legendgroup": group,
+            "showlegend": True, "customdata": [list(row) for row in zip(*(columns[name][drawn].tolist()
+                                                                            for name in customdata))],
+            "hovertemplate": hover, "marker": OUTLINE}
 
 
-def _cells(frame: pd.DataFrame) -> list[list]:
-    """Rows of values as JSON writes them (a missing value as null)."""
-    columns = []
-    for _, values in frame.items():
-        values = values.to_numpy(dtype=object, copy=True)
+def _plain_columns(frame: pd.DataFrame, names) -> dict[str, np.ndarray]:
+    """``frame``'s columns ``names`` as arrays of Python values, a missing one as None (as JSON
+    writes it): a page's traces are slices of them, which pandas makes slow (a hundred map
+    pages, five layers, five classes each)."""
+    columns = {}
+    for name in dict.fromkeys(names):
+        values = frame[name].to_numpy(dtype=object, copy=True)
         values[pd.isna(values)] = None
-        columns.append(values.tolist())
-    return [list(row) for row in zip(*columns)]
+        columns[name] = values
+    return columns
 
 
-def _missing_traces(contours: str, table: pd.DataFrame, reasons: pd.Series, group: str, key: str,
+def _missing_traces(contours: str, columns: dict[str, np.ndarray], reasons: pd.Series, group: str, key: str,
                     name: str) -> list:
     """The units without a value, one grey per reason (secret, no GP, no data)."""
-    traces = []
-    for reason, part in table[reasons.notna()].groupby(reasons[reasons.notna()], sort=True):
-        traces.append(_fill(contours, part, MISSING_COLOURS.get(reason, MISSING_DEFAULT), reason, group, key,
-                            "<b>%{customdata[0]}</b><br>" + reason + "<extra></extra>", [name]))
-    return traces
+    reasons = reasons.to_numpy(dtype=object)
+    return [_fill(contours, columns, reasons == reason, MISSING_COLOURS.get(reason, MISSING_DEFAULT), reason, group,
+                  key, "<b>%{customdata[0]}</b><br>" + reason + "<extra></extra>", [name])
+            for reason in sorted(set(reasons[pd.notna(reasons)]))]
 
 
 def quantile_layer(contours: str, table: pd.DataFrame, column: str, reasons: pd.Series, *, title: str, unit: str,
@@ -140,13 +145,14 @@ def quantile_layer(contours: str, table: pd.DataFrame, column: str, reasons: pd.
     values = table[column].astype("float64")
     classes, labels = quantile_classes(values, decimals)
     layer = MapLayer(f"{title} ({unit})", columns or (column,))
-    layer.traces = _missing_traces(contours, table, reasons.where(values.isna()), group, key, name)
+    plain = _plain_columns(table.assign(_value=values), [key, name, "_value"])
+    layer.traces = _missing_traces(contours, plain, reasons.where(values.isna()), group, key, name)
     colours = _colours(palette, len(labels))
-    shown = table.assign(_value=values)
     hover = "<b>%{customdata[0]}</b><br>%{customdata[1]:." + str(decimals) + "f} " + unit + "<extra></extra>"
-    for index, part in shown.groupby(classes, sort=True):  # limits are values: no class is empty
-        index = int(index)
-        layer.traces.append(_fill(contours, part, colours[index], labels[index], group, key, hover, [name, "_value"]))
+    classes = classes.to_numpy()
+    for index in np.unique(classes[~np.isnan(classes)]).astype(int):  # limits are values: no class is empty
+        layer.traces.append(_fill(contours, plain, classes == index, colours[index], labels[index], group, key, hover,
+                                  [name, "_value"]))
     return layer
 
 
@@ -163,10 +169,11 @@ def class_layer(contours: str, table: pd.DataFrame, thresholds: tuple[float, flo
     labels = dict(CLASS_NAMES, desert=f"{CLASS_NAMES['desert']} (APL < {low})",
                   fragile=f"{CLASS_NAMES['fragile']} ({low} à {high})", adequate=f"{CLASS_NAMES['adequate']} (APL ≥ {high})")
     layer = MapLayer(f"{catalogue.label('desert_class')} des communes selon l'APL", ("apl", "desert_class"))
+    plain = _plain_columns(table, ["commune_code", "commune_name", "apl"])
     for kind, colour in CLASS_COLOURS.items():
-        part = table[classes == kind]
-        if len(part):
-            layer.traces.append(_fill(contours, part, colour, labels[kind], group, "commune_code",
+        drawn = (classes == kind).to_numpy()
+        if drawn.any():
+            layer.traces.append(_fill(contours, plain, drawn, colour, labels[kind], group, "commune_code",
                                       "<b>%{customdata[0]}</b><br>" + labels[kind] + "<br>APL %{customdata[1]:.2f}"
                                       "<extra></extra>", ["commune_name", "apl"]))
     return layer
@@ -190,10 +197,11 @@ def overlays(structures: pd.DataFrame, installations: pd.DataFrame, towns: pd.Da
                            "hovertemplate": "%{text}<extra>" + label + "</extra>"})
     if len(installations):
         counts = installations["installations"].astype("float64")
+        plain = _plain_columns(installations, ["installations", "epci_name"])
         traces.append({"type": "scattergeo", "lon": installations["lon"].tolist(), "lat": installations["lat"].tolist(),
                        "mode": "markers+text", "name": "Installations accompagnées (par EPCI)",
-                       "text": [row[0] for row in _cells(installations[["installations"]])], "textfont": {"color": "white", "size": 11},
-                       "customdata": _cells(installations[["epci_name"]]),
+                       "text": plain["installations"].tolist(), "textfont": {"color": "white", "size": 11},
+                       "customdata": [[name] for name in plain["epci_name"].tolist()],
                        "marker": {"size": (14 + 2 * counts ** 0.5 * 3).tolist(), "color": "#332288", "opacity": 0.85,
                                   "line": {"width": 1, "color": "white"}},
                        "hovertemplate": "%{customdata[0]}<br>%{text} installations<extra></extra>"})

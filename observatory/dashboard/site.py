@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import catalogue
+from ..beside import Beside
 from ..publish import replace_atomically
 from . import pages
 from .downloads import write_downloads
@@ -240,9 +240,9 @@ class MapSources:
                    contours={"communes": plotly_geojson(data.boundaries),
                              "epci": plotly_geojson(epci_shapes, key="epci_code", name="epci")},
                    points=pd.DataFrame({"lon": points.x, "lat": points.y}).rename_axis("commune_code"),
-                   installations=tables["agency_installations_by_epci"].assign(
-                       lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y)),
-                   structures=tables["care_structure_locations"], thresholds=data.desert_thresholds)
+                   installations=_plain(tables["agency_installations_by_epci"].assign(
+                       lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y))),
+                   structures=_plain(tables["care_structure_locations"]), thresholds=data.desert_thresholds)
 
 
 def _undrawn_where_partial(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
@@ -383,9 +383,7 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
         write_plotly_bundles(folder / "assets")
         for asset in ("observatoire.js", "observatoire.css"):
             shutil.copy(ASSETS / asset, folder / "assets" / asset)
-        # the downloads are written beside the pages: DuckDB, which writes them, leaves the GIL
-        with ThreadPoolExecutor(max_workers=1) as writing:  # waits for the downloads, even on an error
-            downloads = writing.submit(write_downloads, folder / "data", published)
+        with Beside("writing the downloads", write_downloads, folder / "data", published) as downloads:
             index, sheets = territory_data(data.tables)
             (folder / "data" / "territoires.js").write_text(
                 "window.OBSERVATOIRE = " + json.dumps(index, ensure_ascii=False) + ";\n", encoding="utf-8")

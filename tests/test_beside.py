@@ -1,0 +1,53 @@
+"""Work beside the main process: its value, its error, its death, and the wait on leaving."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from observatory.beside import Beside
+
+
+def _rows_of(table: dict[str, list]) -> int:
+    return sum(len(values) for values in table.values())
+
+
+def _fail(path: Path) -> None:
+    raise ValueError(f"no such table in {path.name}")
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+def _write_late(path: Path) -> None:
+    time.sleep(0.3)
+    path.write_text("written", encoding="utf-8")
+
+
+def test_the_child_sees_the_parents_data_and_returns_its_value():
+    table = {"41001": list(range(1000)), "41002": list(range(234))}
+    with Beside("counting", _rows_of, table) as counting:
+        assert counting.result() == 1234
+
+
+def test_an_error_in_the_child_is_raised_with_its_traceback(tmp_path):
+    with pytest.raises(RuntimeError, match=r"(?s)writing the downloads failed:.*ValueError: no such table in"):
+        with Beside("writing the downloads", _fail, tmp_path) as failing:
+            failing.result()
+
+
+def test_a_child_that_dies_is_an_error_not_a_silence():
+    with pytest.raises(RuntimeError, match="ended without a result .exit code 3"):
+        Beside("dying", _die).result()
+
+
+def test_leaving_waits_for_the_child_even_on_an_error(tmp_path):
+    written = tmp_path / "late.txt"
+    with pytest.raises(KeyError):
+        with Beside("writing late", _write_late, written):
+            raise KeyError("the pages failed")
+    assert written.read_text(encoding="utf-8") == "written"
