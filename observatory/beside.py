@@ -4,7 +4,12 @@ pickled on the way in, and the work runs on the other core instead of waiting fo
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing
+import os
+import signal
+import sys
 import traceback
 from typing import Any, Callable
 
@@ -13,7 +18,9 @@ class Beside:
     """``function(*arguments)`` run in a forked child from the start; ``result()`` waits for
     its value (which must pickle) or raises its error. Where processes cannot fork, it runs
     in place. Leaving the ``with`` block waits for the child, even on an error, so that
-    nothing writes into a folder its caller is about to remove."""
+    nothing writes into a folder its caller is about to remove; and the child dies with its
+    parent, so that a killed build leaves nothing writing behind it while the next one clears
+    its leftovers."""
 
     def __init__(self, what: str, function: Callable[..., Any], *arguments: Any) -> None:
         self.what = what
@@ -22,7 +29,8 @@ class Beside:
             return
         context = multiprocessing.get_context("fork")
         self._reading, writing = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run, args=(writing, function, arguments), daemon=True)
+        self._process = context.Process(target=_run, args=(writing, os.getpid(), function, arguments),
+                                        daemon=True)
         self._process.start()
         writing.close()
 
@@ -50,10 +58,25 @@ class Beside:
             self._process.join()
 
 
-def _run(writing, function: Callable[..., Any], arguments: tuple) -> None:
+def _run(writing, parent: int, function: Callable[..., Any], arguments: tuple) -> None:
+    _die_with(parent)
     try:
         writing.send(("value", function(*arguments)))
     except BaseException:  # noqa: BLE001 - the parent raises it, with the child's traceback
         writing.send(("error", traceback.format_exc()))
     finally:
         writing.close()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with(parent: int) -> None:
+    """Asks Linux to kill this process when its parent dies (a daemon child outlives a parent
+    killed by SIGKILL otherwise), and leaves at once if the parent died before the asking."""
+    library = ctypes.util.find_library("c")
+    if not sys.platform.startswith("linux") or library is None:
+        return
+    ctypes.CDLL(library).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)

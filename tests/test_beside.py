@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 from observatory.beside import Beside
@@ -51,3 +54,34 @@ def test_leaving_waits_for_the_child_even_on_an_error(tmp_path):
         with Beside("writing late", _write_late, written):
             raise KeyError("the pages failed")
     assert written.read_text(encoding="utf-8") == "written"
+
+
+_KILLED_PARENT = """
+import sys, time
+from pathlib import Path
+from observatory.beside import Beside
+
+def write_late(path):
+    time.sleep(1.0)
+    Path(path).write_text("written", encoding="utf-8")
+
+with Beside("writing late", write_late, sys.argv[1]) as late:
+    print(late._process.pid, flush=True)
+    late.result()
+"""
+
+
+def test_a_child_dies_with_its_killed_parent(tmp_path):
+    """A build killed while its downloads are written must leave nothing writing behind it."""
+    written = tmp_path / "late.txt"
+    parent = subprocess.Popen([sys.executable, "-c", _KILLED_PARENT, str(written)], stdout=subprocess.PIPE,
+                              text=True, cwd=Path(__file__).parents[1])
+    child = int(parent.stdout.readline())
+    parent.kill()
+    parent.wait(timeout=10)
+    time.sleep(1.5)
+    assert not written.exists()
+    try:  # dead: gone, or a zombie that this container's init has not reaped
+        assert psutil.Process(child).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        pass
