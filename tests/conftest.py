@@ -12,7 +12,20 @@ import pytest
 from observatory.demo import DemoSpec, generate_demo_territory
 from observatory.settings import PROJECT_ROOT, Settings
 
-SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+# Beside the project; a copy of the project elsewhere (the mutation runs' mutants/) names it.
+SHARED_DATA = Path(os.environ.get("OBSERVATORY_SHARED_DATA") or PROJECT_ROOT.parent / "shared" / "data")
+# Fixtures that materialise the pipeline: a test using one is marked ``pipeline``.
+BUILDING_FIXTURES = {"demo_build", "hostile_build", "published_demo", "loir_et_cher", "corsica", "compared_build"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks what the fixtures say: a build behind it (``pipeline``), a browser (``browser``);
+    the mutation runs leave both out, as each mutant would pay for them again."""
+    for item in items:
+        if BUILDING_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.pipeline)
+        if "chromium" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 

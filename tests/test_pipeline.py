@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from observatory.headline import HEADLINE_TABLES, headline_figures
-from observatory.publish import replace_atomically
 from pipelines.assets.published import PUBLISHED_TABLES
 from pipelines.checks import CHECKS
 from pipelines.definitions import build_definitions
@@ -95,22 +94,6 @@ def test_no_personal_data_in_curated_tables_or_site(demo_build):
         assert not [value for value in personal if value in text]
 
 
-def test_a_failed_write_leaves_the_previous_version_in_place(tmp_path):
-    target = tmp_path / "site"
-    replace_atomically(target, lambda folder: (folder.mkdir(), (folder / "index.html").write_text("v1")))
-
-    def broken(folder):
-        folder.mkdir()
-        (folder / "index.html").write_text("half")
-        raise RuntimeError("killed while writing")
-
-    with pytest.raises(RuntimeError):
-        replace_atomically(target, broken)
-    assert (target / "index.html").read_text() == "v1"
-    assert sorted(path.name for path in tmp_path.iterdir()) == [".versions", "site"]
-    assert [path.name for path in (tmp_path / ".versions").iterdir()] == [target.resolve().name]  # no leftovers
-    replace_atomically(target, lambda folder: (folder.mkdir(), (folder / "index.html").write_text("v2")))
-    assert (target / "index.html").read_text() == "v2"
 
 
 def test_definitions_describe_and_group_every_asset(demo_build):
