@@ -63,7 +63,7 @@ def replace_atomically(target: Path, write: Callable[[Path], None]) -> Path:
 
 def _clear_leftovers(target: Path, versions: Path) -> None:
     """Remove the versions of ``target`` it no longer points to, and temporary links."""
-    current = target.resolve().name if target.is_symlink() else None
+    current = target.resolve().name  # a file or a folder from before versioning: its own name, no version's
     for stale in versions.glob(f"{target.name}-*"):
         if stale.name != current:
             _remove(stale)
@@ -101,7 +101,7 @@ def write_database(path: Path, tables: dict[str, pd.DataFrame]) -> None:
 
 def write_parquet(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     """One Parquet file per curated table (GeoParquet for tables with geometry)."""
-    folder.mkdir(parents=True)
+    folder.mkdir()
     for name, frame in tables.items():
         frame.to_parquet(folder / f"{name}.parquet", index=False)
 

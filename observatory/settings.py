@@ -10,6 +10,11 @@ from pathlib import Path
 from .territories import DEMO, beyond_a_region, departements_of, folder_of
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+OFF = {"0", "no", "false", "off"}  # how an OBSERVATORY_* switch is turned off, in any case
+
+
+def _switch(value: str) -> bool:
+    return value.strip().lower() not in OFF
 
 
 @dataclass(frozen=True)
@@ -100,7 +105,7 @@ class Settings:
         if "OBSERVATORY_SMALL_COUNT_THRESHOLD" in env:
             values["small_count_threshold"] = int(env["OBSERVATORY_SMALL_COUNT_THRESHOLD"])
         if "OBSERVATORY_DOWNLOAD" in env:
-            values["allow_download"] = env["OBSERVATORY_DOWNLOAD"].lower() not in {"0", "no", "false"}
+            values["allow_download"] = _switch(env["OBSERVATORY_DOWNLOAD"])
         if "OBSERVATORY_RETIREMENT_AGE" in env:
             values["retirement_age"] = int(env["OBSERVATORY_RETIREMENT_AGE"])
         if "OBSERVATORY_PLACEMENT_COUNT" in env:
@@ -113,9 +118,9 @@ class Settings:
         if "OBSERVATORY_OSRM_URL" in env:
             values["osrm_url"] = env["OBSERVATORY_OSRM_URL"]
         if "OBSERVATORY_MAP_EXPORTS" in env:
-            values["map_exports"] = env["OBSERVATORY_MAP_EXPORTS"].lower() not in {"0", "no", "false"}
+            values["map_exports"] = _switch(env["OBSERVATORY_MAP_EXPORTS"])
         if "OBSERVATORY_CALIBRATE" in env:
-            values["calibrate_travel_times"] = env["OBSERVATORY_CALIBRATE"].lower() not in {"0", "no", "false"}
+            values["calibrate_travel_times"] = _switch(env["OBSERVATORY_CALIBRATE"])
         if "OBSERVATORY_MAX_QUARANTINE_SHARE" in env:
             values["max_quarantine_share"] = float(env["OBSERVATORY_MAX_QUARANTINE_SHARE"])
         if "OBSERVATORY_PSEUDONYMISATION_KEY" in env:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 from pipelines.cli import main
 from observatory.sources.catalog import DEMO_SOURCES, sha256_of
 
 PLACEMENT = re.compile(r"\s+(\d+)\. .+ \((\d{5})\): lifts ")
 
 
+@pytest.mark.pipeline
 def test_build_prints_headline_then_a_failed_refresh_keeps_the_published_observatory(tmp_path, demo_raw, capsys,
                                                                                      monkeypatch):
     monkeypatch.setenv("OBSERVATORY_MAP_EXPORTS", "0")  # two builds here: the exports are tested elsewhere

@@ -27,6 +27,7 @@ def _published(curated) -> tuple:
     return tables, gps, "330\u202f124" in index
 
 
+@pytest.mark.pipeline
 @pytest.mark.parametrize("step", ["observatory_database", "dashboard_site"])
 def test_a_refresh_killed_while_publishing_leaves_the_previous_version_whole(step, tmp_path, demo_raw, capsys,
                                                                              monkeypatch):

@@ -303,6 +303,7 @@ def test_a_year_in_a_hand_placed_name_is_a_vintage_only_where_publishers_put_one
     assert vintage_from_name("communes_2026_export_mairie_v3.geojson") == "unknown"
 
 
+@pytest.mark.pipeline
 def test_agency_dates_are_judged_against_the_reference_date_not_the_clock(demo_raw, tmp_path):
     """A rebuild on another day reads the same cases: « in the future » means after the
     observatory's reference date (30/06/2024 here), whatever today is."""

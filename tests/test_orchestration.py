@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from observatory.settings import PROJECT_ROOT, Settings
 from pipelines.checks import table_check
@@ -69,6 +70,7 @@ def test_sensor_requests_a_refresh_when_a_raw_file_lands(tmp_path):
         assert landed.cursor != cursor
 
 
+@pytest.mark.pipeline
 def test_the_workspace_loads_with_the_dagster_command():
     result = subprocess.run([str(Path(sys.executable).parent / "dagster"), "definitions", "validate",
                              "-w", "workspace.yaml"], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120)
@@ -96,6 +98,7 @@ def test_the_resource_has_one_typed_field_per_setting_but_the_secret():
     assert ObservatoryConfig.model_fields["small_count_threshold"].annotation == Optional[int]
 
 
+@pytest.mark.pipeline
 def test_the_launchpad_changes_one_setting_for_one_run(tmp_path, monkeypatch):
     """Deployed, the settings come from the environment when a run starts; run configuration
     (what the launchpad sends) changes the ones it names for that run only, the staging

@@ -37,6 +37,13 @@ def test_without_a_configured_key_one_is_drawn_once_and_kept_for_its_owner_only(
     assert pseudonymisation_key("", tmp_path / "other" / ".pseudonymisation_key") != key
 
 
+def test_the_key_is_drawn_beside_staging_data_whether_its_folder_exists_or_not(tmp_path):
+    nested = tmp_path / "data" / "staging" / ".pseudonymisation_key"  # a first build: no data folder yet
+    assert len(pseudonymisation_key("", nested)) == 64
+    (tmp_path / "existing").mkdir()
+    assert len(pseudonymisation_key("", tmp_path / "existing" / ".pseudonymisation_key")) == 64
+
+
 def test_a_key_file_written_by_hand_is_read_without_its_line_end(tmp_path):
     key_file = tmp_path / ".pseudonymisation_key"
     key_file.write_text("cle-du-departement\n")

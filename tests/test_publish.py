@@ -136,7 +136,7 @@ def test_each_target_keeps_only_its_own_versions(tmp_path):
 
 
 def test_a_file_is_swapped_by_rename_and_leaves_no_version_behind(tmp_path):
-    target = tmp_path / "deeper" / "observatory.duckdb"  # its folder is created
+    target = tmp_path / "curated" / "france" / "observatory.duckdb"  # its folders are created
     replace_atomically(target, lambda path: path.write_text("v1"))
     replace_atomically(target, lambda path: path.write_text("v2"))
     assert target.read_text() == "v2" and not target.is_symlink()
@@ -178,3 +178,21 @@ def test_the_spatial_extension_is_the_one_shipped_for_this_duckdb():
     path = extension_path("spatial")
     assert path.name == "spatial.duckdb_extension" and f"v{duckdb.__version__}" in path.parts
     assert path.stat().st_size > 1_000_000
+
+
+def test_a_write_failing_before_it_made_anything_raises_its_own_error(tmp_path):
+    replace_atomically(tmp_path / "site", lambda folder: folder.mkdir())
+
+    def unreachable(folder):
+        raise ConnectionError("the contours server did not answer")
+
+    with pytest.raises(ConnectionError, match="did not answer"):
+        replace_atomically(tmp_path / "site", unreachable)
+    assert (tmp_path / "site").is_dir()
+
+
+def test_published_parquet_carries_no_index_of_the_frames_it_came_from(tmp_path):
+    kept = pd.DataFrame({"commune_code": ["41001", "41002", "41003"], "gps": [3, 0, 2]}).iloc[[0, 2]]
+    publish_tables(tmp_path, {"gp_supply": kept})
+    table = read_table(tmp_path / "parquet" / "gp_supply.parquet")
+    assert table.columns.tolist() == ["commune_code", "gps"] and table.index.tolist() == [0, 1]

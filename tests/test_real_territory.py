@@ -162,6 +162,7 @@ def test_e2sfca_matches_pysal_on_the_real_loir_et_cher_geography(loir_et_cher):
     assert (ours > 0).sum() > 200
 
 
+@pytest.mark.pipeline
 def test_corse_du_sud_alone_computes_its_apl_with_haute_corse_as_border_ring(shared_data, tmp_path):
     """The territory 2A with Haute-Corse's contour file in neighbours/: the ring is used,
     said in the source report, and only 2A's communes are published."""

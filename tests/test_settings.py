@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -55,3 +56,24 @@ def test_the_readme_documents_every_variable_read_and_reads_every_one_documented
     read = set(re.findall(r'"(OBSERVATORY_[A-Z_]+)"', (PROJECT_ROOT / "observatory" / "settings.py").read_text()))
     assert read == set(ENVIRONMENT)
     assert documented == read  # OBSERVATORY_URL_<SOURCE> and the notebooks' OBSERVATORY_COMMUNE are read elsewhere
+
+
+def test_a_switch_is_off_for_each_documented_spelling_in_any_case_and_on_otherwise(monkeypatch):
+    switches = {"OBSERVATORY_DOWNLOAD": "allow_download", "OBSERVATORY_MAP_EXPORTS": "map_exports",
+                "OBSERVATORY_CALIBRATE": "calibrate_travel_times"}
+    for name, field in switches.items():
+        for value in ("0", "no", "No", "false", "FALSE", "off", " false "):
+            monkeypatch.setenv(name, value)
+            assert getattr(Settings.from_env(), field) is False, (name, value)
+        for value in ("1", "yes", "true", "on", ""):
+            monkeypatch.setenv(name, value)
+            assert getattr(Settings.from_env(), field) is True, (name, value)
+        monkeypatch.delenv(name)
+
+
+def test_the_pseudonymisation_key_never_reaches_run_configuration():
+    settings = Settings(pseudonymisation_key="cle-secrete-du-departement", territory="41")
+    config = settings.to_config()
+    assert "pseudonymisation_key" not in config and "cle-secrete-du-departement" not in repr(config)
+    assert "cle-secrete" not in repr(settings)
+    assert Settings(**Settings.config_values(config)) == replace(settings, pseudonymisation_key="")

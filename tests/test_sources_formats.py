@@ -43,7 +43,8 @@ def test_insee_movements_are_resolved_through_chains(tmp_path):
         "32,2016-01-01,COM,41082,0,FEINGS,Feings,Feings,COM,41059,0,CONTROIS,Controis,Le Controis\n"
         "32,2016-01-01,COM,41082,0,FEINGS,Feings,Feings,COMD,41082,0,FEINGS,Feings,Feings\n"
         "41,2019-01-01,COM,41059,0,CONTROIS,Controis,Le Controis,COM,41999,0,X,X,X\n", encoding="utf-8")
-    moves = read_insee_movements(path)
+    moves, malformed = read_insee_movements(path)
+    assert malformed.empty
     assert sorted(zip(moves["old_code"], moves["new_code"])) == [("41059", "41999"), ("41082", "41059")]
     assert resolve(moves) == {"41082": "41999", "41059": "41999"}
 

@@ -70,6 +70,7 @@ def test_no_value_outlives_its_last_reader(compared_build):
     assert left == []
 
 
+@pytest.mark.pipeline
 def test_a_reader_changing_its_frame_changes_no_other_readers(tmp_path):
     """Frames are served as copies on write: a step that assigns into its input leaves the
     next step's input as it was produced."""

@@ -19,17 +19,19 @@ MAPPING_COLUMNS = ["old_code", "new_code", "method", "overlap_share"]
 MIN_OVERLAP = 0.9  # a former commune is mapped when 90 % of its area lies in one current commune
 
 
-def read_insee_movements(path: Path) -> pd.DataFrame:
+def read_insee_movements(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Old → new commune codes from INSEE's ``v_mvt_commune_YYYY.csv`` (code changes and
-    mergers between communes: ``TYPECOM_AV`` and ``TYPECOM_AP`` both ``COM``)."""
+    mergers between communes: ``TYPECOM_AV`` and ``TYPECOM_AP`` both ``COM``; a code moved
+    twice goes where its latest movement took it), and the file's malformed lines."""
     read = read_delimited(path, dataset=DATASET, delimiter=",", quoted=True, columns={
-        "kind": "MOD", "effective": "DATE_EFF", "type_before": "TYPECOM_AV", "old_code": "COM_AV",
+        "effective": "DATE_EFF", "type_before": "TYPECOM_AV", "old_code": "COM_AV",
         "type_after": "TYPECOM_AP", "new_code": "COM_AP"})
     moves = read.frame
     moves = moves[(moves["type_before"] == "COM") & (moves["type_after"] == "COM") & (moves["old_code"] != moves["new_code"])]
     moves = moves.sort_values("effective")
-    return pd.DataFrame({"old_code": moves["old_code"], "new_code": moves["new_code"], "method": "insee_movements",
-                         "overlap_share": 1.0}).drop_duplicates("old_code", keep="last").reset_index(drop=True)
+    mapping = pd.DataFrame({"old_code": moves["old_code"], "new_code": moves["new_code"], "method": "insee_movements",
+                            "overlap_share": 1.0}).drop_duplicates("old_code", keep="last").reset_index(drop=True)
+    return mapping, read.rejects
 
 
 def derive_from_contours(previous: gpd.GeoDataFrame, current: gpd.GeoDataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -68,18 +70,22 @@ def resolve(mapping: pd.DataFrame) -> dict[str, str]:
 
 
 def modernise(codes: pd.Series, history: dict[str, str]) -> pd.Series:
-    """Replace former commune codes by current ones; other codes are left as they are."""
-    return codes.map(lambda code: history.get(code, code), na_action="ignore").astype(codes.dtype)
+    """Replace former commune codes by current ones; other codes are left as they are, and
+    the codes keep their type (categories are those of the current codes, so none is lost)."""
+    modern = codes.map(lambda code: history.get(code, code), na_action="ignore")
+    return modern.astype("category" if isinstance(codes.dtype, pd.CategoricalDtype) else codes.dtype)
 
 
 def build_history(current: gpd.GeoDataFrame, previous: gpd.GeoDataFrame | None, movements: Path | None,
-                  previous_file: str = "") -> StagedTable:
+                  previous_file: str) -> StagedTable:
     """The code history of the territory from whatever is at hand: INSEE movements first,
     then earlier contours; former communes that cannot be mapped are quarantined."""
-    parts = []
+    parts, malformed = [], []
     unmapped = pd.DataFrame(columns=["old_code", "reason"])
     if movements is not None:
-        parts.append(read_insee_movements(movements))
+        moves, malformed_lines = read_insee_movements(movements)
+        parts.append(moves)
+        malformed.append(malformed_lines)
     if previous is not None:
         derived, unmapped = derive_from_contours(previous, current)
         known = set(parts[0]["old_code"]) if parts else set()
@@ -89,9 +95,10 @@ def build_history(current: gpd.GeoDataFrame, previous: gpd.GeoDataFrame | None, 
     if len(mapping):
         resolved = resolve(mapping)
         mapping["new_code"] = mapping["old_code"].map(resolved)
-    lines = previous.set_index("commune_code")["line"] if previous is not None else pd.Series(dtype="int64")
-    rejects = rejections(DATASET, previous_file, [int(lines.get(code, 0)) for code in unmapped["old_code"]],
-                         "commune_code", [f"former commune {code} not mapped to the current geography: {reason}"
-                                          for code, reason in zip(unmapped["old_code"], unmapped["reason"])])
+    lines = previous.set_index("commune_code")["line"] if previous is not None else {}  # unmapped: from previous
+    unmappable = rejections(DATASET, previous_file, [int(lines[code]) for code in unmapped["old_code"]],
+                            "commune_code", [f"former commune {code} not mapped to the current geography: {reason}"
+                                             for code, reason in zip(unmapped["old_code"], unmapped["reason"])])
+    rejects = pd.concat([*malformed, unmappable], ignore_index=True)
     return StagedTable(table=mapping.astype({"overlap_share": "float64"}), rejects=rejects,
                        rows_read=len(mapping) + len(rejects), stats={"mapped": len(mapping), "unmapped": len(rejects)})
