@@ -9,8 +9,9 @@ or an equivalent change (the note on issue 21 says which). Its configuration is 
 ``[tool.mutmut]`` section of ``pyproject.toml``: the tests marked ``pipeline`` or ``browser``
 are left out, because each mutant would pay for a build or a browser again (the mutants of
 what only those tests reach are reported as "no tests"). Prints, per module, the mutants,
-killed, survived, not covered and the score, then every survivor's diff. Not part of CI: the
-whole set takes tens of minutes on two cores.
+killed, survived, not covered and the score, then per function the mutants left alive;
+``--diffs`` adds each survivor's diff (``.venv/bin/mutmut show <name>`` shows one). Not part
+of CI: the six modules take about ten minutes on two cores.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ def statuses() -> dict[str, str]:
     return {name: status for name, status in pairs}
 
 
-def score_table(found: dict[str, str], modules: list[str]) -> tuple[str, list[str]]:
+def score_table(found: dict[str, str], modules: list[str]) -> tuple[str, dict[str, str]]:
     lines = [f"{'module':<16} {'mutants':>8} {'killed':>7} {'survived':>9} {'no tests':>9} {'score':>7}"]
-    survivors = []
+    alive = {}
     for module in modules:
         mine = {name: status for name, status in found.items() if fnmatch.fnmatch(name, MODULES[module])}
         counts = Counter("killed" if status in KILLED else status for status in mine.values())
@@ -63,15 +64,21 @@ def score_table(found: dict[str, str], modules: list[str]) -> tuple[str, list[st
         score = f"{100 * counts['killed'] / total:.1f} %" if total else "–"
         lines.append(f"{module:<16} {total:>8} {counts['killed']:>7} {counts['survived']:>9} "
                      f"{counts['no tests']:>9} {score:>7}")
-        survivors += sorted(name for name, status in mine.items() if status not in KILLED)
-    return "\n".join(lines), survivors
+        alive |= {name: status for name, status in sorted(mine.items()) if status not in KILLED}
+    return "\n".join(lines), alive
+
+
+def by_function(alive: dict[str, str]) -> str:
+    """Mutants left alive per function and status, most first."""
+    counts = Counter((name.rsplit("__mutmut_", 1)[0], status) for name, status in alive.items())
+    return "\n".join(f"{count:>5}  {status:<9} {function}" for (function, status), count in counts.most_common())
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("modules", nargs="*", help=f"some of {', '.join(MODULES)} (default: all)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
-    parser.add_argument("--no-diffs", action="store_true", help="list the survivors without their diffs")
+    parser.add_argument("--diffs", action="store_true", help="print the diff of every surviving mutant")
     arguments = parser.parse_args(argv)
     modules = arguments.modules or list(MODULES)
     if unknown := sorted(set(modules) - set(MODULES)):
@@ -80,12 +87,10 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit(f"mutmut is not installed in {MUTMUT.parent} (python3 dev.py test --collect-only installs it)")
     shutil.rmtree(ROOT / "mutants", ignore_errors=True)  # a run starts from the code as it is
     run_mutmut([MODULES[module] for module in modules], arguments.max_children)
-    table, survivors = score_table(statuses(), modules)
-    print("\n" + table)
-    for name in survivors:
-        if arguments.no_diffs:
-            print(name)
-        else:
+    table, alive = score_table(statuses(), modules)
+    print("\n" + table + "\n\nalive, per function:\n" + by_function(alive))
+    if arguments.diffs:
+        for name in (name for name, status in alive.items() if status == "survived"):
             print(subprocess.run([str(MUTMUT), "show", name], cwd=ROOT, capture_output=True, text=True).stdout)
     return 0
 

@@ -17,6 +17,7 @@ from observatory.accessibility.e2sfca import DREES_BANDS, e2sfca, e2sfca_frame, 
 from observatory.accessibility.travel_times import (RoadModel, estimated_times, great_circle_km, internal_km,
                                                     osrm_table, read_matrix, with_internal_times)
 from observatory.indicators.deserts import classify, departures
+from observatory.sources.errors import SourceFormatError
 
 
 def pysal_e2sfca(pairs: pd.DataFrame, locations: pd.DataFrame, bands=DREES_BANDS) -> pd.Series:
@@ -127,6 +128,26 @@ def test_a_routing_matrix_gets_internal_times_where_it_lacks_them(tmp_path):
     pairs = with_internal_times(read_matrix(path), communes)
     own = pairs[pairs["origin"] == pairs["destination"]].set_index("origin")["minutes"]
     assert sorted(own.index) == ["41018", "41269"] and (own > 0).all()  # the zero is replaced, never kept
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t"])
+def test_a_matrix_keeps_codes_as_text_whatever_its_separator_and_extra_columns(tmp_path, separator):
+    path = tmp_path / "matrix.csv"
+    rows = [["origin", "distance_km", "destination", "minutes"], ["01001", "7.5", "2A004", "12"],
+            ["01001", "0", "01001", "4.5"]]
+    path.write_text("".join(separator.join(row) + "\n" for row in rows), encoding="utf-8")
+    matrix = read_matrix(path)
+    assert matrix.columns.tolist() == ["origin", "destination", "minutes"]
+    assert matrix.values.tolist() == [["01001", "2A004", 12.0], ["01001", "01001", 4.5]]  # leading zeros kept
+    assert matrix.dtypes.tolist() == ["string", "string", "float64"]
+
+
+def test_a_parquet_matrix_is_read_and_a_matrix_without_minutes_refused_naming_it(tmp_path):
+    pd.DataFrame({"origin": ["41018"], "destination": ["41269"], "minutes": [34]}).to_parquet(tmp_path / "m.parquet")
+    assert read_matrix(tmp_path / "m.parquet").values.tolist() == [["41018", "41269", 34.0]]
+    (tmp_path / "m.csv").write_text("origin;destination;duree\n41018;41269;34\n", encoding="utf-8")
+    with pytest.raises(SourceFormatError, match=r"m\.csv.*line 1.*'minutes'.*travel-time matrix column missing"):
+        read_matrix(tmp_path / "m.csv")
 
 
 def test_osrm_table_is_read_in_blocks(tmp_path):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import pytest
 
-from observatory.accessibility.agreement import agreement_measures, cohen_kappa
+from observatory.accessibility.agreement import (agreement_by_commune, agreement_by_departement,
+                                                 agreement_measures, cohen_kappa)
 from observatory.accessibility.parameters import DREES_2023
 from observatory.sources.drees_apl import read_drees_parameters, read_official_apl
 from observatory.sources.errors import SourceFormatError
@@ -63,6 +66,54 @@ def test_agreement_measures_by_hand():
     assert measures["class_agreement"] == 1.0 and measures["kappa"] == pytest.approx(1.0)
     # 4 items, agree on 2: p_o = 0.5, p_e = 0.5·0.5 + 0.5·0.5 = 0.5 → kappa 0
     assert cohen_kappa(pd.Series([True, True, False, False]), pd.Series([True, False, True, False])) == 0.0
+
+
+def test_agreement_per_commune_and_per_departement_by_hand():
+    ours = pd.DataFrame({
+        "commune_code": ["41001", "41002", "41003", "41004", "41005", "45001", "47001", "47002"],
+        "commune_name": list("ABCDEFGH"),
+        "departement_code": ["41"] * 5 + ["45"] + ["47"] * 2,
+        "apl": [1.0, 3.0, 8.0, 2.0, 2.0, 2.0, 1.0, 2.0],
+        "register_complete": [True, True, True, False, True, True, True, True],
+        "population": 100,
+    })
+    official = pd.DataFrame({
+        "commune_code": ["41001", "41002", "41003", "41004", "41005", "45001", "47001", "47002", "41999"],
+        "official_apl": [2.0, 3.0, 4.0, 1.0, 3.5, 3.0, 3.0, 4.0, 1.0],
+        "year": [2023, 2023, 2022, 2023, 2023, 2023, 2023, 2023, 2023],
+    })
+    by_commune = agreement_by_commune(ours, official, 2.5)
+    assert by_commune.columns.tolist() == ["commune_code", "commune_name", "departement_code", "apl", "official_apl",
+                                           "year", "desert", "official_desert", "comparable"]
+    assert by_commune["commune_code"].tolist() == ours["commune_code"].tolist()  # 41999: not ours, not compared
+    assert by_commune["desert"].tolist() == [True, False, False, True, True, True, True, True]
+    assert by_commune["official_desert"].tolist() == [True, False, False, True, False, False, False, False]
+    assert by_commune["comparable"].tolist() == [True, True, True, False, True, True, True, True]
+
+    table = agreement_by_departement(by_commune, 2.5).set_index("departement_code")
+    assert table.columns.tolist() == ["year", "communes_compared", "communes_withheld", "spearman", "pearson",
+                                      "mean_absolute_error", "class_agreement", "kappa"]
+    loir_et_cher = table.loc["41"]  # 41004 withheld: ours 1, 3, 8, 2 against 2, 3, 4, 3.5
+    assert (loir_et_cher["year"], loir_et_cher["communes_compared"], loir_et_cher["communes_withheld"]) == (2023, 4, 1)
+    # ranks 1, 3, 4, 2 against 1, 2, 4, 3: d² = 0 + 1 + 0 + 1, Spearman = 1 − 6·2 / (4·15) = 0.8
+    assert loir_et_cher["spearman"] == pytest.approx(0.8)
+    # deviations −2.5, −0.5, 4.5, −1.5 and −1.125, −0.125, 0.875, 0.375: Σ products 6.25, Σ squares 29 and 2.1875
+    assert loir_et_cher["pearson"] == pytest.approx(6.25 / math.sqrt(29 * 2.1875))
+    assert loir_et_cher["mean_absolute_error"] == pytest.approx((1 + 0 + 4 + 1.5) / 4)
+    # below 2.5: ours 41001 and 41005, official 41001 only: 3 of 4 agree; p_e = ½·¼ + ½·¾ = ½, kappa = (¾ − ½) / ½
+    assert loir_et_cher["class_agreement"] == 0.75 and loir_et_cher["kappa"] == pytest.approx(0.5)
+    # One or two communes rank nothing: no correlation, no kappa, but the error and the classes still count.
+    for code, error, agreement in (("45", 1.0, 0.0), ("47", 2.0, 0.0)):
+        row = table.loc[code]
+        assert row[["spearman", "pearson", "kappa"]].isna().all()
+        assert (row["mean_absolute_error"], row["class_agreement"]) == (error, agreement)
+
+
+def test_agreement_over_no_commune_is_no_figure():
+    measures = agreement_measures(pd.Series([], dtype="float64"), pd.Series([], dtype="float64"), 2.5)
+    assert measures == {"communes": 0, "spearman": None, "pearson": None, "mean_absolute_error": None,
+                        "class_agreement": None, "kappa": None}
+    assert math.isnan(cohen_kappa(pd.Series([True, True]), pd.Series([True, True])))  # no chance to beat
 
 
 def test_the_border_ring_makes_the_territory_apl_exact(shared_data):

@@ -41,6 +41,39 @@ def test_the_network_keeps_drivable_ways_their_speeds_and_one_ways(extract):
     assert found[(2, 3)] == pytest.approx(bc)
 
 
+@pytest.mark.parametrize("tags, directions, speed", [
+    ({"highway": "residential", "access": "private"}, set(), None),
+    ({"highway": "residential", "access": "no"}, set(), None),
+    ({"highway": "residential", "motor_vehicle": "no"}, set(), None),
+    ({"highway": "cycleway"}, set(), None),
+    ({"highway": "residential", "access": "destination"}, {(1, 2), (2, 1)}, 25.0),
+    ({"highway": "motorway"}, {(1, 2)}, 90.0),  # one way unless tagged otherwise
+    ({"highway": "motorway_link", "oneway": "no"}, {(1, 2), (2, 1)}, 45.0),
+    ({"highway": "primary", "junction": "roundabout"}, {(1, 2)}, 65.0),
+    ({"highway": "secondary", "oneway": "-1"}, {(2, 1)}, 55.0),  # against the way's direction
+    ({"highway": "secondary", "oneway": "true"}, {(1, 2)}, 55.0),
+    ({"highway": "secondary", "oneway": "1"}, {(1, 2)}, 55.0),
+    ({"highway": "trunk", "maxspeed": "30 mph"}, {(1, 2), (2, 1)}, 30 * 1.609344),
+    ({"highway": "trunk", "maxspeed": " 70 "}, {(1, 2), (2, 1)}, 70.0),
+    ({"highway": "trunk", "maxspeed": "FR:rural"}, {(1, 2), (2, 1)}, 85.0),  # not a number: the class's speed
+])
+def test_each_way_is_kept_or_left_by_its_tags_at_its_speed_and_in_its_directions(tmp_path, tags, directions, speed):
+    path = tmp_path / "roads.osm.pbf"
+    _extract(path, [([1, 2], tags), ([2, 3], {"highway": "tertiary"})])  # a road for the file to be readable
+    nodes, edges = read_road_network([path])
+    found = {(int(nodes.at[s, "node"]), int(nodes.at[t, "node"])): m for s, t, m in edges.itertuples(index=False)}
+    assert set(found) - {(2, 3), (3, 2)} == directions
+    for pair in directions:
+        assert found[pair] == pytest.approx(great_circle_km(*A, *B) / speed * 60)
+
+
+def test_a_way_with_one_located_node_is_no_road(tmp_path):
+    path = tmp_path / "roads.osm.pbf"
+    _extract(path, [([1, 99], {"highway": "primary"}), ([2, 3], {"highway": "tertiary"})])  # node 99 has no location
+    nodes, edges = read_road_network([path])
+    assert sorted(nodes["node"]) == [2, 3] and len(edges) == 2
+
+
 def test_two_regional_extracts_make_one_network(tmp_path):
     """Geofabrik cuts by région: a trip from one extract into the next is routed across the
     cut, through the road both extracts hold."""

@@ -113,8 +113,9 @@ def impact_summary(impact: pd.DataFrame, cases: pd.DataFrame, gps: pd.DataFrame)
     found = int(agency_gps(gps, cases).sum())
     installed = cases["status"] == "installed"
 
-    def weighted(column: str):
-        return float((impact[column] * impact["population"]).sum() / population) if population else None
+    def weighted(column: str):  # over the communes with an APL, as ``deserts._weighted``
+        known = impact["population"].where(impact[column].notna()).sum()
+        return float((impact[column] * impact["population"]).sum() / known) if known else None
 
     summary = pd.DataFrame([{
         "installations": int(installed.sum()),

@@ -55,6 +55,13 @@ def departures(gps: pd.DataFrame, reference_date: date, retirement_age: int, yea
     return leaving.mask(gps["age"].isna() & gps["planned_departure"].isna())
 
 
+def _weighted(column: str, name: str = "") -> str:
+    """SQL for the population-weighted mean of ``column`` over the communes where it is
+    known: a commune without an APL counts for nothing, not as an APL of zero."""
+    return (f"sum(c.{column} * c.population) / nullif(sum(c.population) filter (where c.{column} is not null), 0)"
+            f" as {name or column}")
+
+
 def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key: str, level_label: str,
                            thresholds: tuple[float, float]) -> pd.DataFrame:
     """Population-weighted APL, population per class, GPs leaving within 5 and 10 years,
@@ -70,14 +77,11 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
         select c.{level_key} as {level_key}, any_value(c.{level_label}) as {level_label},
                sum(c.population) filter (where c.desert_class is null) as population_unclassified,
                sum(c.population) as population,
-               sum(c.apl * c.population) / nullif(sum(c.population), 0) as apl,
-               sum(c.apl_65 * c.population) / nullif(sum(c.population), 0) as apl_65,
-               sum(c.apl_62 * c.population) / nullif(sum(c.population), 0) as apl_62,
-               sum(c.apl_60 * c.population) / nullif(sum(c.population), 0) as apl_60,
+               {_weighted("apl")}, {_weighted("apl_65")}, {_weighted("apl_62")}, {_weighted("apl_60")},
                sum(c.population) filter (where c.desert_class = 'desert') as population_desert,
                sum(c.population) filter (where c.desert_class = 'fragile') as population_fragile,
                sum(c.population) filter (where c.desert_class = 'adequate') as population_adequate,
-               sum(c.nearest_gp_minutes * c.population) / nullif(sum(c.population), 0) as mean_minutes_to_gp,
+               {_weighted("nearest_gp_minutes", "mean_minutes_to_gp")},
                bool_and(c.register_complete) as register_complete,
                any_value(l.departures_5y) as departures_5y, any_value(l.departures_10y) as departures_10y,
                coalesce(any_value(l.gps_known_departure), 0) as gps_known_departure

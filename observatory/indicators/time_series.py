@@ -22,7 +22,8 @@ def indicators_by_snapshot(gps_by_date: pd.DataFrame, dates: list, reference: pd
 
     ``gps_by_date`` holds the GPs of every snapshot, with a ``snapshot_date`` column;
     ``dates`` lists every snapshot, so that one without any GP still has its rows (of 0).
-    The APL of an EPCI or département is the population-weighted mean of its communes'.
+    The APL of an EPCI or département is the population-weighted mean of its communes' (of
+    those with an APL).
     It is computed over ``area`` (the territory and its border ring) with the ring's GPs
     of today, ``ring_gps``, at every date: earlier registers are read for the territory only.
     """
@@ -33,10 +34,11 @@ def indicators_by_snapshot(gps_by_date: pd.DataFrame, dates: list, reference: pd
         apl = apl_by_commune(reference if area is None else area, everyone, pairs, apl_settings)[["commune_code", "apl"]]
         communes = reference.merge(apl, on="commune_code", how="left")
         communes["apl_weight"] = communes["apl"] * communes["population"]
+        communes["apl_population"] = communes["population"].where(communes["apl"].notna())  # as deserts._weighted
         for level, key in LEVELS.items():
             supply = gp_supply(gps, reference, level, senior_age)
-            weighted = communes.groupby(key)[["apl_weight", "population"]].sum()
-            supply["apl"] = (weighted["apl_weight"] / weighted["population"]).reindex(supply[key]).to_numpy()
+            weighted = communes.groupby(key)[["apl_weight", "apl_population"]].sum()
+            supply["apl"] = (weighted["apl_weight"] / weighted["apl_population"]).reindex(supply[key]).to_numpy()
             supply = supply.rename(columns={key: "code", LEVEL_LABELS[level]: "name"})
             rows.append(supply.assign(snapshot_date=snapshot, level=level))
     columns = ["snapshot_date", "level", "code", "name", "population", "gps", "gp_density", "gps_age_known",
