@@ -100,6 +100,11 @@ def test_the_method_is_said_in_french_for_each_provider():
     assert travel_time_method(settings, pd.DataFrame({"speed_fitted_kmh": [42.5]})) == (
         "temps de trajet estimés, sans réseau routier : distance à vol d'oiseau × 1.3, à 42.5 km/h (vitesse ajustée "
         "sur l'APL officielle) ; dans la commune, 2/3 du rayon du disque de même surface")
+    # The README's order: a matrix file, else an OpenStreetMap extract, else an OSRM server, else the estimate.
+    everything = replace(settings, travel_matrix=Path("m.csv"), osrm_url="http://127.0.0.1:5000")
+    assert travel_time_method(everything, osm_extracts=[Path("centre.osm.pbf")]).startswith("matrice")
+    assert travel_time_method(replace(everything, travel_matrix=None), osm_extracts=[Path("centre.osm.pbf")]
+                              ).startswith("temps de trajet routiers calculés sur OpenStreetMap")
 
 
 def test_a_matrix_is_kept_within_the_largest_band_and_completed_with_each_communes_own_time(tmp_path):

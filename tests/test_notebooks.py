@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import jupytext
 import nbformat
 import pytest
@@ -30,9 +28,27 @@ def test_notebook_runs_on_the_demo_outputs(path, demo_build, artifacts, monkeypa
     outputs = [output for cell in notebook.cells if cell.cell_type == "code" for output in cell.get("outputs", [])]
     assert not [output for output in outputs if output.get("output_type") == "error"]
     assert any(output.get("output_type") in {"execute_result", "display_data"} for output in outputs)
-    assert os.environ["OBSERVATORY_DATA_DIR"] == str(demo_build.settings.data_dir)
+    if path.stem == "03_desert_analysis":
+        _check_the_desert_summary(notebook, demo_build)
     if path.stem == "04_scenarios":
         _check_the_custom_scenario(notebook, demo_build)
+
+
+def _check_the_desert_summary(notebook, demo_build):
+    """The notebook's summary, against the published Parquet tables read here with pandas."""
+    import ast
+
+    from observatory.publish import read_published_tables
+
+    texts = [output["data"]["text/plain"] for cell in notebook.cells if cell.cell_type == "code"
+             for output in cell.get("outputs", []) if "text/plain" in output.get("data", {})]
+    summary = ast.literal_eval(next(text for text in texts if text.startswith("{'population_in_deserts'")))
+    tables = read_published_tables(demo_build.settings.curated_dir)
+    communes, departement = tables["accessibility_by_commune"], tables["accessibility_by_departement"]
+    in_deserts = communes.loc[communes["desert_class"] == "desert", "population"].sum()
+    assert summary["population_in_deserts"] == pytest.approx(in_deserts) and in_deserts > 0
+    assert summary["apl_loss_if_gps_over_60_stopped"] == pytest.approx(  # from APLs shown to two decimals
+        (departement["apl"] - departement["apl_60"]).max(), abs=0.01)
 
 
 def _check_the_custom_scenario(notebook, demo_build):

@@ -50,6 +50,8 @@ def test_monthly_schedule_ticks_a_refresh_run():
     context = dg.build_schedule_context(scheduled_execution_time=pd.Timestamp("2026-12-02 05:00", tz="Europe/Paris"))
     run_requests = monthly_refresh.evaluate_tick(context).run_requests
     assert len(run_requests) == 1 and monthly_refresh.job_name == "refresh_observatory"
+    # The README's rule, written by hand: the 2nd of each month at 05:00, Paris time.
+    assert (monthly_refresh.cron_schedule, monthly_refresh.execution_timezone) == ("0 5 2 * *", "Europe/Paris")
 
 
 def test_sensor_requests_a_refresh_when_a_raw_file_lands(tmp_path):
