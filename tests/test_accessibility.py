@@ -151,8 +151,11 @@ def test_a_parquet_matrix_is_read_and_a_matrix_without_minutes_refused_naming_it
 
 
 def test_osrm_table_is_read_in_blocks(tmp_path):
+    asked = []
+
     class Osrm(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
+            asked.append(self.path)
             sources = [int(s) for s in self.path.split("sources=")[1].split("&")[0].split(";")]
             durations = [[abs(i - j) * 600.0 for j in range(3)] for i in sources]  # 10 min per step
             body = json.dumps({"code": "Ok", "durations": durations}).encode()
@@ -167,9 +170,12 @@ def test_osrm_table_is_read_in_blocks(tmp_path):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         communes = pd.DataFrame({"commune_code": ["a", "b", "c"], "lon": [1.0, 1.1, 1.2], "lat": [47.0, 47.0, 47.0]})
-        pairs = osrm_table(communes, f"http://127.0.0.1:{server.server_port}", max_minutes=15, chunk=2)
+        pairs = osrm_table(communes, f"http://127.0.0.1:{server.server_port}/", max_minutes=15, chunk=2)
     finally:
         server.shutdown()
+    points = "1.000000,47.000000;1.100000,47.000000;1.200000,47.000000"  # lon,lat as OSRM wants them
+    assert asked == [f"/table/v1/driving/{points}?sources=0;1&annotations=duration",
+                     f"/table/v1/driving/{points}?sources=2&annotations=duration"]
     assert sorted(zip(pairs["origin"], pairs["destination"], pairs["minutes"])) == [
         ("a", "a", 0.0), ("a", "b", 10.0), ("b", "a", 10.0), ("b", "b", 0.0), ("b", "c", 10.0),
         ("c", "b", 10.0), ("c", "c", 0.0)]
@@ -203,8 +209,9 @@ def test_supply_follows_the_drees_activity_rules():
     # the year → 5 400; otherwise FTE × 4 900.
     assert supply.tolist() == [0.0, 3600.0, 3600.0, 3600.0, 5000.0, 6000.0, 6000.0, 5400.0, 4900.0, 2450.0]
     # No caps for a GP salaried in a centre de santé: the activity as observed.
-    salaried = pd.DataFrame({"yearly_acts": [200.0, 7000.0], "practice_mode": ["salarié", "libéral"], "fte": 1.0})
-    assert yearly_supply(salaried, AplSettings()).tolist() == [200.0, 6000.0]
+    salaried = pd.DataFrame({"yearly_acts": [200.0, 7000.0, 7000.0, 100.0], "fte": 1.0,
+                             "practice_mode": ["salarié", "libéral", "mixte", "mixte"]})
+    assert yearly_supply(salaried, AplSettings()).tolist() == [200.0, 6000.0, 6000.0, 0.0]  # mixte: capped as libéral
 
 
 def test_apl_variants_drop_older_gps_but_keep_unknown_ages():
@@ -216,6 +223,8 @@ def test_apl_variants_drop_older_gps_but_keep_unknown_ages():
     apl = apl_by_commune(reference, gps, pairs, AplSettings(consultations_per_fte=1000)).iloc[0]
     assert apl["apl"] == pytest.approx((1 + 0.5 + 1) * 1000 / 1000)  # unknown FTE counts as 1
     assert apl["apl_65"] == pytest.approx(2.0) and apl["apl_60"] == pytest.approx(1.0)
+    assert apl["gp_consultations"] == 2500.0  # every GP's, not the last variant's
+    assert (apl["standardised_population"], apl["demand_method"]) == (1000.0, "population")  # no age band known
 
 
 def test_classes_and_departures():
