@@ -196,6 +196,9 @@ def test_standardised_population_prefers_the_official_then_age_bands_then_the_po
                      + (0.93 + 1.03 + 1.15) / 3 + (1.18 + 1.23 + 1.46) / 3 + (1.57 + 1.63 + 1.89 + 2.26) / 4)
     assert standardised.tolist() == pytest.approx([650.0, by_hand, 500.0])
     assert method.tolist() == ["official", "age_bands", "population"]
+    unknown = pd.DataFrame({"population": [None, 0.0]})  # no population, no bands: no demand, never a made-up one
+    assert standardised_population(unknown)[0].tolist() == [0.0, 0.0]
+    assert standardised_population(unknown)[1].dtype == "string"
 
 
 def test_supply_follows_the_drees_activity_rules():

@@ -118,7 +118,14 @@ def test_routed_times_are_cached_until_the_extract_changes(extract, tmp_path, mo
 def test_an_extract_without_roads_is_refused(tmp_path):
     path = tmp_path / "empty.osm.pbf"
     _extract(path, [([1, 2], {"building": "yes"})])
-    with pytest.raises(SourceFormatError, match="no drivable road"):
+    with pytest.raises(SourceFormatError, match=r"empty\.osm\.pbf, field 'highway': no drivable road in this"):
+        read_road_network([path])
+
+
+def test_an_extract_that_is_not_pbf_is_refused_naming_it(tmp_path):
+    path = tmp_path / "centre-latest.osm.pbf"
+    path.write_bytes(b"<html>404 Not Found</html>")  # what a failed download leaves
+    with pytest.raises(SourceFormatError, match=r"centre-latest\.osm\.pbf: unreadable OpenStreetMap extract: .+"):
         read_road_network([path])
 
 
