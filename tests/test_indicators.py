@@ -93,3 +93,33 @@ def test_agency_funnel_and_quarters():
     quarters = installations_by_quarter(cases).set_index("period")
     assert quarters.loc["2024-T1", "installations"] == 6 and quarters.loc["2024-T1", "durable"] == 6
     assert quarters.loc["2024-T2", "installations"] == 1  # exact here; secrecy applies on publication
+
+
+def test_the_reference_keeps_every_commune_of_the_contours_with_what_each_source_knows():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    communes = gpd.GeoDataFrame({"commune_code": ["41002", "41001", "45001"], "commune_name": ["B", "A", "C"],
+                                 "area_km2": [20.0, 10.0, 30.0], "lon": [1.1, 1.0, 1.9], "lat": [47.1, 47.0, 47.9]},
+                                geometry=[Point(1.1, 47.1), Point(1.0, 47.0), Point(1.9, 47.9)], crs="EPSG:4326")
+    populations = pd.DataFrame({"commune_code": ["41001"], "population": [1000.0], "pop_0_14": [100.0],
+                                "pop_15_29": [200.0], "pop_30_44": [200.0], "pop_45_59": [200.0], "pop_60_74": [200.0],
+                                "pop_75_plus": [100.0], "vintage": [2021]})
+    epcis = pd.DataFrame({"commune_code": ["41001", "41002"], "epci_code": ["E1", "E1"], "epci_name": ["CC Un", "CC Un"]})
+    zones = pd.DataFrame({"commune_code": ["41002"], "ars_zone": ["ZIP"]})
+    official = pd.DataFrame({"commune_code": ["41001"], "official_standardised_population": [1050.0]})
+    table = build_commune_reference(communes, populations, epcis, {"41": "Loir-et-Cher"}, zones, official)
+    assert table.columns.tolist() == [
+        "commune_code", "commune_name", "departement_code", "departement_name", "epci_code", "epci_name", "population",
+        "pop_0_14", "pop_15_29", "pop_30_44", "pop_45_59", "pop_60_74", "pop_75_plus", "census_year", "ars_zone",
+        "official_standardised_population", "area_km2", "lon", "lat"]
+    assert table["commune_code"].tolist() == ["41001", "41002", "45001"]  # every contour, in code order
+    assert table["departement_code"].tolist() == ["41", "41", "45"]
+    assert table["departement_name"].tolist()[:2] == ["Loir-et-Cher"] * 2 and pd.isna(table["departement_name"][2])
+    assert table["population"].tolist()[0] == 1000.0 and table["population"][1:].isna().all()  # kept, empty
+    assert table["census_year"].tolist()[0] == 2021 and table["epci_code"].tolist()[:2] == ["E1", "E1"]
+    assert pd.isna(table["ars_zone"][0]) and table["ars_zone"][1] == "ZIP"
+    assert table["official_standardised_population"].tolist()[0] == 1050.0
+    assert (table["area_km2"].tolist(), table["lon"].tolist()) == ([10.0, 20.0, 30.0], [1.0, 1.1, 1.9])
+    bare = build_commune_reference(communes, populations, epcis, {"41": "Loir-et-Cher"})
+    assert bare["ars_zone"].isna().all() and bare["official_standardised_population"].isna().all()

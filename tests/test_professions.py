@@ -87,6 +87,29 @@ def test_a_snapshot_before_the_nurses_entry_says_unknown_not_zero():
     assert pd.isna(before.loc["pharmacien", "headcount"]) and not before.loc["pharmacien", "register_complete"]
 
 
+def test_each_profession_is_checked_against_its_own_cnam_count():
+    from observatory.indicators.professions import practitioners, profession_coverage
+
+    reference = pd.DataFrame({"commune_code": ["00001"], "commune_name": ["A"], "epci_code": ["E"], "epci_name": ["E"],
+                              "departement_code": ["00"], "departement_name": ["D"], "population": [3000.0]})
+    activities = pd.DataFrame({"rpps_id": ["1", "2", "3"], "profession_code": ["60", "60", "70"],
+                               "savoir_faire_code": "", "commune_code": "00001", "mode_code": ["L", "L", "L"],
+                               "line": [2, 3, 4]})
+    people = practitioners(activities, GP_SKILLS)  # two liberal nurses, one liberal physiotherapist
+    cnam = pd.DataFrame({"year": 2024, "level": "departement", "departement_code": "00", "age_class": "tout_age",
+                         "profession": ["Infirmiers", "Masseurs-kinésithérapeutes"], "headcount": [4, 1],
+                         "density_per_100k": [133.3, 33.3]})
+    coverage = profession_coverage(people, reference, cnam).set_index("profession")
+    assert coverage.loc["infirmier", ["register_liberal", "benchmark_liberal", "coverage"]].tolist() == [2, 4, 0.5]
+    assert coverage.loc["masseur_kinesitherapeute", ["benchmark_liberal", "coverage"]].tolist() == [1, 1.0]
+    assert not coverage.loc["infirmier", "register_complete"]  # half the CNAM's nurses: partial
+    assert coverage.loc["masseur_kinesitherapeute", "register_complete"]
+    assert coverage.loc["infirmier", "profession_label"] == "Infirmiers"
+    assert pd.isna(coverage.loc["pharmacien", "benchmark_liberal"])  # the CNAM file has no pharmacists' count
+    assert coverage.index.tolist() == ["medecin_generaliste", "medecin_specialiste", "chirurgien_dentiste",
+                                       "sage_femme", "pharmacien", "infirmier", "masseur_kinesitherapeute"]
+
+
 def test_the_cnam_count_checks_each_profession(demo_build, shared_data):
     """The demo's CNAM file counts 850 liberal nurses; the real CNAM file gives every
     profession of Loir-et-Cher (211 liberal GPs, 363 nurses, 232 physiotherapists in 2024).
