@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..accessibility.apl import AplSettings, apl_by_commune
 from .agency_funnel import STAGE_COUNTS
+from .deserts import population_weighted
 from ..sql import query
 
 DIMENSIONS = {"profession": "profession", "offer": "offer"}
@@ -113,9 +114,9 @@ def impact_summary(impact: pd.DataFrame, cases: pd.DataFrame, gps: pd.DataFrame)
     found = int(agency_gps(gps, cases).sum())
     installed = cases["status"] == "installed"
 
-    def weighted(column: str):  # over the communes with an APL, as ``deserts._weighted``
-        known = impact["population"].where(impact[column].notna()).sum()
-        return float((impact[column] * impact["population"]).sum() / known) if known else None
+    def weighted(column: str):
+        mean = population_weighted(impact[column], impact["population"])
+        return None if pd.isna(mean) else float(mean)
 
     summary = pd.DataFrame([{
         "installations": int(installed.sum()),

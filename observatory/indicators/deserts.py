@@ -55,9 +55,18 @@ def departures(gps: pd.DataFrame, reference_date: date, retirement_age: int, yea
     return leaving.mask(gps["age"].isna() & gps["planned_departure"].isna())
 
 
+def population_weighted(values: pd.Series, population: pd.Series, groups: pd.Series | None = None):
+    """The population-weighted mean of ``values`` over the communes where it is known (a
+    commune without an APL counts for nothing, not as an APL of zero), per group when
+    ``groups`` is given; NaN where no population is known. ``_weighted`` is its SQL form."""
+    sums = pd.DataFrame({"weighted": values * population, "known": population.where(values.notna())})
+    sums = sums.groupby(groups).sum() if groups is not None else sums.sum()
+    with np.errstate(invalid="ignore"):  # no known population: 0 / 0, NaN
+        return sums["weighted"] / sums["known"]
+
+
 def _weighted(column: str, name: str = "") -> str:
-    """SQL for the population-weighted mean of ``column`` over the communes where it is
-    known: a commune without an APL counts for nothing, not as an APL of zero."""
+    """SQL for ``population_weighted`` of ``column`` over the communes of a group."""
     return (f"sum(c.{column} * c.population) / nullif(sum(c.population) filter (where c.{column} is not null), 0)"
             f" as {name or column}")
 

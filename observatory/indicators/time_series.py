@@ -12,6 +12,7 @@ from datetime import date
 import pandas as pd
 
 from ..accessibility.apl import AplSettings, apl_by_commune
+from .deserts import population_weighted
 from .gp_supply import LEVEL_LABELS, LEVELS, gp_supply
 
 
@@ -33,12 +34,10 @@ def indicators_by_snapshot(gps_by_date: pd.DataFrame, dates: list, reference: pd
         everyone = gps if ring_gps is None else pd.concat([gps, ring_gps], ignore_index=True)
         apl = apl_by_commune(reference if area is None else area, everyone, pairs, apl_settings)[["commune_code", "apl"]]
         communes = reference.merge(apl, on="commune_code", how="left")
-        communes["apl_weight"] = communes["apl"] * communes["population"]
-        communes["apl_population"] = communes["population"].where(communes["apl"].notna())  # as deserts._weighted
         for level, key in LEVELS.items():
             supply = gp_supply(gps, reference, level, senior_age)
-            weighted = communes.groupby(key)[["apl_weight", "apl_population"]].sum()
-            supply["apl"] = (weighted["apl_weight"] / weighted["apl_population"]).reindex(supply[key]).to_numpy()
+            weighted = population_weighted(communes["apl"], communes["population"], communes[key])
+            supply["apl"] = weighted.reindex(supply[key]).to_numpy()
             supply = supply.rename(columns={key: "code", LEVEL_LABELS[level]: "name"})
             rows.append(supply.assign(snapshot_date=snapshot, level=level))
     columns = ["snapshot_date", "level", "code", "name", "population", "gps", "gp_density", "gps_age_known",

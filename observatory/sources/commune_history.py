@@ -12,7 +12,7 @@ import pandas as pd
 
 from .communes import LAMBERT_93
 from .delimited import read_delimited
-from .staged import StagedTable, rejections
+from .staged import StagedTable, empty_rejections, rejections
 
 DATASET = "commune_history"
 MAPPING_COLUMNS = ["old_code", "new_code", "method", "overlap_share"]
@@ -80,12 +80,11 @@ def build_history(current: gpd.GeoDataFrame, previous: gpd.GeoDataFrame | None, 
                   previous_file: str) -> StagedTable:
     """The code history of the territory from whatever is at hand: INSEE movements first,
     then earlier contours; former communes that cannot be mapped are quarantined."""
-    parts, malformed = [], []
+    parts, malformed = [], empty_rejections()
     unmapped = pd.DataFrame(columns=["old_code", "reason"])
     if movements is not None:
-        moves, malformed_lines = read_insee_movements(movements)
+        moves, malformed = read_insee_movements(movements)
         parts.append(moves)
-        malformed.append(malformed_lines)
     if previous is not None:
         derived, unmapped = derive_from_contours(previous, current)
         known = set(parts[0]["old_code"]) if parts else set()
@@ -99,6 +98,6 @@ def build_history(current: gpd.GeoDataFrame, previous: gpd.GeoDataFrame | None, 
     unmappable = rejections(DATASET, previous_file, [int(lines[code]) for code in unmapped["old_code"]],
                             "commune_code", [f"former commune {code} not mapped to the current geography: {reason}"
                                              for code, reason in zip(unmapped["old_code"], unmapped["reason"])])
-    rejects = pd.concat([*malformed, unmappable], ignore_index=True)
+    rejects = pd.concat([malformed, unmappable], ignore_index=True)
     return StagedTable(table=mapping.astype({"overlap_share": "float64"}), rejects=rejects,
                        rows_read=len(mapping) + len(rejects), stats={"mapped": len(mapping), "unmapped": len(rejects)})
