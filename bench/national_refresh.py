@@ -34,6 +34,7 @@ from observatory.confidential import WITHHELD_COLUMNS, protect_age_figures
 from observatory.sources.agency import SCHEMA as AGENCY_SCHEMA
 from observatory.sources.communes import read_commune_contours
 from observatory.sources.departements import DEPARTEMENT_NAMES
+from observatory.sources.gp_benchmark import SCHEMA as BENCHMARK_SCHEMA
 from observatory.sources.population import read_population
 from observatory.sources.roster import SCHEMA as ROSTER_SCHEMA
 from observatory.sources.rpps import read_rpps_extract
@@ -57,7 +58,7 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
     accessibility = communes.merge(levels["commune_code"][["commune_code", "departures_5y", "departures_10y",
                                                            "gps_known_departure"]], on="commune_code")
     series = indicators_by_snapshot(gps.assign(snapshot_date=pd.Timestamp("2024-06-30")), ["2024-06-30"], reference,
-                                  pairs, AplSettings(), 55)
+                                    pairs, AplSettings(), 55, StagedTable.absent(BENCHMARK_SCHEMA).table)
     empty = pd.DataFrame
     complete = accessibility.assign(register_complete=True)
     accessibility = accessibility.drop(columns=list(WITHHELD_COLUMNS["accessibility_by_commune"]), errors="ignore")
@@ -74,7 +75,8 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
         "commune_travel_times": pairs,
         "gp_density_references": empty(columns=["level", "code", "name", "year", "liberal_gps", "density_per_100k"]),
         "gp_register_coverage": empty(columns=["departement_code", "departement_name", "register_gps",
-                                               "register_liberal_gps", "benchmark_liberal_gps", "coverage"]),
+                                               "register_liberal_gps", "benchmark_liberal_gps", "coverage",
+                                               "register_complete"]),
         "agency_impact_summary": empty(), "agency_installations_by_desert_class": empty(),
         "agency_time_to_installation": empty(), "plan_budget_outcomes": empty(), "action_sheet_indicators": empty(),
         "agency_funnel_by_profession": empty(), "agency_funnel_by_offer": empty(), "source_report": pd.DataFrame(
@@ -114,9 +116,9 @@ def run(raw: dict[str, Path], site_dir: Path) -> list:
         apl = apl_by_commune(reference, gps, pairs, AplSettings())
         stage.extra = {"median_apl": round(float(apl["apl"].median()), 3)}
     with measured("aggregation (3 levels)", results) as stage:
-        supply = {level: gp_supply(gps, reference, level, 55) for level in ("commune", "epci", "departement")}
-        communes = commune_accessibility(reference, gps, pairs, apl, (2.5, 4.0), RoadModel(),
-                                         pd.Series(True, index=list(departements)))
+        complete = pd.Series(True, index=list(departements))
+        supply = {level: gp_supply(gps, reference, level, 55, complete) for level in ("commune", "epci", "departement")}
+        communes = commune_accessibility(reference, gps, pairs, apl, (2.5, 4.0), RoadModel(), complete)
         leaving = gps_with_departures(gps, date(2024, 6, 30), 67)
         for key, label in (("epci_code", "epci_name"), ("departement_code", "departement_name")):
             accessibility_by_level(communes, leaving, key, label, (2.5, 4.0))
@@ -124,7 +126,7 @@ def run(raw: dict[str, Path], site_dir: Path) -> list:
     with measured("publication rules (secrecy, 3 levels)", results) as stage:
         # The national input has no roster: ages drawn here so that secrecy has counts to protect.
         aged = gps.assign(age=np.random.default_rng(8).integers(28, 70, len(gps)))
-        levels = {level: gp_supply(aged, reference, level, 55) for level in ("commune", "epci", "departement")}
+        levels = {level: gp_supply(aged, reference, level, 55, complete) for level in ("commune", "epci", "departement")}
         protected = protect_age_figures(levels, reference, 5)
         stage.extra = {"age_cells_hidden": int(sum(table["gps_senior"].isna().sum() for table in protected.values()))}
     with measured("dashboard", results) as stage:

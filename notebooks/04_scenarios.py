@@ -38,10 +38,11 @@ low, high = settings.desert_thresholds
 
 # %% [markdown]
 # ## The weighted pairs, from the published tables
-# (only the territory's communes with a complete register: a partial register's APL is no figure)
+# (only the territory's communes with an APL, whose register is complete within reach: a partial
+# register's APL is no figure)
 
 # %%
-communes = communes[communes["register_complete"]]
+communes = communes[communes["catchment_complete"]]
 origins, destinations, minutes = pair_positions(pairs, communes.index)
 catchments = Catchments.of(origins, destinations, minutes, communes["standardised_population"].to_numpy())
 print(f"{len(communes)} communes, {len(catchments.weights)} pairs within reach")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .dashboard import french
-from .indicators.benchmark import register_complete
 
 HEADLINE_TABLES = ("gp_supply_by_departement", "accessibility_by_departement", "gp_register_coverage",
                    "agency_funnel", "agency_installations_by_quarter", "source_report")
@@ -19,10 +18,9 @@ HEADLINE_TABLES = ("gp_supply_by_departement", "accessibility_by_departement", "
 
 def incomplete_registers(coverage: pd.DataFrame) -> list[str]:
     """« Haute-Corse : 0 sur 164 » for each département whose register cannot be trusted."""
-    trusted = register_complete(coverage).to_numpy() if len(coverage) else []
     reasons = []
-    for row, ok in zip(coverage.itertuples(), trusted):
-        if not ok:
+    for row in coverage.itertuples():
+        if not row.register_complete:
             benchmark = "effectif de l'Assurance maladie inconnu" if pd.isna(row.benchmark_liberal_gps) else \
                 f"{french.number(row.register_liberal_gps)} sur {french.number(row.benchmark_liberal_gps)}"
             reasons.append(f"{row.departement_name} : {benchmark}")

@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 from dagster import AssetCheckResult, AssetCheckSeverity, asset_check
 
-from observatory.indicators.benchmark import register_complete
 
 from .resources import ObservatoryConfig
 
@@ -13,16 +12,27 @@ def _result(passed: bool, description: str, severity=AssetCheckSeverity.ERROR, *
     return AssetCheckResult(passed=bool(passed), description=description, metadata=metadata, severity=severity)
 
 
-@asset_check(asset="gp_register_coverage")
-def register_covers_benchmark(gp_register_coverage: pd.DataFrame) -> AssetCheckResult:
-    """Warns when the register holds fewer than 80 % (or more than 125 %) of the liberal GPs
-    the CNAM counts, or no GP at all: a partial or outdated extract. The figures are still
-    published, with the coverage shown on the dashboard."""
-    off = gp_register_coverage[~register_complete(gp_register_coverage).to_numpy()]
-    return _result(off.empty, "register coverage of the CNAM's liberal GP count", AssetCheckSeverity.WARN,
+def _partial_registers(coverage: pd.DataFrame, description: str) -> AssetCheckResult:
+    off = coverage[~coverage["register_complete"].astype(bool)]
+    return _result(off.empty, description, AssetCheckSeverity.WARN,
                    departements=", ".join(f"{row.departement_code}: {row.register_liberal_gps} / "
                                           f"{'inconnu' if pd.isna(row.benchmark_liberal_gps) else int(row.benchmark_liberal_gps)}"
                                           for row in off.itertuples()))
+
+
+@asset_check(asset="gp_register_coverage")
+def register_covers_benchmark(gp_register_coverage: pd.DataFrame) -> AssetCheckResult:
+    """Warns when the register holds fewer than 80 % (or more than 125 %) of the liberal GPs
+    the CNAM counts, or no GP at all: a partial or outdated extract. That département's
+    supply and APL figures are then published blank, and the dashboard says why."""
+    return _partial_registers(gp_register_coverage, "register coverage of the CNAM's liberal GP count")
+
+
+@asset_check(asset="ring_register_coverage")
+def ring_register_covers_benchmark(ring_register_coverage: pd.DataFrame) -> AssetCheckResult:
+    """The same for the border ring's départements: a commune within the APL's reach of a
+    partial one has no APL."""
+    return _partial_registers(ring_register_coverage, "border ring's register coverage of the CNAM's liberal GP count")
 
 
 @asset_check(asset="agency_funnel", blocking=True)
@@ -99,6 +109,7 @@ TABLE_CHECKS = [
     table_check("agency_installations_by_quarter", ["period"], {"installations": (0, 1e5)}, min_rows=0),
     table_check("care_structure_locations", ["finess_id"], {"lon": (-180, 180), "lat": (-90, 90)}, min_rows=0),
     table_check("gp_register_coverage", ["departement_code"], {"coverage": (0, 10)}),
+    table_check("ring_register_coverage", ["departement_code"], {"coverage": (0, 10)}, min_rows=0),
     # Every profession: one row per unit and profession; a density at most one professional
     # per inhabitant (a nurse in a hamlet of 40 is 250 per 10 000), counts never negative.
     *(table_check(f"profession_supply_by_{level}", [key, "profession"],
@@ -189,4 +200,4 @@ def apl_agrees_with_the_official_one(apl_agreement_by_departement: pd.DataFrame)
 
 
 CHECKS = [*TABLE_CHECKS, apl_agrees_with_the_official_one, apl_conserves_supply, sources_mostly_readable,
-          every_departement_observed, register_covers_benchmark, funnel_is_monotonic]
+          every_departement_observed, register_covers_benchmark, ring_register_covers_benchmark, funnel_is_monotonic]

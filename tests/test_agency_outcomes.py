@@ -80,11 +80,30 @@ def test_apl_without_the_agency_by_hand():
     gps = pd.DataFrame({"rpps_id": ["old", "new"], "commune_code": ["a", "a"], "age": [60, 35], "fte": [1.0, 1.0]})
     pairs = pd.DataFrame({"origin": ["a"], "destination": ["a"], "minutes": [2.0]})
     cases = pd.DataFrame({"status": ["installed", "installed"], "rpps_id": ["new", ""]})
-    table = apl_with_and_without_agency(reference, gps, pairs, cases, AplSettings(consultations_per_fte=1000))
+    table = apl_with_and_without_agency(reference, gps, pairs, cases, AplSettings(consultations_per_fte=1000),
+                                        pd.Series({"a": True}))
     assert table["apl_with_agency"].iloc[0] == pytest.approx(2.0) and table["apl_without_agency"].iloc[0] == pytest.approx(1.0)
     summary = impact_summary(table, cases, gps).iloc[0]
     assert summary["apl_gain_per_installation"] == pytest.approx(1.0) and summary["gp_installations_in_register"] == 1
     assert summary["installations"] == 2 and summary["gp_installations_recorded"] == 1
+
+
+def test_the_agencys_apl_gain_leaves_out_communes_without_an_apl():
+    """Two communes alike; « b » lies within reach of a partial register: its APL is no
+    figure, so the territory's APL with and without the agency is « a »'s alone."""
+    bands = ["pop_0_14", "pop_15_29", "pop_30_44", "pop_45_59", "pop_60_74", "pop_75_plus"]
+    area = pd.DataFrame({"commune_code": ["a", "b", "ring"], "commune_name": ["A", "B", "Anneau"],
+                         "population": [1000.0, 1000.0, 500.0], **{band: [None] * 3 for band in bands}})
+    gps = pd.DataFrame({"rpps_id": ["old", "new", "b1"], "commune_code": ["a", "a", "b"], "age": [60, 35, 50],
+                        "fte": [1.0, 1.0, 1.0]})
+    pairs = pd.DataFrame({"origin": ["a", "b", "ring"], "destination": ["a", "b", "ring"], "minutes": [2.0, 2.0, 2.0]})
+    cases = pd.DataFrame({"status": ["installed"], "rpps_id": ["new"]})
+    table = apl_with_and_without_agency(area, gps, pairs, cases, AplSettings(consultations_per_fte=1000),
+                                        pd.Series({"a": True, "b": False}))
+    assert table["commune_code"].tolist() == ["a", "b"]  # the territory's communes only, not the ring's
+    assert table.loc[1, ["apl_with_agency", "apl_without_agency", "apl_gain"]].isna().all()
+    summary = impact_summary(table, cases, gps).iloc[0]
+    assert summary["apl_with_agency"] == pytest.approx(2.0) and summary["apl_without_agency"] == pytest.approx(1.0)
 
 
 def test_budget_lines_without_offers_are_not_attributed():

@@ -73,8 +73,8 @@ def test_agreement_per_commune_and_per_departement_by_hand():
         "commune_code": ["41001", "41002", "41003", "41004", "41005", "45001", "47001", "47002"],
         "commune_name": list("ABCDEFGH"),
         "departement_code": ["41"] * 5 + ["45"] + ["47"] * 2,
-        "apl": [1.0, 3.0, 8.0, 2.0, 2.0, 2.0, 1.0, 2.0],
-        "register_complete": [True, True, True, False, True, True, True, True],
+        "apl": [1.0, 3.0, 8.0, None, 2.0, 2.0, 1.0, 2.0],  # 41004: a partial register within reach, no APL
+        "catchment_complete": [True, True, True, False, True, True, True, True],
         "population": 100,
     })
     official = pd.DataFrame({
@@ -86,7 +86,7 @@ def test_agreement_per_commune_and_per_departement_by_hand():
     assert by_commune.columns.tolist() == ["commune_code", "commune_name", "departement_code", "apl", "official_apl",
                                            "year", "desert", "official_desert", "comparable"]
     assert by_commune["commune_code"].tolist() == ours["commune_code"].tolist()  # 41999: not ours, not compared
-    assert by_commune["desert"].tolist() == [True, False, False, True, True, True, True, True]
+    assert by_commune["desert"].tolist() == [True, False, False, pd.NA, True, True, True, True]  # no APL, no class
     assert by_commune["official_desert"].tolist() == [True, False, False, True, False, False, False, False]
     assert by_commune["comparable"].tolist() == [True, True, True, False, True, True, True, True]
 

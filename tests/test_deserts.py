@@ -87,56 +87,68 @@ def test_departures_by_age_at_the_horizon_or_planned_before_it_unknown_without_e
 
 
 def _communes() -> pd.DataFrame:
+    """E1: Alpha, Bêta and Gamma (no APL: a partial register within its reach); E2: Delta,
+    whose own département's register is partial."""
     return pd.DataFrame({
-        "commune_code": ["41001", "41002", "41003", "41004"],
+        "commune_code": ["41001", "41002", "41003", "45001"],
         "commune_name": ["Alpha", "Bêta", "Gamma", "Delta"],
-        "epci_code": ["E1", "E1", "E2", "E2"],
-        "epci_name": ["CC Un", "CC Un", "CC Deux", "CC Deux"],
+        "epci_code": ["E1", "E1", "E1", "E2"],
+        "epci_name": ["CC Un", "CC Un", "CC Un", "CC Deux"],
         "population": [1000, 3000, 500, 500],
-        "apl": [2.0, 6.0, np.nan, 3.0],
-        "apl_65": [1.5, 5.0, np.nan, 2.0],
-        "apl_62": [1.0, 4.0, np.nan, 1.0],
-        "apl_60": [0.5, 3.0, np.nan, 0.0],
-        "desert_class": pd.array(["desert", "adequate", None, "fragile"], dtype="string"),
-        "nearest_gp_minutes": [10.0, 2.0, np.nan, 20.0],
+        "apl": [2.0, 6.0, np.nan, np.nan],
+        "apl_65": [1.5, 5.0, np.nan, np.nan],
+        "apl_62": [1.0, 4.0, np.nan, np.nan],
+        "apl_60": [0.5, 3.0, np.nan, np.nan],
+        "desert_class": pd.array(["desert", "adequate", None, None], dtype="string"),
+        "nearest_gp_minutes": [10.0, 2.0, np.nan, np.nan],
         "register_complete": [True, True, True, False],
     })
 
 
 def test_a_level_weighs_its_communes_by_population_and_counts_its_departures():
-    gps = pd.DataFrame({"commune_code": ["41001", "41001", "41002", "41004"],
-                        "leaving_5y": pd.array([True, False, None, None], dtype="boolean"),
-                        "leaving_10y": pd.array([True, True, None, None], dtype="boolean")})
+    gps = pd.DataFrame({"commune_code": ["41001", "41001", "41002", "45001"],
+                        "leaving_5y": pd.array([True, False, None, True], dtype="boolean"),
+                        "leaving_10y": pd.array([True, True, None, True], dtype="boolean")})
     table = accessibility_by_level(_communes(), gps, "epci_code", "epci_name", THRESHOLDS).set_index("epci_code")
     one, two = table.loc["E1"], table.loc["E2"]
-    assert one["epci_name"] == "CC Un" and one["population"] == 4000
+    assert one["epci_name"] == "CC Un" and one["population"] == 4500
+    # Gamma has no APL: it weighs nothing in the means, and is counted as unclassified.
     assert one["apl"] == pytest.approx((2.0 * 1000 + 6.0 * 3000) / 4000)  # 5.0
     assert (one["apl_65"], one["apl_62"], one["apl_60"]) == pytest.approx((4.125, 3.25, 2.375))
     assert one["mean_minutes_to_gp"] == pytest.approx((10 * 1000 + 2 * 3000) / 4000)
     assert (one["population_desert"], one["population_fragile"], one["population_adequate"],
-            one["population_unclassified"]) == (1000, 0, 3000, 0)
-    assert (one["share_desert"], one["share_adequate"]) == (0.25, 0.75)
+            one["population_unclassified"]) == (1000, 0, 3000, 500)
+    assert (one["share_desert"], one["share_adequate"], one["share_unclassified"]) == pytest.approx((2 / 9, 6 / 9, 1 / 9))
     assert one["desert_class"] == "adequate" and bool(one["register_complete"])
     assert (one["departures_5y"], one["departures_10y"], one["gps_known_departure"]) == (1, 2, 2)
-    # Gamma has no APL: it weighs nothing in the mean; Delta's register is partial: no class.
-    assert two["apl"] == pytest.approx(3.0) and two["mean_minutes_to_gp"] == pytest.approx(20.0)
-    assert two["population_unclassified"] == 500 and two["share_unclassified"] == 0.5
-    assert pd.isna(two["desert_class"]) and not bool(two["register_complete"])
-    assert two["gps_known_departure"] == 0 and pd.isna(two["departures_5y"]) and pd.isna(two["departures_10y"])
+    # Delta's register is partial: no APL, class, class population, minutes nor departures; all of it unclassified.
+    assert not bool(two["register_complete"]) and pd.isna(two["desert_class"])
+    figures = ["apl", "apl_65", "apl_62", "apl_60", "mean_minutes_to_gp", "population_desert", "population_fragile",
+               "population_adequate", "share_desert", "share_fragile", "share_adequate", "departures_5y",
+               "departures_10y", "gps_known_departure"]
+    assert two[figures].isna().all(), two[figures]
+    assert (two["population"], two["population_unclassified"], two["share_unclassified"]) == (500, 500, 1.0)
 
 
-def test_a_commune_keeps_its_apl_but_loses_its_class_where_the_register_is_partial():
+def test_a_commune_has_no_apl_where_a_register_within_its_reach_is_partial():
+    """Loiret's register is partial: Epsilon (45001) has no APL, nor has Gamma (41003), whose
+    own register is complete but which lies within reach of Epsilon: its APL would miss
+    Epsilon's GPs. Beyond reach (no pair), a partial register changes nothing."""
     apl = pd.DataFrame({"commune_code": ["41001", "41002", "41003", "41004", "45001"],
-                        "apl": [2.0, 6.0, 3.0, 1.0, 1.0]})
+                        "apl": [2.0, 6.0, 3.0, 1.0, 1.0], "apl_65": [1.0, 5.0, 2.0, 0.5, 0.5],
+                        "apl_62": [1.0, 5.0, 2.0, 0.5, 0.5], "apl_60": [1.0, 5.0, 2.0, 0.5, 0.5]})
     complete = pd.Series([True, False], index=["41", "45"])
     gps = pd.DataFrame({"commune_code": ["41001"]})
-    pairs = pd.DataFrame({"origin": ["41002"], "destination": ["41001"], "minutes": [15.0]})
+    pairs = pd.DataFrame({"origin": ["41002", "41003", "45001"], "destination": ["41001", "45001", "41003"],
+                          "minutes": [15.0, 12.0, 12.0]})
     table = commune_accessibility(REFERENCE, gps, pairs, apl, THRESHOLDS, RoadModel(), complete)
     assert table.columns.tolist() == ["commune_code", "commune_name", "epci_code", "epci_name", "departement_code",
-                                      "departement_name", "population", "apl", "register_complete", "desert_class",
-                                      "nearest_gp_minutes"]
-    assert table["desert_class"].tolist() == ["desert", "adequate", "fragile", "desert", pd.NA]
+                                      "departement_name", "population", "apl", "apl_65", "apl_62", "apl_60", "register_complete",
+                                      "catchment_complete", "nearest_gp_minutes", "desert_class"]
     assert table["register_complete"].tolist() == [True, True, True, True, False]
-    assert table["apl"].tolist() == [2.0, 6.0, 3.0, 1.0, 1.0]
+    assert table["catchment_complete"].tolist() == [True, True, False, True, False]
+    assert table["apl"].tolist()[:2] == [2.0, 6.0] and table["apl"].tolist()[3] == 1.0
+    assert table.loc[[2, 4], ["apl", "apl_65", "apl_62", "apl_60", "nearest_gp_minutes"]].isna().all().all()
+    assert table["desert_class"].tolist() == ["desert", "adequate", pd.NA, "desert", pd.NA]
     assert table["nearest_gp_minutes"].tolist()[1] == 15.0
-    assert table["nearest_gp_minutes"].tolist()[4] == pytest.approx(_km(1.0) * 1.3, rel=1e-9)
+    assert table["nearest_gp_minutes"].tolist()[3] == pytest.approx(_km(0.35) * 1.3, rel=1e-9)

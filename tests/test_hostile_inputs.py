@@ -278,7 +278,8 @@ def test_a_coverage_warning_without_benchmark_says_unknown(tmp_path):
 
     coverage = pd.DataFrame({"departement_code": ["41"], "register_gps": [0], "register_liberal_gps": [0],
                              "benchmark_liberal_gps": [float("nan")],
-                             "coverage": [float("nan")], "benchmark_year": [None], "departement_name": ["Loir-et-Cher"]})
+                             "coverage": [float("nan")], "benchmark_year": [None], "departement_name": ["Loir-et-Cher"],
+                             "register_complete": [False]})
     result = register_covers_benchmark(coverage)
     assert "inconnu" in str(result.metadata["departements"].value) and "nan" not in str(result.metadata["departements"].value)
 

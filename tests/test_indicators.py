@@ -62,8 +62,11 @@ def test_the_apl_counts_liberal_gps_and_those_of_centres_de_sante_not_hospital_o
     assert dict(zip(gps["rpps_id"], gps["apl_field"])) == {"C": True, "H": False, "L": True, "M": True}
 
 
+COMPLETE = pd.Series({"00": True})  # the register of the département « 00 » is complete
+
+
 def test_density_and_senior_share_per_commune(gps, reference):
-    table = gp_supply(gps, reference, "commune", senior_age=55).set_index("commune_code")
+    table = gp_supply(gps, reference, "commune", 55, COMPLETE).set_index("commune_code")
     assert table["gps"].tolist() == [2, 3, 0]
     assert table["gp_density"].tolist() == pytest.approx([20.0, 10.0, 0.0])  # 2/1000, 3/3000, 0/500 × 10 000
     assert table.loc["00002", "gps_age_known"] == 2  # GP4 is not in the roster: unknown age
@@ -72,13 +75,36 @@ def test_density_and_senior_share_per_commune(gps, reference):
 
 
 def test_levels_aggregate_the_same_gps(gps, reference):
-    epci = gp_supply(gps, reference, "epci", 55).set_index("epci_code")
+    epci = gp_supply(gps, reference, "epci", 55, COMPLETE).set_index("epci_code")
     assert epci.loc["200000001", "gps"] == 5 and epci.loc["200000001", "population"] == 4000
     assert epci.loc["200000002", "gps"] == 0
-    departement = gp_supply(gps, reference, "departement", 55).iloc[0]
+    departement = gp_supply(gps, reference, "departement", 55, COMPLETE).iloc[0]
     assert departement["departement_name"] == "Démo"
     assert departement["gp_density"] == pytest.approx(5 / 4500 * 10_000)
     assert departement["share_senior"] == pytest.approx(2 / 4)
+    assert epci["register_complete"].all() and departement["register_complete"]
+
+
+@pytest.mark.parametrize("complete", [pd.Series({"00": False}), pd.Series(dtype=bool)], ids=["partial", "unjudged"])
+def test_a_partial_register_publishes_no_supply_figure_not_zero(gps, reference, complete):
+    """A département whose register is partial (or not judged at all) has no headcount,
+    density, age or FTE figure at any level: blank, never 0; its population still shows."""
+    for level, key in (("commune", "commune_code"), ("epci", "epci_code"), ("departement", "departement_code")):
+        table = gp_supply(gps, reference, level, 55, complete)
+        figures = table[["gps", "gp_density", "gps_age_known", "gps_senior", "share_senior", "gp_fte"]]
+        assert figures.isna().all().all(), level
+        assert not table["register_complete"].any() and table["population"].sum() == 4500
+
+
+def test_a_unit_straddling_a_partial_register_has_no_figure(gps, reference):
+    """An EPCI with communes in a complete and in a partial département: its count would miss
+    the partial one's GPs, so it has none; the communes of the complete one keep theirs."""
+    straddling = reference.assign(departement_code=["00", "00", "99"])
+    complete = pd.Series({"00": True, "99": False})
+    communes = gp_supply(gps, straddling, "commune", 55, complete).set_index("commune_code")
+    assert communes["gps"].tolist()[:2] == [2, 3] and pd.isna(communes.loc["00003", "gps"])
+    epcis = gp_supply(gps, straddling.assign(epci_code="200000001"), "epci", 55, complete)
+    assert pd.isna(epcis["gps"].iloc[0]) and not epcis["register_complete"].iloc[0]
 
 
 def test_agency_funnel_and_quarters():

@@ -72,11 +72,32 @@ def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_
         classes = dict(connection.execute(
             "select departement_code, count(desert_class) from accessibility_by_commune group by 1").fetchall())
         sources = connection.execute("select file from source_report where dataset = 'commune_contours'").fetchone()[0]
-    assert per_departement == [("2A", 124, 131), ("2B", 236, 0)]
-    assert classes == {"2A": 124, "2B": 0}  # 2B's register is empty: no commune called a desert
+    assert per_departement == [("2A", 124, 131), ("2B", 236, None)]  # 2B: no count, not 0
+    # 2B's register is empty: no commune called a desert; nor Palneca (2A), 18 minutes from a
+    # commune of 2B (San-Gavino-di-Fiumorbo), whose GPs its APL would miss.
+    assert classes == {"2A": 123, "2B": 0}
     assert "2A-corse-du-sud" in sources and "2B-haute-corse" in sources
     index = (settings.site_dir / "index.html").read_text(encoding="utf-8")
     assert "Attention\u00a0: registre incomplet" in index and "Haute-Corse" in index
+    with duckdb.connect(str(settings.database_path), read_only=True) as connection:
+        palneca = connection.execute("select register_complete, catchment_complete, apl, nearest_gp_minutes "
+                                     "from accessibility_by_commune where commune_code = '2A200'").fetchone()
+        near = connection.execute("select minutes from commune_travel_times where origin = '2A200' "
+                                  "and destination = '2B365'").fetchone()[0]
+        figures = connection.execute(
+            "select departement_code, s.register_complete, s.gps, s.gp_density, a.apl, a.population_desert, "
+            "a.share_desert, a.mean_minutes_to_gp, a.population_unclassified, a.desert_class "
+            "from gp_supply_by_departement s join accessibility_by_departement a using (departement_code) "
+            "order by 1").fetchall()
+    assert palneca == (True, False, None, None) and near < 20
+    corse_du_sud, haute_corse = figures
+    assert corse_du_sud[1:3] == (True, 131) and corse_du_sud[4] > 0 and corse_du_sud[8] == 133  # Palneca's 133
+    assert haute_corse == ("2B", False, None, None, None, None, None, None, 187_180, None)  # all unclassified
+    downloads = settings.site_dir / "data"
+    for table in ("gp_supply_by_departement", "accessibility_by_departement"):  # what a policymaker downloads
+        row = next(line for line in (downloads / f"{table}.csv").read_text(encoding="utf-8-sig").splitlines()
+                   if line.startswith("2B;"))
+        assert ";0;" not in row and ";0,0" not in row and ";non;" in row, row
     # The register misses Haute-Corse: no territory figure from it is shown as a number.
     assert index.count('<div class="value na">non disponible</div>') == 7  # all but the population
     assert "registre incomplet — Haute-Corse\u00a0: 0 sur 164" in index
@@ -88,7 +109,8 @@ def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_
     assert "Évolution non disponible\u00a0: registre incomplet" in evolution and "serie-densite" not in evolution
     # the scenarios count Corse-du-Sud only, and say so where their totals stand
     scenarios = (settings.site_dir / "scenarios.html").read_text(encoding="utf-8")
-    assert "registre est complet\u00a0: 236 communes (registre incomplet) n'y sont pas comptées" in scenarios
+    assert ("registre est complet, dans leur département et à moins de 20 minutes\u00a0: 237 communes "
+            "(registre incomplet) n'y sont pas comptées") in scenarios  # 236 of Haute-Corse, and Palneca
 
 
 
@@ -180,12 +202,25 @@ def test_corse_du_sud_alone_computes_its_apl_with_haute_corse_as_border_ring(sha
     (raw / "neighbours" / "gregoiredavid_communes-2B-haute-corse.geojson").symlink_to(
         corse / "gregoiredavid_communes-2B-haute-corse.geojson")
     definitions = build_definitions(settings)
-    assert dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources).success
+    result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources)
+    assert result.success
     with duckdb.connect(str(settings.database_path), read_only=True) as connection:
         ring = connection.execute("select file, rows_read, rows_accepted, rows_out_of_scope from source_report "
                                   "where dataset = 'border_ring'").fetchone()
         published = connection.execute("select count(*), count(*) filter (where commune_code like '2B%') "
                                        "from accessibility_by_commune").fetchone()
+        ring_register = connection.execute("select departement_code, register_gps, register_complete "
+                                           "from ring_register_coverage").fetchall()
+        without_apl = {code for (code,) in connection.execute(
+            "select commune_code from accessibility_by_commune where apl is null").fetchall()}
+        near_2b = {code for (code,) in connection.execute(
+            "select distinct origin from commune_travel_times where origin like '2A%' and destination like '2B%'").fetchall()}
+    # The register holds no GP of Haute-Corse: the ring's register is partial, said by a warning, and
+    # the communes of 2A within 20 minutes of a commune of 2B (Palneca among them) have no APL.
+    assert ring_register == [("2B", 0, False)]
+    assert without_apl == near_2b and "2A200" in near_2b and 0 < len(near_2b) < 124
+    warned = {c.check_name for c in result.get_asset_check_evaluations() if not c.passed}
+    assert "ring_register_covers_benchmark" in warned
     assert ring[0] == "gregoiredavid_communes-2B-haute-corse.geojson" and ring[1] == 236
     assert 0 < ring[2] < 236 and ring[2] + ring[3] == 236
     assert published == (124, 0)
@@ -203,7 +238,8 @@ def test_corsica_sheets_say_non_disponible_where_the_register_is_partial(corsica
 
     settings, _ = corsica
     territories = (settings.site_dir / "territoires.html").read_text(encoding="utf-8")
-    assert "236 communes dont le registre est incomplet ne sont pas classées ici" in territories.replace("\u202f", " ")
+    assert ("237 communes dont le registre est incomplet (dans leur département ou à moins de 20 minutes) ne sont pas "
+            "classées ici") in territories.replace("\u202f", " ")  # Haute-Corse's 236 and Palneca
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -214,11 +250,18 @@ def test_corsica_sheets_say_non_disponible_where_the_register_is_partial(corsica
         cells = dict(zip(page.locator("#fiche table:not(.reperes) th").all_inner_texts(),
                          page.locator("#fiche table:not(.reperes) td").all_inner_texts()))
         page.screenshot(path=str(artifacts / "corse-commune-2B002.png"), full_page=True)
+        page.goto((settings.site_dir / "commune.html").as_uri() + "#2A200")  # Palneca, 18 minutes from 2B
+        page.wait_for_selector("#fiche h3:has-text('Palneca')")
+        palneca = dict(zip(page.locator("#fiche table:not(.reperes) th").all_inner_texts(),
+                           page.locator("#fiche table:not(.reperes) td").all_inner_texts()))
         browser.close()
     unusable = "non disponible (registre incomplet pour ce département)"
     labels = sheet_labels()
     assert cells[labels["gps"]] == cells[labels["apl"]] == unusable
     assert cells[labels["apl_officielle"] + " – 2023"] == "1,49"  # the official figure stands beside
+    # Palneca's own register is complete: its count stands; its APL would miss Haute-Corse's GPs.
+    assert palneca[labels["gps"]] == "0" and palneca[labels["population"]] == "133"
+    assert palneca[labels["apl"]] == palneca[labels["minutes"]] == "non disponible (registre incomplet à moins de 20 minutes)"
 
 
 def test_the_catalogue_describes_every_column_published_and_nothing_else(corsica, demo_build):

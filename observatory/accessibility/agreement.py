@@ -37,15 +37,17 @@ def agreement_measures(ours: pd.Series, official: pd.Series, threshold: float) -
 
 def agreement_by_commune(accessibility: pd.DataFrame, official: pd.DataFrame, threshold: float) -> pd.DataFrame:
     """Per commune with an official APL: ours, the official one, and both « désert » classes.
-    Communes whose class is withheld (partial register) are kept with ``comparable`` false."""
-    table = accessibility[["commune_code", "commune_name", "departement_code", "apl", "register_complete"]].merge(
+    Communes without an APL (a partial register within their reach) are kept with
+    ``comparable`` false."""
+    table = accessibility[["commune_code", "commune_name", "departement_code", "apl", "catchment_complete"]].merge(
         official[["commune_code", "official_apl", "year"]], on="commune_code")
-    return table.assign(desert=table["apl"] < threshold, official_desert=table["official_apl"] < threshold,
-                        comparable=table["register_complete"].astype(bool)).drop(columns="register_complete")
+    return table.assign(desert=(table["apl"] < threshold).astype("boolean").mask(table["apl"].isna()),
+                        official_desert=table["official_apl"] < threshold,
+                        comparable=table["catchment_complete"].astype(bool)).drop(columns="catchment_complete")
 
 
 def agreement_by_departement(by_commune: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    """The measures per département, over its communes whose register is complete."""
+    """The measures per département, over its communes with an APL (the register complete within reach)."""
     rows = []
     for code, communes in by_commune.groupby("departement_code", sort=True):
         usable = communes[communes["comparable"]]

@@ -12,7 +12,6 @@ from plotly.utils import PlotlyJSONEncoder
 
 from .. import catalogue
 from ..indicators.agency_funnel import STAGES
-from ..indicators.benchmark import register_complete
 from . import french
 from .figures import CLASS_NAMES, OVERLAY_COLUMNS, fig_funnel_by_quarter, fig_series, layer_visibility
 from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
@@ -120,14 +119,13 @@ def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
 def coverage_notes(coverage: pd.DataFrame) -> str:
     """The CNAM's count beside ours, and a plain warning when the register looks partial."""
     notes = []
-    complete = register_complete(coverage).to_numpy() if len(coverage) else []
-    for row, trusted in zip(coverage.itertuples(), complete):
+    for row in coverage.itertuples():
         if pd.isna(row.benchmark_liberal_gps):
             continue
         text_ = (f"Assurance maladie ({row.benchmark_year}) : {french.number(row.benchmark_liberal_gps)} médecins "
                  f"généralistes libéraux en {row.departement_name} ; le registre RPPS utilisé en compte "
                  f"{french.number(row.register_liberal_gps)} ({french.percent(row.coverage)}).")
-        partial = not trusted
+        partial = not row.register_complete
         notes.append(f'<p class="{"synthetic" if partial else "note"}">'
                      f'{html.escape(("Attention : registre incomplet ou discordant. " if partial else "") + text_)}</p>')
     return "".join(notes)
@@ -374,8 +372,9 @@ def secret_note(threshold: int) -> str:
 
 def withheld_note(withheld: int) -> str:
     """Says how many communes a ranking leaves out for a partial register, if any."""
-    return (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet ne sont pas '
-            "classées ici : leur APL n'est pas un chiffre utilisable.</p>") if withheld else ""
+    return (f'<p class="note">{french.number(withheld)} communes dont le registre est incomplet (dans leur département '
+            "ou à moins de 20 minutes) ne sont pas classées ici : leur APL n'est pas un chiffre utilisable.</p>"
+            ) if withheld else ""
 
 
 def _ranked_table(table_id: str, columns: list[tuple[str, str, bool]], rows: list[tuple[dict, list[str]]]) -> str:
@@ -481,8 +480,8 @@ def scenarios(data, page: ScenariosInput) -> str:
     number, link = html_number, partial(sheet_link, "commune.html")
     _, withheld = complete_register_communes(page.communes)
     partial_note = (f'<p class="synthetic">Totaux, plan et classement calculés sur les seules communes dont le '
-                    f"registre est complet : {french.number(withheld)} communes (registre incomplet) n'y sont pas "
-                    "comptées.</p>") if withheld else ""
+                    f"registre est complet, dans leur département et à moins de 20 minutes : {french.number(withheld)} "
+                    "communes (registre incomplet) n'y sont pas comptées.</p>") if withheld else ""
 
     horizon_rows = [["Aujourd'hui" if r.years == 0 else f"Dans {int(r.years)}\u00a0ans", french.number(r.population_desert),
                      french.number(r.population_fragile), french.number(r.communes_desert),

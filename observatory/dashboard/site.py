@@ -70,8 +70,8 @@ def sheet_labels() -> dict[str, str]:
 
 
 def absences(row) -> dict[str, str]:
-    """Why a sheet's roster figure is missing, when it is: a figure « – » could mean three
-    things (secret, no GP, no data), each said in words."""
+    """Why a sheet's figure is missing, when it is: a figure « – » could mean three things
+    (secret, no GP, no data), each said in words; an APL, that a register within reach is partial."""
     def why(known: float, suppressed: bool, unknown: str) -> str:
         if not row.gps > 0:
             return "aucun médecin"
@@ -79,7 +79,11 @@ def absences(row) -> dict[str, str]:
             return unknown
         return "secret statistique" if suppressed else ""
 
+    if not row.register_complete:  # nothing is a figure there: the sheet says « non disponible » and why
+        return {}
     said = {}
+    if not getattr(row, "catchment_complete", True):  # a commune whose own register is complete, not all within reach
+        said["apl"] = said["minutes"] = "non disponible (registre incomplet à moins de 20 minutes)"
     if pd.isna(row.share_senior):
         said["part55"] = why(row.gps_age_known, bool(row.age_suppressed), "âges inconnus (pas de répertoire)")
     for name, value in (("departs5", row.departures_5y), ("departs10", row.departures_10y)):
@@ -176,7 +180,7 @@ TOWNS_LABELLED = 8  # the most populous communes, named on the maps
 
 
 ABSENCE_COLUMNS = ["gps", "share_senior", "gps_age_known", "age_suppressed", "departures_5y", "departures_10y",
-                   "gps_known_departure", "register_complete"]  # what ``absences`` reads
+                   "gps_known_departure", "register_complete", "catchment_complete"]  # what ``absences`` reads
 
 
 def _reasons(table: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
@@ -187,6 +191,7 @@ def _reasons(table: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
             return ["registre incomplet"] * len(fields)
         said = absences(row)
         return [said.get(name) or "donnée absente" for name in fields]
+    table = table.assign(catchment_complete=table.get("catchment_complete", True))  # communes only
     rows = [reasons(row) for row in _plain(table[ABSENCE_COLUMNS]).itertuples()]
     return pd.DataFrame(rows or None, index=table.index, columns=[f"why_{name}" for name in fields], dtype=object)
 
@@ -226,7 +231,6 @@ class MapSources:
     def of(cls, data: SiteData) -> "MapSources":
         tables = data.tables
         communes, epcis = sheet_frames(tables)
-        communes = _undrawn_where_partial(communes, ["gp_density", "apl"])
         communes = communes.merge(tables["gp_placement_scores"][["commune_code", "population_out_of_desert"]],
                                   on="commune_code", how="left")
         membership = data.boundaries.merge(tables["commune_reference"][["commune_code", "epci_code"]], on="commune_code")
@@ -243,12 +247,6 @@ class MapSources:
                    installations=_plain(tables["agency_installations_by_epci"].assign(
                        lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y))),
                    structures=_plain(tables["care_structure_locations"]), thresholds=data.desert_thresholds)
-
-
-def _undrawn_where_partial(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``frame`` with ``columns`` blank where the register is partial: a map draws no value
-    there (its grey says « registre incomplet »)."""
-    return frame.assign(**{column: frame[column].where(frame["register_complete"].astype(bool)) for column in columns})
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -321,8 +319,8 @@ def departement_map(data: SiteData, departements: pd.DataFrame, links: list[tupl
     """France's overview, one unit per département (``departement_frame``; a national
     territory's maps page, each département's communes on a page of their own): density, APL,
     share of the population in a desert, GPs aged 55 or more; a click opens the département's page."""
-    table = _undrawn_where_partial(departements, ["gp_density", "apl", "share_desert"])
-    table = table.assign(desert_pct=table["share_desert"] * 100, senior_pct=table["share_senior"] * 100)
+    table = departements.assign(desert_pct=departements["share_desert"] * 100,
+                                senior_pct=departements["share_senior"] * 100)
     table = table.join(_reasons(table, ("densite", "apl", "desert", "part55")))
     codes = data.tables["commune_reference"].set_index("commune_code")["departement_code"]
     shapes = data.boundaries.assign(departement_code=data.boundaries["commune_code"].map(codes)).dissolve(

@@ -22,9 +22,9 @@ def structures_within(travel_times: pd.DataFrame, structures: pd.DataFrame, minu
 
 
 def complete_register_communes(communes: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """The communes whose département's register is complete, and how many are left out: a
-    partial register's APL is no figure to rank on."""
-    usable = communes[communes["register_complete"].astype(bool)]
+    """The communes whose APL is usable (the register complete within its reach), and how many
+    are left out: a partial register's APL is no figure to rank on."""
+    usable = communes[communes["catchment_complete"].astype(bool)]
     return usable, len(communes) - len(usable)
 
 

@@ -94,14 +94,19 @@ def agency_gps(gps: pd.DataFrame, cases: pd.DataFrame) -> pd.Series:
     return gps["rpps_id"].isin(installed_ids)
 
 
-def apl_with_and_without_agency(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, cases: pd.DataFrame,
-                                settings: AplSettings) -> pd.DataFrame:
-    """APL per commune with the register as it is, and without the GPs the agency installed."""
-    with_agency = apl_by_commune(reference, gps, pairs, settings)[["commune_code", "apl"]]
-    without = apl_by_commune(reference, gps[~agency_gps(gps, cases)], pairs, settings)[["commune_code", "apl"]]
+def apl_with_and_without_agency(area: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame, cases: pd.DataFrame,
+                                settings: AplSettings, usable: pd.Series) -> pd.DataFrame:
+    """APL per commune of the territory (``usable``'s index) with the register as it is, and
+    without the GPs the agency installed; none where ``usable`` is false (the register
+    partial within reach: ``catchment_complete``). ``area`` adds the border ring."""
+    with_agency = apl_by_commune(area, gps, pairs, settings)[["commune_code", "apl"]]
+    without = apl_by_commune(area, gps[~agency_gps(gps, cases)], pairs, settings)[["commune_code", "apl"]]
     table = (with_agency.rename(columns={"apl": "apl_with_agency"})
              .merge(without.rename(columns={"apl": "apl_without_agency"}), on="commune_code")
-             .merge(reference[["commune_code", "commune_name", "population"]], on="commune_code"))
+             .merge(area[["commune_code", "commune_name", "population"]], on="commune_code"))
+    table = table[table["commune_code"].isin(usable.index)].reset_index(drop=True)
+    shown = table["commune_code"].map(usable).astype(bool)
+    table[["apl_with_agency", "apl_without_agency"]] = table[["apl_with_agency", "apl_without_agency"]].where(shown, axis=0)
     table["apl_gain"] = table["apl_with_agency"] - table["apl_without_agency"]
     return table
 

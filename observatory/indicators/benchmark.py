@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..sources.departements import DEPARTEMENT_NAMES
+from ..sources.geography import departement_of
 from ..sql import query
 
 PLAUSIBLE_COVERAGE = (0.8, 1.25)  # register's liberal GPs / the CNAM's count
 
 
 def register_coverage(gps: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
-    """Per département: liberal GPs in the register, in the CNAM's count, and their ratio."""
-    return query(
+    """Per département: liberal GPs in the register, in the CNAM's count, their ratio, and
+    whether the register is complete there (``register_complete``)."""
+    table = query(
         """
         with register as (
             select r.departement_code, any_value(r.departement_name) as departement_name,
@@ -39,6 +42,7 @@ def register_coverage(gps: pd.DataFrame, reference: pd.DataFrame, benchmark: pd.
         """,
         gps=gps, reference=reference, benchmark=benchmark,
     )
+    return table.assign(register_complete=register_complete(table).to_numpy())
 
 
 def register_complete(coverage: pd.DataFrame) -> pd.Series:
@@ -47,6 +51,28 @@ def register_complete(coverage: pd.DataFrame) -> pd.Series:
     plausible = coverage["coverage"].isna() | coverage["coverage"].between(*PLAUSIBLE_COVERAGE)
     complete = ((coverage["register_gps"] > 0) & plausible).astype("boolean").fillna(False).astype(bool)
     return pd.Series(complete.to_numpy(), index=coverage["departement_code"].to_numpy())
+
+
+def ring_coverage(ring_gps: pd.DataFrame, ring: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
+    """``register_coverage`` of the border ring's départements (every one of their GPs,
+    ``ring_gps``, against the CNAM's count)."""
+    codes = pd.concat([ring["commune_code"], ring_gps["commune_code"]]).astype("string").drop_duplicates()
+    departements = departement_of(codes)
+    reference = pd.DataFrame({"commune_code": codes.to_numpy(), "departement_code": departements.to_numpy(),
+                              "departement_name": departements.map(DEPARTEMENT_NAMES).to_numpy()})
+    return register_coverage(ring_gps, reference, benchmark)
+
+
+def catchment_complete(communes: pd.Series, pairs: pd.DataFrame, complete: pd.Series) -> pd.Series:
+    """Per commune of ``communes``: is the register complete (``complete``, per département of
+    the territory and of its border ring; one it does not name is not) in the commune's
+    département and in that of every commune within the APL's reach of it (``pairs``)? Its APL
+    counts the GPs of all of them: one register holding none of a neighbour's makes it too low."""
+    trusted = complete.index[complete.to_numpy(dtype=bool)]
+    reached = departement_of(pairs["destination"]).isin(trusted).to_numpy()
+    spoiled = pd.Index(pairs["origin"].to_numpy()[~reached]).unique()
+    own = departement_of(communes).isin(trusted).to_numpy()
+    return pd.Series(own & ~communes.isin(spoiled).to_numpy(), index=communes.to_numpy())
 
 
 def density_references(benchmark: pd.DataFrame) -> pd.DataFrame:

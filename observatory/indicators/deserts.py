@@ -17,6 +17,9 @@ from scipy.spatial import cKDTree
 
 from ..accessibility.travel_times import RoadModel, unit_vectors, great_circle_km, internal_km
 from ..sql import query
+from .benchmark import catchment_complete
+
+APL_COLUMNS = ("apl", "apl_65", "apl_62", "apl_60")  # every GP, and those of at most 65, 62, 60
 
 
 def classify(apl: pd.Series, thresholds: tuple[float, float]) -> pd.Series:
@@ -75,7 +78,9 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
                            thresholds: tuple[float, float]) -> pd.DataFrame:
     """Population-weighted APL, population per class, GPs leaving within 5 and 10 years,
     for one level (``commune_code``, ``epci_code`` or ``departement_code``). Departures
-    come from the roster: exact here, protected on publication (``confidential``)."""
+    come from the roster: exact here, protected on publication (``confidential``). A unit
+    with a département whose register is partial has none of these figures; elsewhere the
+    APL is weighted over the communes that have one (the others: ``population_unclassified``)."""
     table = query(
         f"""
         with leaving as (
@@ -102,8 +107,12 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
     for column in ("population_desert", "population_fragile", "population_adequate", "population_unclassified"):
         table[column] = table[column].fillna(0.0)
         table["share_" + column.removeprefix("population_")] = table[column] / table["population"]
-    table["desert_class"] = classify(table["apl"], thresholds).mask(~table["register_complete"].astype(bool))
     table.loc[table["gps_known_departure"] == 0, ["departures_5y", "departures_10y"]] = np.nan
+    partial = ~table["register_complete"].astype(bool)
+    classed = [f"{kind}_{name}" for kind in ("population", "share") for name in ("desert", "fragile", "adequate")]
+    table.loc[partial, [*APL_COLUMNS, *classed, "mean_minutes_to_gp", "departures_5y", "departures_10y"]] = np.nan
+    table["gps_known_departure"] = table["gps_known_departure"].astype("float64").mask(partial)
+    table["desert_class"] = classify(table["apl"], thresholds)
     return table
 
 
@@ -111,15 +120,20 @@ def commune_accessibility(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.
                           thresholds: tuple[float, float], road: RoadModel, complete: pd.Series) -> pd.DataFrame:
     """Per commune: APL and variants, class, minutes to the nearest GP, with the reference's names.
 
-    Where the register is incomplete (``complete`` is False for the département) the APL
-    is kept but flagged, and the class is withheld: a partial register would class every
-    commune as a desert.
+    ``complete`` says per département (the territory's and its border ring's) whether the
+    register is complete. ``register_complete``: in the commune's own département;
+    ``catchment_complete``: in every département within the APL's reach of it. Where the
+    latter is false the commune has no APL, class nor nearest GP: a partial register would
+    make it a desert.
     """
     table = reference[["commune_code", "commune_name", "epci_code", "epci_name", "departement_code",
                        "departement_name", "population"]].merge(apl, on="commune_code", how="left")
-    table["register_complete"] = table["departement_code"].isin(complete.index[complete.to_numpy()])
-    table["desert_class"] = classify(table["apl"], thresholds).mask(~table["register_complete"])
+    table["register_complete"] = table["departement_code"].isin(complete.index[complete.to_numpy(dtype=bool)])
+    table["catchment_complete"] = catchment_complete(table["commune_code"], pairs, complete).to_numpy()
     table["nearest_gp_minutes"] = nearest_gp_minutes(reference, gps, pairs, road).to_numpy()
+    usable = table["catchment_complete"]
+    table = table.assign(**{column: table[column].where(usable) for column in (*APL_COLUMNS, "nearest_gp_minutes")})
+    table["desert_class"] = classify(table["apl"], thresholds)
     return table
 
 

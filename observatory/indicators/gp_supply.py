@@ -63,22 +63,33 @@ def identify_gps(
     )
 
 
-def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age: int) -> pd.DataFrame:
+def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age: int,
+              complete: pd.Series) -> pd.DataFrame:
     """GP headcount, density and 55+ share per territory of ``level``.
 
     ``density`` = GPs / population × 10 000. ``share_senior`` = GPs aged
     ``senior_age``+ / GPs of known age; empty when no age is known. Age and FTE figures
     come from the roster, which is not public: they are exact here and protected on
-    publication (``confidential.protect_age_figures``).
+    publication (``confidential.protect_age_figures``). Where the register is not complete
+    (``complete``, per département: ``benchmark.register_complete``) in one of a unit's
+    départements, ``register_complete`` is false and the unit has no figure: a register
+    holding none of a département's GPs would count 0.
     """
     key, label = LEVELS[level], LEVEL_LABELS[level]
-    table = query(
+    shown = {"gps": "coalesce(c.gps, 0)", "gp_density": "coalesce(c.gps, 0) / t.population * 10000",
+             "gps_age_known": "coalesce(c.gps_age_known, 0)", "gps_senior": "coalesce(c.gps_senior, 0)",
+             "share_senior": "c.gps_senior / nullif(c.gps_age_known, 0)", "gp_fte": "c.gp_fte"}
+    figures = ",\n               ".join(f"case when t.register_complete then {sql} end as {name}"
+                                       for name, sql in shown.items())
+    return query(
         f"""
         with territories as (
-            select {key} as code, any_value({label}) as name,
-                   sum(population) as population, count(*) as communes,
-                   count(population) as communes_with_population
-            from reference group by {key}
+            select r.{key} as code, any_value(r.{label}) as name,
+                   sum(r.population) as population, count(*) as communes,
+                   count(r.population) as communes_with_population,
+                   bool_and(coalesce(k.register_complete, false)) as register_complete
+            from reference r left join complete k using (departement_code)
+            group by r.{key}
         ),
         counts as (
             select r.{key} as code,
@@ -89,18 +100,14 @@ def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age
             from gps g join reference r using (commune_code)
             group by r.{key}
         )
-        select t.code as {key}, t.name as {label}, t.communes, t.population,
-               coalesce(c.gps, 0) as gps,
-               coalesce(c.gps, 0) / t.population * 10000 as gp_density,
-               coalesce(c.gps_age_known, 0) as gps_age_known,
-               coalesce(c.gps_senior, 0) as gps_senior,
-               c.gps_senior / nullif(c.gps_age_known, 0) as share_senior,
-               c.gp_fte
+        select t.code as {key}, t.name as {label}, t.communes, t.population, t.register_complete,
+               {figures}
         from territories t left join counts c using (code)
         order by t.code
         """,
         {"senior": senior_age},
         gps=gps,
         reference=reference,
+        complete=pd.DataFrame({"departement_code": complete.index.astype(str),
+                               "register_complete": complete.to_numpy(dtype=bool)}),
     )
-    return table

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..professions import PROFESSIONS, in_register, profession_sql
 from ..sql import query
-from .benchmark import register_complete, register_coverage
+from .benchmark import register_coverage
 from .gp_supply import LEVEL_LABELS, LEVELS
 
 MODES = {"libéral": "headcount_liberal", "salarié": "headcount_salaried", "mixte": "headcount_mixed"}
@@ -93,8 +93,7 @@ def profession_coverage(people: pd.DataFrame, reference: pd.DataFrame, benchmark
     for profession in PROFESSIONS:
         counted = register_coverage(people[people["profession"] == profession.key], reference,
                                     benchmark[benchmark["profession"] == profession.cnam_label])
-        parts.append(counted.assign(profession=profession.key, profession_label=profession.label,
-                                    register_complete=register_complete(counted).to_numpy()))
+        parts.append(counted.assign(profession=profession.key, profession_label=profession.label))
     table = pd.concat(parts, ignore_index=True).rename(columns={
         "register_gps": "register_headcount", "register_liberal_gps": "register_liberal",
         "benchmark_liberal_gps": "benchmark_liberal"})

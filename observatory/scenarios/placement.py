@@ -23,10 +23,10 @@ MAX_INSTALLATIONS = 200  # the greedy search for « how many to hold today's des
 def _territory(area_apl: pd.DataFrame, pairs: pd.DataFrame, communes: pd.DataFrame, bands
                ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, Catchments]:
     """The APL's locations, the population counted (0 outside the territory or where the
-    register is partial), the candidates (territory communes with a complete register) and
+    register is partial within reach), the candidates (territory communes with a usable APL) and
     the weighted pairs, which added or removed GPs leave unchanged (they depend on demand)."""
     locations = area_apl.set_index("commune_code")
-    usable = communes.set_index("commune_code")["register_complete"].astype(bool)
+    usable = communes.set_index("commune_code")["catchment_complete"].astype(bool)
     counted = locations.index.isin(usable.index[usable.to_numpy()])
     population = communes.set_index("commune_code")["population"].reindex(locations.index).fillna(0.0)
     origins, destinations, minutes = pair_positions(pairs, locations.index)

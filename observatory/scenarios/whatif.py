@@ -39,7 +39,7 @@ def scenario_outcomes(area: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame
     """Per scenario (the baseline first) and horizon (0, 5, 10 years): people and communes in
     « désert », people in « zone fragile », the population-weighted APL and the GPs the
     scenario adds. Added GPs change the APL by the closed form (``marginal``); departures
-    by a recomputation. Only the territory's communes with a complete register count."""
+    by a recomputation. Only the territory's communes whose APL is usable (``catchment_complete``) count."""
     staying: dict[tuple, pd.DataFrame] = {}  # the APL once departures are taken, shared by the scenarios alike
 
     def without_departures(age: int, kept: frozenset[str], years: int) -> pd.DataFrame:
@@ -49,7 +49,7 @@ def scenario_outcomes(area: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame
         return staying[key]
 
     today = without_departures(retirement_age, frozenset(), 0)
-    usable = communes.set_index("commune_code")["register_complete"].astype(bool)
+    usable = communes.set_index("commune_code")["catchment_complete"].astype(bool)
     counted = today.index.isin(usable.index[usable.to_numpy()])
     population = communes.set_index("commune_code")["population"].reindex(today.index).fillna(0.0).where(counted, 0)
     origins, destinations, minutes = pair_positions(pairs, today.index)

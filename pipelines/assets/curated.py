@@ -13,7 +13,7 @@ from observatory.sources.catalog import Origin
 from observatory.accessibility.calibration import calibrate_speed
 from observatory.accessibility.providers import apl_settings, calibration_status, road_model, travel_times
 from observatory.confidential import ROSTER_COLUMNS
-from observatory.indicators.benchmark import density_references, register_complete, register_coverage
+from observatory.indicators.benchmark import density_references, register_complete, register_coverage, ring_coverage
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators import agency_outcomes as outcomes
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
@@ -24,6 +24,7 @@ from observatory.indicators.time_series import indicators_by_snapshot
 from observatory.scenarios.placement import horizon_summary, placement_plan, placement_scores
 from observatory.scenarios.whatif import HORIZONS, horizon_apl, scenario_outcomes as scenario_outcomes_of
 from observatory.sources.departements import DEPARTEMENT_NAMES
+from observatory.sources.gp_benchmark import SCHEMA as BENCHMARK_SCHEMA, read_gp_benchmark
 from observatory.sources.staged import StagedTable
 
 from ..resources import ObservatoryConfig
@@ -64,31 +65,33 @@ def commune_boundaries(commune_contours: StagedTable) -> Output:
     return _table_output(table)
 
 
-def _supply(level: str, general_practitioners: pd.DataFrame, commune_reference: pd.DataFrame, observatory) -> Output:
+def _supply(level: str, general_practitioners: pd.DataFrame, commune_reference: pd.DataFrame,
+            gp_register_coverage: pd.DataFrame, observatory) -> Output:
     settings = observatory.settings()
-    table = gp_supply(general_practitioners, commune_reference, level, settings.senior_age)
+    table = gp_supply(general_practitioners, commune_reference, level, settings.senior_age,
+                      register_complete(gp_register_coverage))
     return _table_output(table, gps=int(table["gps"].sum()))
 
 
 @asset(**CURATED)
 def gp_supply_by_commune(observatory: ObservatoryConfig, general_practitioners: pd.DataFrame,
-                         commune_reference: pd.DataFrame) -> Output:
-    """GP headcount, density per 10 000 inhabitants and 55+ share per commune."""
-    return _supply("commune", general_practitioners, commune_reference, observatory)
+                         commune_reference: pd.DataFrame, gp_register_coverage: pd.DataFrame) -> Output:
+    """GP headcount, density per 10 000 inhabitants and 55+ share per commune (none where the register is partial)."""
+    return _supply("commune", general_practitioners, commune_reference, gp_register_coverage, observatory)
 
 
 @asset(**CURATED)
 def gp_supply_by_epci(observatory: ObservatoryConfig, general_practitioners: pd.DataFrame,
-                      commune_reference: pd.DataFrame) -> Output:
-    """GP headcount, density per 10 000 inhabitants and 55+ share per EPCI."""
-    return _supply("epci", general_practitioners, commune_reference, observatory)
+                      commune_reference: pd.DataFrame, gp_register_coverage: pd.DataFrame) -> Output:
+    """GP headcount, density per 10 000 inhabitants and 55+ share per EPCI (none where the register is partial)."""
+    return _supply("epci", general_practitioners, commune_reference, gp_register_coverage, observatory)
 
 
 @asset(**CURATED)
 def gp_supply_by_departement(observatory: ObservatoryConfig, general_practitioners: pd.DataFrame,
-                             commune_reference: pd.DataFrame) -> Output:
-    """GP headcount, density per 10 000 inhabitants and 55+ share per département."""
-    return _supply("departement", general_practitioners, commune_reference, observatory)
+                             commune_reference: pd.DataFrame, gp_register_coverage: pd.DataFrame) -> Output:
+    """GP headcount, density per 10 000 inhabitants and 55+ share per département (none where the register is partial)."""
+    return _supply("departement", general_practitioners, commune_reference, gp_register_coverage, observatory)
 
 
 def _professions(level: str, practitioners: pd.DataFrame, commune_reference: pd.DataFrame,
@@ -153,6 +156,21 @@ def gp_register_coverage(general_practitioners: pd.DataFrame, commune_reference:
     """Liberal GPs found in the register against the CNAM's count, per département."""
     table = register_coverage(general_practitioners, commune_reference, gp_benchmark.table)
     return _table_output(table)
+
+
+@asset(**CURATED)
+def ring_register_coverage(ring_practitioners: pd.DataFrame, border_ring: StagedTable,
+                           gp_benchmark_file: Origin) -> Output:
+    """Liberal GPs found in the register against the CNAM's count, per département of the border ring: where it is partial, a commune within the APL's reach of it has no APL."""
+    departements = tuple(sorted(border_ring.table["departement_code"].dropna().unique()))
+    benchmark = (read_gp_benchmark(gp_benchmark_file.path, departements).table
+                 if gp_benchmark_file.present and departements else StagedTable.absent(BENCHMARK_SCHEMA).table)
+    return _table_output(ring_coverage(ring_practitioners, border_ring.table, benchmark))
+
+
+def _complete(gp_register_coverage: pd.DataFrame, ring_register_coverage: pd.DataFrame) -> pd.Series:
+    """Per département of the territory and of its border ring: is the register complete?"""
+    return pd.concat([register_complete(gp_register_coverage), register_complete(ring_register_coverage)])
 
 
 @asset(**CURATED)
@@ -225,18 +243,18 @@ def apl_over_area(observatory: ObservatoryConfig, commune_reference: pd.DataFram
 @asset(**CURATED)
 def accessibility_by_commune(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                              general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
-                             gp_register_coverage: pd.DataFrame, travel_time_calibration: pd.DataFrame,
-                             apl_over_area: pd.DataFrame) -> Output:
+                             gp_register_coverage: pd.DataFrame, ring_register_coverage: pd.DataFrame,
+                             travel_time_calibration: pd.DataFrame, apl_over_area: pd.DataFrame) -> Output:
     """APL (all GPs, ≤65, ≤62, ≤60), desert class, minutes to the nearest GP, GPs leaving within 5 and 10 years."""
     settings = observatory.settings()
     apl = apl_over_area[apl_over_area["in_territory"]].drop(columns="in_territory")
     communes = commune_accessibility(commune_reference, general_practitioners, commune_travel_times, apl,
                                      settings.desert_thresholds, road_model(settings, travel_time_calibration),
-                                     register_complete(gp_register_coverage))
+                                     _complete(gp_register_coverage, ring_register_coverage))
     leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
     departures = accessibility_by_level(communes, leaving, "commune_code", "commune_name", settings.desert_thresholds)
     table = communes.merge(departures[["commune_code", "departures_5y", "departures_10y", "gps_known_departure"]], on="commune_code")
-    return _table_output(table, apl_median=float(table["apl"].median()),
+    return _table_output(table, apl_median=float(table["apl"].median()), without_apl=int(table["apl"].isna().sum()),
                          communes_in_desert=int((table["desert_class"] == "desert").sum()))
 
 
@@ -281,12 +299,14 @@ def accessibility_by_departement(observatory: ObservatoryConfig, accessibility_b
 @asset(**CURATED)
 def indicators_over_time(observatory: ObservatoryConfig, gp_snapshots: StagedTable, commune_reference: pd.DataFrame,
                          commune_travel_times: pd.DataFrame, apl_parameters: dict, border_ring: StagedTable,
-                         ring_practitioners: pd.DataFrame, official_apl: StagedTable) -> Output:
-    """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level."""
+                         ring_practitioners: pd.DataFrame, official_apl: StagedTable, gp_benchmark: StagedTable,
+                         ring_register_coverage: pd.DataFrame) -> Output:
+    """GPs, density, 55+ share and APL per register snapshot date, at commune, EPCI and département level (none where that snapshot's register is partial)."""
     settings = observatory.settings()
-    table = indicators_by_snapshot(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference, commune_travel_times,
-                   apl_settings(settings, parameters_from_record(apl_parameters)), settings.senior_age,
-                   _area(commune_reference, border_ring, official_apl), ring_practitioners)
+    table = indicators_by_snapshot(gp_snapshots.table, gp_snapshots.stats["snapshot_dates"], commune_reference,
+                                   commune_travel_times, apl_settings(settings, parameters_from_record(apl_parameters)),
+                                   settings.senior_age, gp_benchmark.table, _area(commune_reference, border_ring, official_apl),
+                                   ring_practitioners, register_complete(ring_register_coverage))
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
 
 
@@ -326,13 +346,14 @@ def agency_installations_by_desert_class(agency_cases: StagedTable,
 def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
                       agency_cases: StagedTable, apl_parameters: dict, border_ring: StagedTable,
-                      ring_practitioners: pd.DataFrame, official_apl: StagedTable) -> Output:
+                      ring_practitioners: pd.DataFrame, official_apl: StagedTable,
+                      accessibility_by_commune: pd.DataFrame) -> Output:
     """APL per commune with and without the GPs the agency installed, and the gain (not published: it would show where accompanied GPs settled)."""
     table = outcomes.apl_with_and_without_agency(_area(commune_reference, border_ring, official_apl),
                                                  _everyone(general_practitioners, ring_practitioners),
                                                  commune_travel_times, agency_cases.table,
-                                                 apl_settings(observatory.settings(), parameters_from_record(apl_parameters)))
-    table = table[table["commune_code"].isin(commune_reference["commune_code"])].reset_index(drop=True)
+                                                 apl_settings(observatory.settings(), parameters_from_record(apl_parameters)),
+                                                 accessibility_by_commune.set_index("commune_code")["catchment_complete"])
     return _table_output(table, from_agency_cases=True)
 
 

@@ -247,7 +247,8 @@ def border_ring(observatory: ObservatoryConfig, commune_contours: StagedTable, n
 @asset(**STAGED)
 def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: Origin, border_ring: StagedTable,
                        commune_code_history: StagedTable) -> Output:
-    """The GPs of the border ring's communes, from the same register (no roster: FTE 1)."""
+    """The GPs of the border ring's départements, from the same register (no roster: FTE 1): all of them, so
+    that their count can be checked against the CNAM's (``ring_register_coverage``); the APL counts the ring's."""
     settings = observatory.settings()
     ring = border_ring.table
     departements = tuple(sorted(ring["departement_code"].dropna().unique()))
@@ -255,8 +256,7 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: Origin
         activities = pd.DataFrame({name: pd.Series(dtype="string") for name in RPPS_COLUMNS}).assign(
             line=pd.Series(dtype="int64"))
     else:
-        activities = read_rpps_extract(rpps_extract_file.path, departements, set(ring["commune_code"]),
-                                       _history(commune_code_history)).table
+        activities = read_rpps_extract(rpps_extract_file.path, departements, None, _history(commune_code_history)).table
     table = identify_gps(activities, pd.DataFrame(columns=list(roster.SCHEMA)), settings.gp_savoir_faire,
                       settings.reference_date.year)
     return Output(table, metadata={"gps": len(table)})

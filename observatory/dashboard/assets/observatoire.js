@@ -151,7 +151,7 @@
       [labels.gps, number(item.gps)],
       [labels.densite, number(item.densite, 1)],
       [labels.part55, item.part55 === null ? absent(item, "part55") : number(item.part55 * 100)],
-      [labels.apl, number(item.apl, 2)],
+      [labels.apl, item.apl === null ? absent(item, "apl") : number(item.apl, 2)],
       [labels.classe, data.classes[item.classe] || data.classes.unclassified],
       [labels.departs5, item.departs5 === null ? absent(item, "departs5") : number(item.departs5)],
       [labels.departs10, item.departs10 === null ? absent(item, "departs10") : number(item.departs10)]
@@ -159,7 +159,9 @@
     if (item.apl_officielle !== undefined) {
       rows.splice(5, 0, [labels.apl_officielle + " – " + item.annee_officielle, number(item.apl_officielle, 2)]);
     }
-    if (item.minutes !== undefined) { rows.push([labels.minutes, number(item.minutes)]); }
+    if (item.minutes !== undefined) {
+      rows.push([labels.minutes, item.minutes === null ? absent(item, "minutes") : number(item.minutes)]);
+    }
     if (item.motif) {  // a partial register: its figures are not figures
       rows = rows.map(function (pair) {
         return pair[1] === "–" ? [pair[0], "non disponible (" + item.motif + ")"] : pair;
@@ -221,7 +223,7 @@
     head.appendChild(element("th", "Repères", {scope: "col"}));
     places.forEach(function (place) { head.appendChild(element("th", place[0], {scope: "col"})); });
     var rows = [[labels.densite, function (p) { return shown(p, number(p.densite, 1)); }],
-                [labels.apl, function (p) { return shown(p, number(p.apl, 2)); }],
+                [labels.apl, function (p) { return shown(p, p.apl === null ? absent(p, "apl") : number(p.apl, 2)); }],
                 [labels.part55, function (p) { return shown(p, p.part55 === null ? absent(p, "part55") : number(p.part55 * 100)); }]];
     var body = element("tbody");
     rows.forEach(function (row) {
