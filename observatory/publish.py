@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import shutil
 import uuid
@@ -37,20 +38,36 @@ def replace_atomically(target: Path, write: Callable[[Path], None]) -> Path:
     see the previous version whole or the new one whole, never a mix or nothing. Leftovers
     of a killed run are cleared by the next one.
     """
+    return swap_in(target, write_version(target, write))
+
+
+def write_version(target: Path, write: Callable[[Path], None]) -> Path:
+    """A new version of ``target`` written through ``write(path)`` beside it
+    (``.versions/<name>-<token>``), not published yet (``swap_in``)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     versions = target.parent / ".versions"
     versions.mkdir(exist_ok=True)
     _clear_leftovers(target, versions)
-    token = uuid.uuid4().hex[:8]
-    fresh = versions / f"{target.name}-{token}"
+    fresh = versions / f"{target.name}-{uuid.uuid4().hex[:8]}"
     try:
         write(fresh)
+    except BaseException:
+        _remove(fresh)
+        raise
+    return fresh
+
+
+def swap_in(target: Path, fresh: Path) -> Path:
+    """Publish ``fresh`` (from ``write_version``) as ``target`` by one atomic rename."""
+    target = Path(target)
+    versions = target.parent / ".versions"
+    try:
         if fresh.is_dir():
-            link = target.with_name(f".{target.name}.link-{token}")
+            link = target.with_name(f".{target.name}.link-{fresh.name.rsplit('-', 1)[1]}")
             link.symlink_to(Path(".versions") / fresh.name)
             if target.is_dir() and not target.is_symlink():  # a folder from before versioning
-                target.rename(versions / f"{target.name}-legacy-{token}")
+                target.rename(versions / f"{target.name}-legacy-{uuid.uuid4().hex[:8]}")
             os.replace(link, target)
         else:
             os.replace(fresh, target)
@@ -112,14 +129,51 @@ def read_table(path: Path) -> pd.DataFrame:
     return gpd.read_parquet(path) if b"geo" in metadata else pd.read_parquet(path)
 
 
+def read_tables(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a Parquet folder (``write_parquet``), by name."""
+    return {path.stem: read_table(path) for path in sorted(Path(folder).glob("*.parquet"))}
+
+
 def read_published_tables(curated_dir: Path) -> dict[str, pd.DataFrame]:
     """The tables as published (protected), from ``parquet/``: what the dashboard shows is
     what the database holds."""
-    return {path.stem: read_table(path) for path in sorted((Path(curated_dir) / "parquet").glob("*.parquet"))}
+    return read_tables(Path(curated_dir) / "parquet")
 
 
-def publish_tables(curated_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
-    """Replace ``observatory.duckdb`` and ``parquet/`` in ``curated_dir`` with ``tables``."""
-    database = replace_atomically(curated_dir / "observatory.duckdb", lambda path: write_database(path, tables))
-    parquet = replace_atomically(curated_dir / "parquet", lambda path: write_parquet(path, tables))
-    return {"database": database, "parquet": parquet}
+DATABASE = "observatory.duckdb"
+PENDING = "pending.json"  # in .versions/: the tables written by ``prepare_tables``, not yet released
+
+
+def prepare_tables(curated_dir: Path, tables: dict[str, pd.DataFrame]) -> dict[str, Path]:
+    """New versions of ``observatory.duckdb`` and ``parquet/`` holding ``tables``, not yet
+    published: they wait for the site built from them (``release`` publishes all together),
+    so that a build failing after them publishes nothing. Recorded in ``.versions/pending.json``."""
+    curated_dir = Path(curated_dir)
+    pending = curated_dir / ".versions" / PENDING
+    for stale in [pending, *pending.parent.glob(f".{PENDING}.*")]:  # before its versions are cleared as leftovers
+        stale.unlink(missing_ok=True)
+    prepared = {DATABASE: write_version(curated_dir / DATABASE, lambda path: write_database(path, tables)),
+                "parquet": write_version(curated_dir / "parquet", lambda path: write_parquet(path, tables))}
+    temporary = pending.with_name(f".{PENDING}.{uuid.uuid4().hex[:8]}")
+    temporary.write_text(json.dumps({name: path.name for name, path in prepared.items()}), encoding="utf-8")
+    os.replace(temporary, pending)
+    return prepared
+
+
+def pending_tables(curated_dir: Path) -> dict[str, Path] | None:
+    """The versions the last ``prepare_tables`` wrote, if no ``release`` published them yet
+    and all are still there."""
+    versions = Path(curated_dir) / ".versions"
+    try:
+        prepared = {name: versions / version for name, version in
+                    json.loads((versions / PENDING).read_text(encoding="utf-8")).items()}
+    except FileNotFoundError:
+        return None
+    return prepared if all(path.exists() for path in prepared.values()) else None
+
+
+def release(curated_dir: Path, prepared: dict[str, Path]) -> dict[str, Path]:
+    """Publish prepared versions (``{target name: version}``), each by its own atomic swap."""
+    curated_dir = Path(curated_dir)
+    (curated_dir / ".versions" / PENDING).unlink(missing_ok=True)
+    return {name: swap_in(curated_dir / name, version) for name, version in prepared.items()}

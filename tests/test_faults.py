@@ -55,3 +55,31 @@ def test_a_refresh_killed_while_publishing_leaves_the_previous_version_whole(ste
     versions = sorted(path.name.split("-")[0] for path in (curated / ".versions").iterdir())
     assert versions == ["parquet", "site"]  # one version each, the killed runs' leftovers cleared
     assert not [path for path in curated.iterdir() if path.name.startswith(".") and path.name != ".versions"]
+
+
+@pytest.mark.pipeline
+def test_a_build_whose_dashboard_fails_publishes_nothing(tmp_path, demo_raw, capsys, monkeypatch):
+    """The tables are written before the dashboard is built from them, and released with
+    it: when the dashboard fails, the database and Parquet files published stay the former
+    ones (the same files, not rewritten), as the CLI says."""
+    import pipelines.assets.published as published
+
+    monkeypatch.setenv("OBSERVATORY_MAP_EXPORTS", "0")
+    shutil.copytree(demo_raw["rpps_extract"].parent, tmp_path / "raw" / "demo")
+    assert main(["--data-dir", str(tmp_path), "build"]) == 0
+    curated = tmp_path / "curated"
+    before = _published(curated), (curated / "observatory.duckdb").stat().st_ino, os.readlink(curated / "parquet")
+
+    def broken(site_dir, data):
+        raise RuntimeError("the dashboard could not be written")
+
+    working = published.prepare_site
+    monkeypatch.setattr(published, "prepare_site", broken)
+    capsys.readouterr()
+    assert main(["--data-dir", str(tmp_path), "build"]) == 1
+    assert "the previously published observatory is unchanged" in capsys.readouterr().err
+    assert (_published(curated), (curated / "observatory.duckdb").stat().st_ino, os.readlink(curated / "parquet")) == before
+    monkeypatch.setattr(published, "prepare_site", working)
+    assert main(["--data-dir", str(tmp_path), "build"]) == 0
+    assert (curated / "observatory.duckdb").stat().st_ino != before[1]  # released this time
+    assert sorted(path.name.split("-")[0] for path in (curated / ".versions").iterdir()) == ["parquet", "site"]

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point
 
-from observatory.publish import (extension_path, publish_tables, read_published_tables, read_table,
-                                 replace_atomically, write_database)
+from observatory.publish import (PENDING, extension_path, pending_tables, prepare_tables, read_published_tables,
+                                 read_table, release, replace_atomically, write_database, write_version)
 
 # Every call by which publishing changes the file system; a kill can land before any of them.
 FILE_SYSTEM_CALLS = ("replace", "rename", "symlink", "unlink", "rmdir", "mkdir")
@@ -147,8 +147,8 @@ def test_the_database_and_parquet_hold_the_tables_in_a_readers_types(tmp_path):
     communes = gpd.GeoDataFrame({"commune_code": ["41001", "41002"], "gps": [3, 0]},
                                 geometry=[Point(1.3, 47.6), Point(1.4, 47.7)], crs="EPSG:4326")
     travel = pd.DataFrame({"origin": pd.Categorical(["41001", "41002"]), "minutes": [0.0, 12.5]})
-    published = publish_tables(tmp_path, {"communes": communes, "travel": travel})
-    assert published == {"database": tmp_path / "observatory.duckdb", "parquet": tmp_path / "parquet"}
+    published = release(tmp_path, prepare_tables(tmp_path, {"communes": communes, "travel": travel}))
+    assert published == {"observatory.duckdb": tmp_path / "observatory.duckdb", "parquet": tmp_path / "parquet"}
     with duckdb.connect(str(tmp_path / "observatory.duckdb"), read_only=True) as connection:
         connection.execute(f"LOAD '{extension_path('spatial')}'")
         types = dict(connection.execute("select column_name, data_type from information_schema.columns "
@@ -193,6 +193,83 @@ def test_a_write_failing_before_it_made_anything_raises_its_own_error(tmp_path):
 
 def test_published_parquet_carries_no_index_of_the_frames_it_came_from(tmp_path):
     kept = pd.DataFrame({"commune_code": ["41001", "41002", "41003"], "gps": [3, 0, 2]}).iloc[[0, 2]]
-    publish_tables(tmp_path, {"gp_supply": kept})
+    release(tmp_path, prepare_tables(tmp_path, {"gp_supply": kept}))
     table = read_table(tmp_path / "parquet" / "gp_supply.parquet")
     assert table.columns.tolist() == ["commune_code", "gps"] and table.index.tolist() == [0, 1]
+
+
+def _release(curated: Path, version: str) -> None:
+    """A build's publication: its tables prepared, the site written from them, all released."""
+    prepared = prepare_tables(curated, {"gp_supply": pd.DataFrame({"version": [version]})})
+    site = write_version(curated / "site", _write_folder(version))
+    release(curated, {**prepared, "site": site})
+
+
+def _seen(curated: Path) -> tuple:
+    """What a reader sees of each published target (None where there is none yet)."""
+    database = curated / "observatory.duckdb"
+    if database.exists():
+        with duckdb.connect(str(database), read_only=True) as connection:
+            database = connection.execute("select version from gp_supply").fetchone()[0]
+    else:
+        database = None
+    parquet = read_published_tables(curated)["gp_supply"]["version"].iloc[0] if (curated / "parquet").exists() else None
+    return database, parquet, _read(curated / "site").get("index.html")
+
+
+def test_tables_wait_for_the_site_built_from_them_and_are_released_with_it(tmp_path):
+    """A build that fails after writing its tables (its dashboard, say) publishes nothing:
+    the tables are prepared beside the published ones and released with the site."""
+    _release(tmp_path, "v1-old")
+    prepared = prepare_tables(tmp_path, {"gp_supply": pd.DataFrame({"version": ["v2-new"]})})
+    assert _seen(tmp_path) == ("v1-old", "v1-old", "v1-old")  # nothing published yet
+    assert pending_tables(tmp_path) == prepared and set(prepared) == {"observatory.duckdb", "parquet"}
+    assert read_table(prepared["parquet"] / "gp_supply.parquet")["version"].tolist() == ["v2-new"]
+    site = write_version(tmp_path / "site", _write_folder("v2-new"))
+    release(tmp_path, {**prepared, "site": site})
+    assert _seen(tmp_path) == ("v2-new", "v2-new", "v2-new") and pending_tables(tmp_path) is None
+    assert sorted(path.name.split("-")[0] for path in (tmp_path / ".versions").iterdir()) == ["parquet", "site"]
+
+
+def test_tables_left_pending_by_a_failed_build_are_cleared_by_the_next(tmp_path):
+    _release(tmp_path, "v1-old")
+    prepare_tables(tmp_path, {"gp_supply": pd.DataFrame({"version": ["v2-failed"]})})  # its dashboard then failed
+    _release(tmp_path, "v3-new")
+    assert _seen(tmp_path) == ("v3-new", "v3-new", "v3-new") and pending_tables(tmp_path) is None
+    assert not (tmp_path / ".versions" / PENDING).exists()
+    assert sorted(path.name.split("-")[0] for path in (tmp_path / ".versions").iterdir()) == ["parquet", "site"]
+
+
+def test_pending_tables_whose_versions_are_gone_are_not_pending(tmp_path):
+    prepared = prepare_tables(tmp_path, {"gp_supply": pd.DataFrame({"version": ["v1"]})})
+    prepared["observatory.duckdb"].unlink()
+    assert pending_tables(tmp_path) is None
+    assert pending_tables(tmp_path / "never-built") is None
+
+
+def test_a_release_killed_at_any_instant_leaves_each_target_whole(tmp_path):
+    """A build killed at each file-system call of its publication (tables prepared, site
+    written, the three swaps): each target is then the old version or the new one, whole,
+    and the next build publishes and clears what the kill left."""
+    _release(tmp_path, "v1-old")
+    step = 0
+    while True:
+        step += 1
+        child = os.fork()
+        if child == 0:
+            _COUNTDOWN["left"] = step
+            for name in FILE_SYSTEM_CALLS:
+                original = getattr(os, name)
+                setattr(os, name, lambda *args, _original=original, **kwargs: (_tick(), _original(*args, **kwargs))[1])
+            _release(tmp_path, "v2-new")
+            os._exit(0)
+        _, status = os.waitpid(child, 0)
+        killed = os.waitstatus_to_exitcode(status) == 9
+        assert all(seen in ("v1-old", "v2-new") for seen in _seen(tmp_path)), f"killed before step {step}"
+        if not killed:
+            break
+        _release(tmp_path, "v1-old")
+        assert _seen(tmp_path) == ("v1-old", "v1-old", "v1-old") and pending_tables(tmp_path) is None
+        assert sorted(path.name.split("-")[0] for path in (tmp_path / ".versions").iterdir()) == ["parquet", "site"]
+    assert _seen(tmp_path) == ("v2-new", "v2-new", "v2-new")
+    assert step > 12  # kills landed in the preparation, the site's writing and each swap

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import catalogue
 from ..beside import Beside
-from ..publish import replace_atomically
+from ..publish import swap_in, write_version
 from . import pages
 from .downloads import write_downloads
 from .exports import export_maps
@@ -372,6 +372,11 @@ DICTIONARY = "dictionnaire_des_donnees"  # every published column described, dow
 
 def build_site(site_dir: Path, data: SiteData) -> Path:
     """Write the whole site, replacing the previous one only once complete."""
+    return swap_in(site_dir, prepare_site(site_dir, data))
+
+
+def prepare_site(site_dir: Path, data: SiteData) -> Path:
+    """Write the whole site as a new version of ``site_dir``, not published yet (``swap_in``)."""
     dictionary = catalogue.data_dictionary(data.tables)
     published = {name: frame for name, frame in data.tables.items() if name != "commune_boundaries"}
     published[DICTIONARY] = dictionary
@@ -426,4 +431,4 @@ def build_site(site_dir: Path, data: SiteData) -> Path:
             for file, (title, body, extra) in bodies.items():
                 (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")
 
-    return replace_atomically(site_dir, write)
+    return write_version(site_dir, write)

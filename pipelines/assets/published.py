@@ -5,9 +5,9 @@ from dagster import AssetIn, MetadataValue, Output, asset, load_assets_from_modu
 
 from observatory.accessibility.parameters import parameters_from_record
 from observatory.confidential import protect_tables
-from observatory.dashboard.site import SiteData, build_site
+from observatory.dashboard.site import SiteData, prepare_site
 from observatory.accessibility.providers import travel_time_method
-from observatory.publish import publish_tables, read_published_tables
+from observatory.publish import DATABASE, pending_tables, prepare_tables, read_published_tables, read_tables, release
 from observatory.sources.catalog import Origin
 from observatory.sources.departements import DEPARTEMENT_NAMES
 from observatory.territories import beyond_a_region, name_of
@@ -28,19 +28,21 @@ PUBLISHED_TABLES = _curated_tables()
 
 @asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="duckdb")
 def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame) -> Output:
-    """data/curated/observatory.duckdb and data/curated/parquet/: every curated table as it may be published, replaced whole."""
+    """data/curated/observatory.duckdb and data/curated/parquet/: every curated table as it may be published, written whole and released with the dashboard built from it."""
     settings = observatory.settings()
     tables = protect_tables(tables, settings.small_count_threshold)
-    paths = publish_tables(settings.curated_dir, tables)
-    return Output(str(paths["database"]), metadata={"path": MetadataValue.path(str(paths["database"])),
-                                                    "tables": MetadataValue.json({n: len(t) for n, t in tables.items()})})
+    prepared = prepare_tables(settings.curated_dir, tables)
+    return Output(str(settings.database_path), metadata={
+        "path": MetadataValue.path(str(settings.database_path)), "prepared": prepared[DATABASE].name,
+        "tables": MetadataValue.json({n: len(t) for n, t in tables.items()})})
 
 
 @asset(group_name="published", owners=OWNERS, deps=["observatory_database"], compute_kind="plotly")
 def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_extract_file: Origin) -> Output:
-    """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline, from the tables as published."""
+    """data/curated/site/: the static French dashboard (maps, evolution, agency, communes, method), readable offline, from the tables as published; then the site, the database and the Parquet files are released together (a build failing before publishes nothing)."""
     settings = observatory.settings()
-    tables = read_published_tables(settings.curated_dir)
+    prepared = pending_tables(settings.curated_dir) or {}
+    tables = read_tables(prepared["parquet"]) if prepared else read_published_tables(settings.curated_dir)
     data = SiteData(
         territory_name=name_of(settings.territory, DEPARTEMENT_NAMES),
         reference_date=settings.reference_date,
@@ -57,7 +59,8 @@ def dashboard_site(observatory: ObservatoryConfig, apl_parameters: dict, osm_ext
         map_exports=settings.exports_maps,
         maps_by_departement=beyond_a_region(settings.departements),
     )
-    site = build_site(settings.site_dir, data)
+    release(settings.curated_dir, {**prepared, settings.site_dir.name: prepare_site(settings.site_dir, data)})
+    site = settings.site_dir
     pages = sorted(path.name for path in site.glob("*.html"))
     return Output(str(site / "index.html"), metadata={"index": MetadataValue.path(str(site / "index.html")),
                                                       "pages": ", ".join(pages),
