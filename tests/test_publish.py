@@ -55,16 +55,16 @@ def _tick() -> None:
         os._exit(9)  # as SIGKILL: no exception handler, no cleanup runs
 
 
-def _killed_at(step: int, target: Path, write) -> bool:
-    """Publish in a forked child killed before its ``step``-th change; whether it was killed
-    (False: the publication has fewer steps and ended)."""
+def _killed_at(step: int, publish) -> bool:
+    """``publish()`` in a forked child killed before its ``step``-th change; whether it was
+    killed (False: the publication has fewer steps and ended)."""
     child = os.fork()
     if child == 0:
         _COUNTDOWN["left"] = step
         for name in FILE_SYSTEM_CALLS:
             original = getattr(os, name)
             setattr(os, name, lambda *args, _original=original, **kwargs: (_tick(), _original(*args, **kwargs))[1])
-        replace_atomically(target, write)
+        publish()
         os._exit(0)
     _, status = os.waitpid(child, 0)
     return os.waitstatus_to_exitcode(status) == 9
@@ -79,7 +79,7 @@ def test_a_publication_killed_at_any_instant_leaves_one_version_whole(tmp_path, 
     step = 0
     while True:
         step += 1
-        killed = _killed_at(step, target, writer("v2-new"))
+        killed = _killed_at(step, lambda: replace_atomically(target, writer("v2-new")))
         seen = _read(target)
         if new is None and seen != old:
             new = seen
@@ -255,16 +255,7 @@ def test_a_release_killed_at_any_instant_leaves_each_target_whole(tmp_path):
     step = 0
     while True:
         step += 1
-        child = os.fork()
-        if child == 0:
-            _COUNTDOWN["left"] = step
-            for name in FILE_SYSTEM_CALLS:
-                original = getattr(os, name)
-                setattr(os, name, lambda *args, _original=original, **kwargs: (_tick(), _original(*args, **kwargs))[1])
-            _release(tmp_path, "v2-new")
-            os._exit(0)
-        _, status = os.waitpid(child, 0)
-        killed = os.waitstatus_to_exitcode(status) == 9
+        killed = _killed_at(step, lambda: _release(tmp_path, "v2-new"))
         assert all(seen in ("v1-old", "v2-new") for seen in _seen(tmp_path)), f"killed before step {step}"
         if not killed:
             break
