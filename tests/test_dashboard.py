@@ -566,8 +566,8 @@ def test_a_missing_figure_says_why(demo_build, chromium):
         for code, expected in ((secret, "secret statistique"), (empty, "aucun médecin")):
             page.goto((site / "commune.html").as_uri() + "#" + code)
             page.wait_for_selector("#fiche table")
-            cells = dict(zip(page.locator("#fiche table:not(.reperes) th").all_inner_texts(),
-                             page.locator("#fiche table:not(.reperes) td").all_inner_texts()))
+            cells = dict(zip(page.locator("#fiche table.chiffres th").all_inner_texts(),
+                             page.locator("#fiche table.chiffres td").all_inner_texts()))
             assert cells[labels["part55"]] == expected, code
             assert cells[labels["departs5"]] == expected, code
         browser.close()
@@ -604,3 +604,76 @@ def test_downloads_are_csv_for_french_spreadsheets(tmp_path):
         "\ufeffnom;apl;n;jour\nBlois;2,5;1;2024-06-30\n\"a;b\";330124;;\n'=1+1;;3;2023-01-01\n;0,125;4;2022-12-31\n")
     write_csv(pd.DataFrame(), tmp_path / "vide.csv")
     assert (tmp_path / "vide.csv").read_bytes() == "\ufeff\n".encode("utf-8")
+
+
+def test_every_profession_has_its_figures_or_says_why():
+    """Hand-made rows: a profession held and complete, one the register did not hold yet, one
+    whose register is partial; the GPs keep their own layers and are not among the others."""
+    import pandas as pd
+
+    from observatory.dashboard import professions
+
+    supply = pd.DataFrame({
+        "commune_code": ["41001"] * 4 + ["41002"] * 4,
+        "profession": ["medecin_generaliste", "infirmier", "sage_femme", "pharmacien"] * 2,
+        "in_register": [True, False, True, True] * 2,
+        "register_complete": [True, False, False, True] * 2,
+        "headcount": [2.0, None, None, 1.0, 0.0, None, None, 3.0],
+        "density": [20.0, None, None, 10.0, 0.0, None, None, 7.5],
+    })
+    wide = professions.density_columns(supply, "commune_code").set_index("commune_code")
+    assert "density_medecin_generaliste" not in wide.columns
+    assert wide.loc["41001", "density_pharmacien"] == 10.0 and wide.loc["41002", "density_pharmacien"] == 7.5
+    assert pd.isna(wide.loc["41001", "why_density_pharmacien"])
+    assert (wide["why_density_infirmier"] == "profession absente du registre à cette date").all()
+    assert (wide["why_density_sage_femme"] == "registre incomplet pour la profession").all()
+    rows = professions.sheet_rows(supply, "commune_code")
+    assert rows["41001"] == [["medecin_generaliste", 2.0, 20.0, None],
+                             ["infirmier", None, None, "profession absente du registre à cette date"],
+                             ["sage_femme", None, None, "registre incomplet pour la profession"],
+                             ["pharmacien", 1.0, 10.0, None]]
+
+
+@pytest.mark.browser
+def test_every_profession_is_on_the_maps_the_sheets_and_the_territories_page(demo_build, chromium, artifacts):
+    """The maps' selector draws each profession's density; a commune's sheet lists each
+    profession's headcount and density as published; « Communes et EPCI » gives them per
+    département beside the CNAM's count."""
+    import pandas as pd
+    from playwright.sync_api import sync_playwright
+
+    from observatory.publish import read_published_tables
+
+    tables = read_published_tables(demo_build.settings.curated_dir)
+    supply = tables["profession_supply_by_commune"]
+    busiest = supply[supply["profession"] == "infirmier"].sort_values("headcount").iloc[-1]
+    expected = supply[supply["commune_code"] == busiest["commune_code"]]
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto((site / "cartes.html").as_uri() + "#densite_infirmier")
+        page.wait_for_selector("#carte .main-svg", state="attached", timeout=30_000)
+        title = page.locator("#titre-carte").inner_text()
+        assert title.startswith("Infirmiers") and "densité par commune" in title
+        drawn = page.evaluate("""Array.from(document.querySelectorAll('#carte path.choroplethlocation'))
+            .filter(p => p.__data__ && typeof p.__data__.loc === 'string').length""")
+        assert drawn >= len(supply["commune_code"].unique())  # every commune, in a class or greyed with a reason
+        page.goto((site / "commune.html").as_uri() + "#" + busiest["commune_code"])
+        page.wait_for_selector("#fiche table.professions")
+        rows = page.locator("#fiche table.professions tbody tr").all()
+        shown = {row.locator("th").inner_text(): row.locator("td").all_inner_texts() for row in rows}
+        page.screenshot(path=str(artifacts / "fiche-professions.png"), full_page=True)
+        browser.close()
+    labels = dict(zip(expected["profession"], expected["profession_label"]))
+    assert list(shown) == list(labels.values())
+    for row in expected.itertuples():
+        count, density = shown[row.profession_label]
+        assert count == f"{int(row.headcount):,}".replace(",", "\u202f") and density == f"{row.density:.1f}".replace(".", ",")
+    territories = (site / "territoires.html").read_text(encoding="utf-8")
+    nurses = tables["profession_supply_by_departement"].set_index("profession").loc["infirmier"]
+    assert "<h3>Professions de santé</h3>" in territories
+    assert f"<td>Infirmiers</td><td class=\"n\">{int(nurses['headcount']):,}</td>".replace(",", "\u202f") in territories
+    assert pd.notna(nurses["density"])
+    method = (site / "methode.html").read_text(encoding="utf-8")
+    assert "non une APL dont il aurait inventé les paramètres" in method  # why the others have no APL

@@ -247,13 +247,13 @@ def test_corsica_sheets_say_non_disponible_where_the_register_is_partial(corsica
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.goto((settings.site_dir / "commune.html").as_uri() + "#2B002")
         page.wait_for_selector("#fiche table")
-        cells = dict(zip(page.locator("#fiche table:not(.reperes) th").all_inner_texts(),
-                         page.locator("#fiche table:not(.reperes) td").all_inner_texts()))
+        cells = dict(zip(page.locator("#fiche table.chiffres th").all_inner_texts(),
+                         page.locator("#fiche table.chiffres td").all_inner_texts()))
         page.screenshot(path=str(artifacts / "corse-commune-2B002.png"), full_page=True)
         page.goto((settings.site_dir / "commune.html").as_uri() + "#2A200")  # Palneca, 18 minutes from 2B
         page.wait_for_selector("#fiche h3:has-text('Palneca')")
-        palneca = dict(zip(page.locator("#fiche table:not(.reperes) th").all_inner_texts(),
-                           page.locator("#fiche table:not(.reperes) td").all_inner_texts()))
+        palneca = dict(zip(page.locator("#fiche table.chiffres th").all_inner_texts(),
+                           page.locator("#fiche table.chiffres td").all_inner_texts()))
         browser.close()
     unusable = "non disponible (registre incomplet pour ce département)"
     labels = sheet_labels()

@@ -84,12 +84,16 @@ class AgencyInput:
 class TerritoriesInput:
     epcis: pd.DataFrame  # accessibility and GP supply per EPCI
     communes: pd.DataFrame  # accessibility per commune
+    professions: pd.DataFrame  # every profession's supply per département
+    profession_coverage: pd.DataFrame  # every profession's register against the CNAM's count
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> "TerritoriesInput":
         supply = _published(tables, "gp_supply_by_epci")[["epci_code", "gps", "gp_density"]]
         return cls(epcis=_published(tables, "accessibility_by_epci").merge(supply, on="epci_code", how="left"),
-                   communes=_published(tables, "accessibility_by_commune"))
+                   communes=_published(tables, "accessibility_by_commune"),
+                   professions=_published(tables, "profession_supply_by_departement"),
+                   profession_coverage=_published(tables, "profession_register_coverage"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from .. import catalogue
 from ..indicators.agency_funnel import STAGES
-from . import french
+from . import french, professions
 from .figures import CLASS_NAMES, OVERLAY_COLUMNS, fig_funnel_by_quarter, fig_series, layer_visibility
 from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
                      TerritoriesInput)
@@ -360,7 +360,8 @@ def territories(data, page: TerritoriesInput) -> str:
           "<th>Population</th><th>APL</th><th>Minutes jusqu'au généraliste le plus proche</th></tr></thead>"
           f"<tbody>{worst_rows}</tbody></table>"
         + withheld_note(withheld) + "</section>"
-        + sourced(data, ("population", "gps", "apl", "nearest_gp_minutes"))
+        + professions.section(page.professions, page.profession_coverage)
+        + sourced(data, ("population", "gps", "apl", "nearest_gp_minutes", "headcount", "benchmark_liberal"))
     )
 
 
@@ -690,7 +691,7 @@ def methodology(data, page: MethodInput, downloads: dict[str, list[str]], dictio
         + border_ring_note(page.sources) +
         f"<p>Désert médical : APL &lt; {french.number(data.desert_thresholds[0], 1)} ; zone fragile : jusqu'à "
         f"{french.number(data.desert_thresholds[1], 1)}. Départs : âge de {method['retirement_age']} ans atteint, "
-        "ou départ déclaré.</p>" + agreement_section(page.agreement, page.calibration))
+        "ou départ déclaré.</p>" + professions.apl_note() + agreement_section(page.agreement, page.calibration))
     vintages = page.sources
     sources = table(
         ["Jeu de données", "Fichier", "Producteur", "Millésime", "Lignes lues", "Retenues", "En quarantaine"],

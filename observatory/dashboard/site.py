@@ -16,7 +16,7 @@ import pandas as pd
 from .. import catalogue
 from ..beside import Beside
 from ..publish import swap_in, write_version
-from . import pages
+from . import pages, professions
 from .downloads import write_downloads
 from .exports import export_maps
 from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
@@ -60,12 +60,13 @@ def _number(value):
 # The fields of a commune or EPCI sheet (the browser's names) and the published column each shows.
 SHEET_FIELDS = {"population": "population", "gps": "gps", "densite": "gp_density", "part55": "share_senior",
                 "apl": "apl", "apl_officielle": "official_apl", "classe": "desert_class", "departs5": "departures_5y",
-                "departs10": "departures_10y", "minutes": "nearest_gp_minutes"}
+                "departs10": "departures_10y", "minutes": "nearest_gp_minutes", "profession": "profession",
+                "effectif": "headcount", "densite_profession": "density"}
 
 
 def sheet_labels() -> dict[str, str]:
     """Each sheet field's label from the catalogue, with its unit where it is a figure."""
-    return {name: catalogue.label(column) + ("" if name == "classe" else f" ({catalogue.unit(column)})")
+    return {name: catalogue.label(column) + ("" if name in ("classe", "profession") else f" ({catalogue.unit(column)})")
             for name, column in SHEET_FIELDS.items()}
 
 
@@ -127,6 +128,8 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dic
     main_departement = communes.groupby("epci_code")["departement_code"].agg(lambda codes: codes.mode().iloc[0])
     departements = departement_frame(tables)
     official = tables["apl_agreement_by_commune"].set_index("commune_code")
+    staff = {level: professions.sheet_rows(tables[f"profession_supply_by_{level}"], f"{level}_code")
+             for level in ("commune", "epci", "departement")}
 
     def figures(row) -> dict:
         """A sheet's figures; those of a partial register are not figures (« non disponible »)."""
@@ -149,11 +152,12 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dic
                                             "annee_officielle": int(official.at[row.commune_code, "year"])}
                                            if row.commune_code in official.index else {}),
                                         "serie": points.get(("commune", row.commune_code), []) if row.register_complete
-                                        else []}
+                                        else [], "professions": staff["commune"].get(row.commune_code, [])}
                      for row in _plain(communes).itertuples()},
         "epcis": {row.epci_code: {"nom": row.epci_name, "communes": members.get(row.epci_code, []),
                                   "dep": main_departement.get(row.epci_code), **figures(row),
-                                  "serie": points.get(("epci", row.epci_code), []) if row.register_complete else []}
+                                  "serie": points.get(("epci", row.epci_code), []) if row.register_complete else [],
+                                  "professions": staff["epci"].get(row.epci_code, [])}
                   for row in _plain(epcis).itertuples() if isinstance(row.epci_code, str)},
     }
     index = {
@@ -161,7 +165,9 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dic
         "reperes": pages.references_sentence(tables["gp_density_references"]),
         "libelles": sheet_labels(),
         "classes": catalogue.class_labels(),
-        "departements": {row.departement_code: {"nom": row.departement_name, **figures(row)}
+        "professions": professions.labels(),
+        "departements": {row.departement_code: {"nom": row.departement_name, **figures(row),
+                                                "professions": staff["departement"].get(row.departement_code, [])}
                          for row in departements.itertuples()},
         **{kind: {code: {"nom": item["nom"], "dep": item["dep"], "population": item["population"]}
                   for code, item in items.items()} for kind, items in sheets.items()},
@@ -197,9 +203,12 @@ def _reasons(table: pd.DataFrame, fields: tuple[str, ...]) -> pd.DataFrame:
 
 
 COMMUNE_LAYERS = ("densite", "apl", "installer")  # the maps' commune layers drawn from a value
+DENSITY_COLUMNS = [f"{kind}density_{profession.key}" for profession in professions.OTHER_PROFESSIONS
+                   for kind in ("", "why_")]  # each other profession's layer
 # What the maps draw (a hundred pages slice these frames: narrow ones slice fast).
 MAP_COMMUNE_COLUMNS = ["commune_code", "commune_name", "departement_code", "epci_code", "population", "gp_density",
-                       "apl", "desert_class", "population_out_of_desert", *(f"why_{name}" for name in COMMUNE_LAYERS)]
+                       "apl", "desert_class", "population_out_of_desert", *(f"why_{name}" for name in COMMUNE_LAYERS),
+                       *DENSITY_COLUMNS]
 MAP_EPCI_COLUMNS = ["epci_code", "epci_name", "share_pct", "why_part55"]
 
 
@@ -232,6 +241,8 @@ class MapSources:
         tables = data.tables
         communes, epcis = sheet_frames(tables)
         communes = communes.merge(tables["gp_placement_scores"][["commune_code", "population_out_of_desert"]],
+                                  on="commune_code", how="left")
+        communes = communes.merge(professions.density_columns(tables["profession_supply_by_commune"], "commune_code"),
                                   on="commune_code", how="left")
         membership = data.boundaries.merge(tables["commune_reference"][["commune_code", "epci_code"]], on="commune_code")
         epci_shapes = membership.dropna(subset=["epci_code"]).dissolve("epci_code", method="coverage").reset_index()
@@ -310,6 +321,7 @@ def commune_map(sources: MapSources, title: str, communes: pd.DataFrame | None =
                                     + " par un généraliste de plus installé dans la commune",
                                     unit=catalogue.unit("population_out_of_desert"), decimals=0, palette="Greens",
                                     group="installer"),
+        **profession_layers("communes", communes, "par commune"),
     }
     above = [outlines(contours["epci"]), *overlays(structures, installations, towns)]
     return MapPage(title, layers, above, contours, _bounds(contours["communes"]), links=links or [])
@@ -320,7 +332,9 @@ def departement_map(data: SiteData, departements: pd.DataFrame, links: list[tupl
     territory's maps page, each département's communes on a page of their own): density, APL,
     share of the population in a desert, GPs aged 55 or more; a click opens the département's page."""
     table = departements.assign(desert_pct=departements["share_desert"] * 100,
-                                senior_pct=departements["share_senior"] * 100)
+                                senior_pct=departements["share_senior"] * 100).merge(
+        professions.density_columns(data.tables["profession_supply_by_departement"], "departement_code"),
+        on="departement_code", how="left")
     table = table.join(_reasons(table, ("densite", "apl", "desert", "part55")))
     codes = data.tables["commune_reference"].set_index("commune_code")["departement_code"]
     shapes = data.boundaries.assign(departement_code=data.boundaries["commune_code"].map(codes)).dissolve(
@@ -344,8 +358,21 @@ def departement_map(data: SiteData, departements: pd.DataFrame, links: list[tupl
                               title=catalogue.label("share_senior") + " par département",
                               unit=catalogue.unit("share_senior"), decimals=0, palette="Oranges", group="age",
                               columns=("share_senior",), **common),
+        **profession_layers("departements", table, "par département", **common),
     }
     return MapPage("Cartes", layers, [], contours, _bounds(contours["departements"]), "departement", links)
+
+
+PROFESSION_LAYER = "densite_"  # the key of each profession's layer, then the profession's (not exported)
+
+
+def profession_layers(contours: str, table: pd.DataFrame, per: str, **common) -> dict[str, MapLayer]:
+    """A density layer for each profession other than the GPs (``professions.density_columns``)."""
+    return {PROFESSION_LAYER + profession.key: quantile_layer(
+        contours, table, f"density_{profession.key}", table[f"why_density_{profession.key}"],
+        title=f"{profession.label} : {catalogue.label('density').lower()} {per}", unit=catalogue.unit("density"),
+        decimals=1, palette="Purples", group=f"densite_{profession.key}", columns=("density",), **common)
+        for profession in professions.OTHER_PROFESSIONS}
 
 
 def map_pages(data: SiteData) -> dict[str, MapPage]:
@@ -402,7 +429,7 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                         for key, layer in main.layers.items()}
             exports = export_maps({f"carte-{key}": for_export(fig_map({key: layer}, key, main.above, main.bounds),
                                                               main.contours)
-                                   for key, layer in main.layers.items()},
+                                   for key, layer in main.layers.items() if not key.startswith(PROFESSION_LAYER)},
                                   folder / "exports", {f"carte-{key}": text for key, text in captions.items()}) \
                 if data.map_exports else {}
             scripts = ("data/territoires.js", "assets/observatoire.js")

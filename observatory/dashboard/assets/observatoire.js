@@ -187,9 +187,11 @@
       tr.appendChild(element("td", pair[1], {"class": "n"}));
       body.appendChild(tr);
     });
-    var table = element("table");
+    var table = element("table", null, {"class": "chiffres"});
     table.appendChild(body);
     sheet.replaceChildren(heading, context, table, references(kind, item, sheets));
+    var staff = professions(item);
+    if (staff) { sheet.appendChild(staff); }
     if (data.reperes) {  // the CNAM's density of the département, its région and France
       sheet.appendChild(element("p", data.reperes, {"class": "note reperes-cnam"}));
     }
@@ -207,6 +209,34 @@
             data.plotly_config);  // the site's one configuration (offline.PLOTLY_CONFIG)
         });
     }
+  }
+
+  // Every profession the register holds in the unit: headcount and density, or why there is none.
+  function professions(item) {
+    if (!item.professions || !item.professions.length) { return null; }
+    var head = element("tr");
+    [labels.profession, labels.effectif, labels.densite_profession].forEach(function (title) {
+      head.appendChild(element("th", title, {scope: "col"}));
+    });
+    var body = element("tbody");
+    item.professions.forEach(function (row) {
+      var tr = element("tr");
+      tr.appendChild(element("th", data.professions[row[0]] || row[0], {scope: "row"}));
+      if (row[3]) {
+        tr.appendChild(element("td", "non disponible (" + row[3] + ")", {"class": "n", colspan: "2"}));
+      } else {
+        tr.appendChild(element("td", number(row[1]), {"class": "n"}));
+        tr.appendChild(element("td", number(row[2], 1), {"class": "n"}));
+      }
+      body.appendChild(tr);
+    });
+    var table = element("table", null, {"class": "professions"});
+    table.appendChild(element("caption", "Professionnels de santé au registre"));
+    var thead = element("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    table.appendChild(body);
+    return table;
   }
 
   // The sheet's figures beside its EPCI's and its département's: the same measures, side by side.
