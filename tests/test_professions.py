@@ -17,10 +17,35 @@ GP_SKILLS = ("SM26", "SM53", "SM54")
 def test_each_profession_is_recognised_by_its_code_and_doctors_by_their_savoir_faire():
     activities = pd.DataFrame({
         "profession_code": ["10", "10", "10", "40", "50", "21", "60", "70", "28", "10"],
-        "savoir_faire_code": ["SM53", "SM20", "", "", "", "", "", "", "", "SM26"]})
+        "savoir_faire_code": ["SM53", "SM20", "", "", "", "", "", "", "", "SM26"],
+        "pharmacy_section_label": [""] * 5 + ["Pharmaciens titulaires d'officine"] + [""] * 4})
     assert profession_of(activities, GP_SKILLS).tolist() == [
         "medecin_generaliste", "medecin_specialiste", "medecin_specialiste", "chirurgien_dentiste", "sage_femme",
         "pharmacien", "infirmier", "masseur_kinesitherapeute", pd.NA, "medecin_generaliste"]
+
+
+def test_a_pharmacist_counts_in_an_officine_only():
+    """Titulaires and adjoints d'officine (section's label, any case or accent), or an activity
+    whose sector is an officine; not hospital, biology or industry pharmacists, nor one the
+    register says nothing of."""
+    from observatory.indicators.professions import practitioners
+
+    activities = pd.DataFrame({
+        "rpps_id": ["T", "ADJ", "SECT", "H", "BIO", "NONE", "BOTH", "BOTH"],
+        "profession_code": "21", "savoir_faire_code": "",
+        "pharmacy_section_label": ["Pharmaciens titulaires d'officine", "PHARMACIENS ADJOINTS D'OFFICINE", "",
+                                   "Pharmaciens des établissements de santé", "Pharmaciens biologistes", None,
+                                   "Pharmaciens des établissements de santé", "Pharmaciens adjoints d'officine"],
+        "sector_label": ["", "", "Pharmacie d'Officine", "Etablissement Public de santé", "Laboratoire", None, "", ""],
+        "commune_code": ["41001"] * 6 + ["41002", "41003"], "mode_code": ["L", "S", "L", "S", "S", "L", "S", "S"],
+        "line": range(2, 10)})
+    assert profession_of(activities, GP_SKILLS).tolist() == ["pharmacien"] * 3 + [pd.NA] * 3 + [pd.NA, "pharmacien"]
+    people = practitioners(activities, GP_SKILLS).set_index("rpps_id")
+    assert sorted(people.index) == ["ADJ", "BOTH", "SECT", "T"]
+    assert people.loc["BOTH", "commune_code"] == "41003"  # where they work in an officine, not at the hospital
+    # a register without the section column: the sector alone decides
+    assert profession_of(activities.drop(columns="pharmacy_section_label"), GP_SKILLS).tolist()[:3] == [
+        pd.NA, pd.NA, "pharmacien"]
 
 
 def test_a_register_older_than_a_professions_entry_does_not_hold_it():
@@ -34,11 +59,11 @@ def test_a_register_older_than_a_professions_entry_does_not_hold_it():
 
 
 def test_the_demo_counts_every_profession_it_generated(demo_build):
-    """The demo writes 1 150 nurses, 260 physiotherapists, 240 pharmacists, 150 dentists, 70
-    midwives and 40 other doctors (25 gynaecologists, 15 without speciality), each once, in
-    the territory; the faulty nurse and physiotherapist are quarantined, not counted. The GPs
-    are those the GP indicators count."""
-    from observatory.demo.practitioners import OTHER_PROFESSIONS
+    """The demo writes 1 150 nurses, 260 physiotherapists, 240 pharmacists (200 in an officine,
+    one in six in a hospital: not counted), 150 dentists, 70 midwives and 40 other doctors (25
+    gynaecologists, 15 without speciality), each once, in the territory; the faulty nurse and
+    physiotherapist are quarantined, not counted. The GPs are those the GP indicators count."""
+    from observatory.demo.practitioners import HOSPITAL_PHARMACISTS, OTHER_PROFESSIONS
 
     database = demo_build.settings.database_path
     with duckdb.connect(str(database), read_only=True) as connection:
@@ -46,9 +71,10 @@ def test_the_demo_counts_every_profession_it_generated(demo_build):
         gps = connection.execute("select gps, population from gp_supply_by_departement").fetchone()
         epci_total = connection.execute(
             "select profession, sum(headcount) from profession_supply_by_epci group by all").df()
-    expected = {"infirmier": 1150, "masseur_kinesitherapeute": 260, "pharmacien": 240, "chirurgien_dentiste": 150,
+    expected = {"infirmier": 1150, "masseur_kinesitherapeute": 260, "pharmacien": 200, "chirurgien_dentiste": 150,
                 "sage_femme": 70, "medecin_specialiste": 40, "medecin_generaliste": gps[0]}
-    assert sum(count for *_, count in OTHER_PROFESSIONS) == sum(expected.values()) - gps[0]
+    hospital = 240 // HOSPITAL_PHARMACISTS
+    assert sum(count for *_, count in OTHER_PROFESSIONS) - hospital == sum(expected.values()) - gps[0]
     assert table["headcount"].to_dict() == expected
     assert table.loc["infirmier", "density"] == pytest.approx(1150 / gps[1] * 10_000)
     modes = table[["headcount_liberal", "headcount_salaried", "headcount_mixed"]].sum(axis=1)

@@ -24,6 +24,23 @@ OTHER_PROFESSIONS = (
     ("10", "Médecin", "", "", 15),  # a doctor without recognised speciality: not a GP
 )
 MODES = {"L": "Libéral", "S": "Salarié", "B": "Bénévole"}
+PHARMACIST = "21"
+HOSPITAL_PHARMACISTS = 6  # one pharmacist in six works in a hospital, the others in an officine
+
+
+def _pharmacy_section(index: int, mode: str) -> dict:
+    """The Ordre des pharmaciens' section of the ``index``-th pharmacist: a hospital's (salaried)
+    one in six, else titulaire (liberal) or adjoint (salaried) d'officine; drawn from the index,
+    so no random draw moves."""
+    if index % HOSPITAL_PHARMACISTS == 0:
+        return {"Code section tableau pharmaciens": "H", "Libellé section tableau pharmaciens":
+                "Pharmaciens des établissements de santé", "Code mode exercice": "S", "Libellé mode exercice": "Salarié",
+                "Code secteur d'activité": "SA01", "Libellé secteur d'activité": "Etablissement Public de santé"}
+    code, label = ("A", "Pharmaciens titulaires d'officine") if mode == "L" else \
+        ("D", "Pharmaciens adjoints d'officine et autres exercices")
+    return {"Code section tableau pharmaciens": code, "Libellé section tableau pharmaciens": label}
+
+
 GP_SKILLS = (("SM53", "Spécialiste en Médecine Générale"), ("SM54", "Médecine Générale"))
 
 
@@ -123,13 +140,16 @@ def rpps_extract_lines(rng: np.random.Generator, spec: DemoSpec, communes: pd.Da
             lines.append(_rpps_line(person | _activity(rng, "L", communes.iloc[rng.integers(len(communes))])))
     next_id = iter(rng.choice(np.arange(10_000_000, 99_999_999), size=5_000, replace=False))
     for code, label, skill, skill_label, count in OTHER_PROFESSIONS:
-        for _ in range(count):
+        for index in range(count):
             person = _person(rng, f"101{next(next_id):08d}") | {
                 "Code profession": code, "Libellé profession": label, "Code savoir-faire": skill,
                 "Libellé savoir-faire": skill_label, "Code type savoir-faire": "S" if skill else "",
             }
             commune = communes.iloc[rng.choice(len(communes), p=communes["population"] / communes["population"].sum())]
-            lines.append(_rpps_line(person | _activity(rng, str(rng.choice(["L", "L", "S"])), commune)))
+            activity = _activity(rng, str(rng.choice(["L", "L", "S"])), commune)
+            if code == PHARMACIST:
+                activity |= _pharmacy_section(index, activity["Code mode exercice"])
+            lines.append(_rpps_line(person | activity))
     elsewhere = pd.DataFrame({"code": ["37261", "45234", "75056", "18033"], "name": ["TOURS", "ORLEANS", "PARIS", "BOURGES"]})
     for _ in range(300):
         person = _person(rng, f"101{next(next_id):08d}") | {

@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from ..professions import PROFESSIONS, in_register, profession_sql
+from ..professions import PROFESSIONS, in_register, profession_sql, with_rule_columns
 from ..sql import query
 from .benchmark import register_coverage
 from .gp_supply import LEVEL_LABELS, LEVELS
@@ -36,7 +36,7 @@ def practitioners(activities: pd.DataFrame, gp_skills: tuple[str, ...]) -> pd.Da
         group by rpps_id, profession order by profession, rpps_id
         """,
         {"skills": list(gp_skills)},
-        activities=activities[["rpps_id", "profession_code", "savoir_faire_code", "commune_code", "mode_code", "line"]],
+        activities=with_rule_columns(activities, "rpps_id", "commune_code", "mode_code", "line"),
     )
 
 

@@ -66,9 +66,12 @@ COLUMNS = {
     "sector_label": "Libellé secteur d'activité",
 }
 
+# Read where the extract has it: the Ordre des pharmaciens' section tells an officine's pharmacist.
+OPTIONAL_COLUMNS = {"pharmacy_section_label": "Libellé section tableau pharmaciens"}
 # Codes and labels from the register's vocabularies: a few dozen values over millions of lines.
 VOCABULARY_COLUMNS = ("id_type", "profession_code", "profession_label", "savoir_faire_type", "savoir_faire_code",
-                      "savoir_faire_label", "mode_code", "mode_label", "sector_code", "sector_label")
+                      "savoir_faire_label", "mode_code", "mode_label", "sector_code", "sector_label",
+                      *OPTIONAL_COLUMNS)
 
 # Two lines describe the same activity when all of these agree.
 ACTIVITY_KEY = [
@@ -100,9 +103,11 @@ def read_rpps_extract(
     """
     path = Path(path)
     wanted = pa.array(departements, pa.string())
-    read = read_delimited(path, dataset=DATASET, delimiter="|", columns=COLUMNS, encoded=VOCABULARY_COLUMNS,
+    read = read_delimited(path, dataset=DATASET, delimiter="|", columns=COLUMNS, optional=OPTIONAL_COLUMNS,
+                          encoded=VOCABULARY_COLUMNS,
                           keep=lambda rows: pc.is_in(departement_codes(rows["commune_code"]), value_set=wanted))
-    frame = read.frame
+    frame = read.frame.reindex(columns=[*read.frame.columns, *(name for name in OPTIONAL_COLUMNS
+                                                               if name not in read.frame.columns)])
     out_of_scope = read.rows_read - len(read.rejects) - len(frame)
     positions, codes = pd.factorize(frame["commune_code"])  # a few thousand codes over millions of lines
     codes = pd.Series(codes, dtype="string")
