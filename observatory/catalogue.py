@@ -34,9 +34,31 @@ class Column:
         return " ; ".join(_catalogue()["sources"][source]["label"] for source in self.sources)
 
 
+class _UniqueKeys(yaml.SafeLoader):
+    """YAML's safe loader refusing a key given twice in a mapping (YAML keeps the last one
+    silently: a column's second entry would describe it in every table)."""
+
+
+def _mapping(loader: _UniqueKeys, node: yaml.MappingNode, deep: bool = False) -> dict:
+    keys = [loader.construct_object(key, deep=deep) for key, _ in node.value]
+    twice = sorted({key for key in keys if keys.count(key) > 1})
+    if twice:
+        raise yaml.constructor.ConstructorError(None, None, f"keys given twice: {', '.join(map(str, twice))}",
+                                                node.start_mark)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeys.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def load(text: str) -> dict:
+    """The catalogue's YAML ``text``, each key given once."""
+    return yaml.load(text, Loader=_UniqueKeys)
+
+
 @cache
 def _catalogue() -> dict:
-    return yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    return load(CATALOGUE_FILE.read_text(encoding="utf-8"))
 
 
 @cache

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .disclosure import Relation, blank, hidden_cells, hierarchy_relations
+from .indicators.agency_outcomes import PLACES
 
 LEVEL_KEYS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
 NO_CODE = ""  # communes outside any EPCI form one row of the EPCI tables
@@ -192,6 +193,14 @@ def protect_agency_tables(tables: dict[str, pd.DataFrame], threshold: int) -> di
 
     installations_by("desert_class", "desert_class", tables["agency_installations_by_desert_class"])
 
+    placed = tables["agency_installations_by_profession"]  # installations = sparser + denser + unplaced, per row
+    listed = set(tables["agency_funnel_by_profession"]["profession"])
+    whole, *parts = system.add("placed", placed["profession"], placed, ["installations", *PLACES])
+    for label, total, *row in zip(placed["profession"], whole, *parts):
+        system.relations.append(Relation(total, tuple(row)))
+        if label in listed:
+            system.sum(("agency_funnel_by_profession", label, "installed"), [total])
+
     epcis = tables["agency_installations_by_epci"]
     epci_cells = system.add("epci", epcis["epci_code"], epcis, ["installations"])[0]
     in_epcis = ("epci", "all", "installations")
@@ -250,6 +259,8 @@ def _apply_agency_masks(tables: dict[str, pd.DataFrame], hidden: set) -> dict[st
                                                            "quarter", "period", SPLIT)
     out["agency_funnel_by_quarter"] = _blank_hidden(tables["agency_funnel_by_quarter"], hidden, "quarter", "period",
                                                     ("new_contacts", "new_accompanied", "installations"))
+    out["agency_installations_by_profession"] = _blank_hidden(tables["agency_installations_by_profession"], hidden,
+                                                              "placed", "profession", ("installations", *PLACES))
     classes = _blank_hidden(tables["agency_installations_by_desert_class"], hidden, "desert_class", "desert_class",
                             SPLIT)
     out["agency_installations_by_desert_class"] = blank(classes, classes["installations"].isna(), ["share"])

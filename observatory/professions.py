@@ -30,27 +30,31 @@ REGISTER_ENTRY_SOURCE = ("DREES, « La démographie des professionnels de santé
 @dataclass(frozen=True)
 class Profession:
     """One profession: its key, its French label, its RPPS « Code profession », the year
-    the RPPS started to hold it, and the CNAM's label for its liberal count (none when the
-    CNAM's file has none)."""
+    the RPPS started to hold it, the CNAM's label for its liberal count (none when the
+    CNAM's file has none), and the agency's label for it (``sources.vocabularies``)."""
 
     key: str
     label: str
     register_code: str
     in_register_since: int
     cnam_label: str | None
+    agency_label: str
 
 
 GENERAL_PRACTITIONERS = "medecin_generaliste"
 OTHER_DOCTORS = "medecin_specialiste"
 PROFESSIONS = (
-    Profession(GENERAL_PRACTITIONERS, "Médecins généralistes", "10", 2012, "Ensemble des médecins généralistes"),
+    Profession(GENERAL_PRACTITIONERS, "Médecins généralistes", "10", 2012, "Ensemble des médecins généralistes",
+               "Médecin généraliste"),
     Profession(OTHER_DOCTORS, "Autres médecins (spécialistes, hors généralistes)", "10", 2012,
-               "Ensemble des médecins spécialistes (hors généralistes)"),
-    Profession("chirurgien_dentiste", "Chirurgiens-dentistes", "40", 2012, "Ensemble des chirurgiens-dentistes"),
-    Profession("sage_femme", "Sages-femmes", "50", 2012, "Sages-femmes"),
-    Profession("pharmacien", "Pharmaciens d'officine", "21", 2012, None),
-    Profession("infirmier", "Infirmiers", "60", 2022, "Infirmiers"),
-    Profession("masseur_kinesitherapeute", "Masseurs-kinésithérapeutes", "70", 2017, "Masseurs-kinésithérapeutes"),
+               "Ensemble des médecins spécialistes (hors généralistes)", "Médecin spécialiste"),
+    Profession("chirurgien_dentiste", "Chirurgiens-dentistes", "40", 2012, "Ensemble des chirurgiens-dentistes",
+               "Chirurgien-dentiste"),
+    Profession("sage_femme", "Sages-femmes", "50", 2012, "Sages-femmes", "Sage-femme"),
+    Profession("pharmacien", "Pharmaciens d'officine", "21", 2012, None, "Pharmacien"),
+    Profession("infirmier", "Infirmiers", "60", 2022, "Infirmiers", "Infirmier"),
+    Profession("masseur_kinesitherapeute", "Masseurs-kinésithérapeutes", "70", 2017, "Masseurs-kinésithérapeutes",
+               "Masseur-kinésithérapeute"),
 )
 BY_KEY = {profession.key: profession for profession in PROFESSIONS}
 

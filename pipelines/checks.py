@@ -130,6 +130,8 @@ TABLE_CHECKS = [
     table_check("agency_funnel_by_quarter", ["period"], {"new_contacts": (0, 1e6)}, min_rows=0),
     table_check("agency_time_to_installation", [], {"median_days_from_contact": (0, 36_500)}),
     table_check("agency_installations_by_desert_class", ["desert_class"], {"share": SHARE}, min_rows=0),
+    table_check("agency_installations_by_profession", ["profession"],
+                {"installations": (0, 1e6), "installations_unplaced": (0, 1e6)}),
     # Removing GPs never raises an APL: the agency's gain is never negative.
     table_check("agency_apl_impact", ["commune_code"], {"apl_gain": (-1e-9, 50), "apl_without_agency": APL}),
     table_check("agency_impact_summary", [], {"apl_gain": (-1e-9, 50)}),

@@ -119,5 +119,38 @@ def test_the_dashboard_shows_what_the_agency_changes(demo_build):
     index = (demo_build.settings.site_dir / "agence.html").read_text(encoding="utf-8")
     assert "Ce que change l'agence" in index
     for text in ("Parcours par offre", "Budget du plan et installations", "Indicateurs des fiches-actions",
-                 "des installations en désert médical"):
+                 "des installations en désert médical", "Installations par profession, selon la densité de la profession"):
         assert text in index
+    # the demo's GPs: 24 installations, 12 where GPs are sparser than in the département (measured)
+    assert ("<tr><td>Médecin généraliste</td><td class=\"n\">24</td><td class=\"n\">12</td>"
+            "<td class=\"n\">12</td><td class=\"n\">0</td></tr>") in index
+
+
+def test_installations_are_placed_against_their_own_professions_density():
+    """Two communes of one département: nurses at 10 and 30 per 10 000 (département: 20), GPs
+    at 8 and 4 (département: 6). A nurse installed in the sparser commune, two in the denser,
+    one outside the territory; a GP in the sparser; a physiotherapist where the register has
+    no figure for them; an orthophoniste (no register profession) and a case not installed:
+    not counted."""
+    from observatory.indicators.agency_outcomes import installations_by_profession
+
+    reference = pd.DataFrame({"commune_code": ["41001", "41002"], "departement_code": ["41", "41"]})
+    communes = pd.DataFrame({"commune_code": ["41001", "41002"] * 3,
+                             "profession": ["infirmier"] * 2 + ["medecin_generaliste"] * 2
+                             + ["masseur_kinesitherapeute"] * 2,
+                             "density": [10.0, 30.0, 4.0, 8.0, None, None]})
+    departements = pd.DataFrame({"departement_code": ["41"] * 3,
+                                 "profession": ["infirmier", "medecin_generaliste", "masseur_kinesitherapeute"],
+                                 "density": [20.0, 6.0, None]})
+    cases = pd.DataFrame({
+        "profession": ["Infirmier", "Infirmier", "Infirmier", "Infirmier", "Médecin généraliste",
+                       "Masseur-kinésithérapeute", "Orthophoniste", "Infirmier"],
+        "status": ["installed"] * 7 + ["accompanied"],
+        "installation_commune_code": ["41001", "41002", "41002", "37261", "41001", "41001", "41001", "41001"]})
+    table = installations_by_profession(cases, communes, departements, reference).set_index("profession")
+    assert table.loc["Infirmier", ["installations", "installations_where_sparser", "installations_where_denser",
+                                   "installations_unplaced"]].tolist() == [4, 1, 2, 1]
+    assert table.loc["Médecin généraliste", ["installations", "installations_where_sparser"]].tolist() == [1, 1]
+    assert table.loc["Masseur-kinésithérapeute", ["installations", "installations_unplaced"]].tolist() == [1, 1]
+    assert table.loc["Sage-femme", "installations"] == 0 and "Orthophoniste" not in table.index
+    assert table["register_profession"].tolist()[:2] == ["medecin_generaliste", "medecin_specialiste"]

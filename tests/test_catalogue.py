@@ -21,6 +21,18 @@ def test_every_entry_is_complete_and_names_known_sources():
         assert entry["sources"] and set(entry["sources"]) <= set(raw["sources"]), key
 
 
+def test_a_key_given_twice_is_refused_not_silently_overridden():
+    """YAML keeps a repeated key's last value: the agency's « profession » once described the
+    register's in every profession table (and named the agency, a non-public source, as theirs)."""
+    import yaml
+
+    with pytest.raises(yaml.YAMLError, match=r"(?s)keys given twice: profession.*line 2"):
+        catalogue.load("columns:\n  profession: {label: A}\n  gps: {label: B}\n  profession: {label: C}\n")
+    assert catalogue.load("a: &x {b: 1}\nc: *x\n") == {"a": {"b": 1}, "c": {"b": 1}}  # aliases still read
+    assert catalogue.describe("profession_supply_by_commune", "profession").sources == ("rpps",)
+    assert catalogue.describe("agency_funnel_by_profession", "profession").non_public
+
+
 def test_a_column_is_non_public_exactly_when_a_source_is():
     assert catalogue.describe("gp_supply_by_commune", "share_senior").non_public  # the roster
     assert catalogue.describe("agency_funnel", "cases").non_public  # the agency

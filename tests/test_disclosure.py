@@ -309,6 +309,12 @@ def test_published_agency_counts_cannot_be_recovered(published, exact):
     for column, s in (("installations", "installed"), ("durable", "installed_durable"),
                       ("replacement", "installed_replacement")):
         system.equal(stage[s], [classes[(c, column)] for c in labels])
+    places = ["installations_where_sparser", "installations_where_denser", "installations_unplaced"]
+    placed = cells("agency_installations_by_profession", "profession", ["installations", *places])
+    for label in exact["agency_installations_by_profession"]["profession"]:
+        system.equal(placed[(label, "installations")], [placed[(label, place)] for place in places])
+        if (label, "installed") in breakdowns["profession"]:
+            system.equal(breakdowns["profession"][(label, "installed")], [placed[(label, "installations")]])
     offers = breakdowns["offer"]
     plan = cells("plan_budget_outcomes", "axis_number", ["installations_attributable"])
     for row in exact["plan_budget_outcomes"].itertuples():
@@ -333,6 +339,8 @@ def test_no_small_count_from_non_public_data_is_published(published):
                "agency_funnel_by_quarter": ["new_contacts", "new_accompanied", "installations"],
                "agency_installations_by_desert_class": ["installations", "durable", "replacement"],
                "agency_installations_by_epci": ["installations"],
+               "agency_installations_by_profession": ["installations", "installations_where_sparser",
+                                                      "installations_where_denser", "installations_unplaced"],
                "action_sheet_indicators": ["grants_delivered", "interns_accompanied"],
                "plan_budget_outcomes": ["installations_attributable"],
                "agency_impact_summary": ["gp_installations_in_register", "gp_installations_recorded"],

@@ -69,6 +69,7 @@ class AgencyInput:
     action_sheet: pd.DataFrame
     by_profession: pd.DataFrame
     by_offer: pd.DataFrame
+    placed_by_profession: pd.DataFrame  # installations against each profession's own density
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> "AgencyInput":
@@ -77,7 +78,7 @@ class AgencyInput:
             ("impact", "agency_impact_summary"), ("by_desert_class", "agency_installations_by_desert_class"),
             ("time_to_installation", "agency_time_to_installation"), ("budget", "plan_budget_outcomes"),
             ("action_sheet", "action_sheet_indicators"), ("by_profession", "agency_funnel_by_profession"),
-            ("by_offer", "agency_funnel_by_offer"))})
+            ("by_offer", "agency_funnel_by_offer"), ("placed_by_profession", "agency_installations_by_profession"))})
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from .. import catalogue
 from ..indicators.agency_funnel import STAGES
+from ..indicators.agency_outcomes import PLACES
 from . import french, professions
 from .figures import CLASS_NAMES, OVERLAY_COLUMNS, fig_funnel_by_quarter, fig_series, layer_visibility
 from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
@@ -321,6 +322,11 @@ def agency_outcomes(page: AgencyInput) -> str:
         + "<h3>Parcours par profession</h3>"
         + table(["Profession", *headers], cells(page.by_profession, ["profession", *STAGES], counts=True),
                 set(range(1, 7)))
+        + "<h3>Installations par profession, selon la densité de la profession</h3>"
+        + table(["Profession", catalogue.label("installations"), *(catalogue.label(place) for place in PLACES)],
+                cells(page.placed_by_profession, ["profession", "installations", *PLACES], counts=True), {1, 2, 3, 4})
+        + '<p class="note">Densité de la profession dans la commune d\'installation, comparée à celle de son '
+        "département, à la date de référence (registre RPPS).</p>"
         + "<h3>Parcours par offre</h3>"
         + table(["Offre", *headers], cells(page.by_offer, ["offer", *STAGES], counts=True), set(range(1, 7)))
         + "<h3>Budget du plan et installations</h3>"

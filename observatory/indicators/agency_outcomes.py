@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..accessibility.apl import AplSettings, apl_by_commune
+from ..professions import PROFESSIONS
 from .agency_funnel import STAGE_COUNTS
 from .deserts import population_weighted
 from ..sql import query
@@ -86,6 +87,46 @@ def installations_by_desert_class(cases: pd.DataFrame, communes: pd.DataFrame) -
     )
     table["share"] = table["installations"] / table["installations"].sum()
     return table
+
+
+PLACES = ("installations_where_sparser", "installations_where_denser", "installations_unplaced")
+
+
+def installations_by_profession(cases: pd.DataFrame, commune_supply: pd.DataFrame,
+                                departement_supply: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Per profession the register counts too, the agency's installations and where they
+    landed against that profession's own density (``profession_supply_by_*``, at the reference
+    date): in a commune below its département's density of the profession, at or above it, or
+    unplaced (outside the territory, commune unknown, or no density there: register partial,
+    profession not yet in the RPPS)."""
+    professions = pd.DataFrame({"profession": [p.agency_label for p in PROFESSIONS],
+                                "register_profession": [p.key for p in PROFESSIONS], "rank": range(len(PROFESSIONS))})
+    return query(
+        """
+        with placed as (
+            select c.profession, s.density as commune_density, d.density as departement_density
+            from cases c
+            left join reference r on r.commune_code = c.installation_commune_code
+            left join professions f using (profession)
+            left join commune_supply s on s.commune_code = r.commune_code and s.profession = f.register_profession
+            left join departement_supply d on d.departement_code = r.departement_code
+                                           and d.profession = f.register_profession
+            where c.status = 'installed'
+        )
+        select f.profession, f.register_profession, count(p.profession) as installations,
+               count(p.profession) filter (where p.commune_density < p.departement_density)
+                   as installations_where_sparser,
+               count(p.profession) filter (where p.commune_density >= p.departement_density)
+                   as installations_where_denser,
+               count(p.profession) filter (where p.commune_density is null or p.departement_density is null)
+                   as installations_unplaced
+        from professions f left join placed p using (profession)
+        group by f.profession, f.register_profession, f.rank order by f.rank
+        """,
+        cases=cases, reference=reference[["commune_code", "departement_code"]], professions=professions,
+        commune_supply=commune_supply[["commune_code", "profession", "density"]],
+        departement_supply=departement_supply[["departement_code", "profession", "density"]],
+    )
 
 
 def agency_gps(gps: pd.DataFrame, cases: pd.DataFrame) -> pd.Series:

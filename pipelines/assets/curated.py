@@ -342,6 +342,16 @@ def agency_installations_by_desert_class(agency_cases: StagedTable,
     return _table_output(table, from_agency_cases=True)
 
 
+@asset(**CURATED)
+def agency_installations_by_profession(agency_cases: StagedTable, profession_supply_by_commune: pd.DataFrame,
+                                       profession_supply_by_departement: pd.DataFrame,
+                                       commune_reference: pd.DataFrame) -> Output:
+    """Per profession the register counts, the agency's installations in a commune below its département's density of that profession, at or above it, or unplaced."""
+    table = outcomes.installations_by_profession(agency_cases.table, profession_supply_by_commune,
+                                                 profession_supply_by_departement, commune_reference)
+    return _table_output(table, from_agency_cases=True)
+
+
 @asset(**INTERMEDIATE)
 def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
