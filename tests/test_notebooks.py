@@ -15,7 +15,7 @@ NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.py"))
 def test_there_are_notebooks():
     assert [path.name for path in NOTEBOOKS] == [
         "01_tour_of_the_curated_tables.py", "02_commune_deep_dive.py", "03_desert_analysis.py",
-        "04_scenarios.py"]
+        "04_scenarios.py", "05_professions.py"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -32,6 +32,28 @@ def test_notebook_runs_on_the_demo_outputs(path, demo_build, artifacts, monkeypa
         _check_the_desert_summary(notebook, demo_build)
     if path.stem == "04_scenarios":
         _check_the_custom_scenario(notebook, demo_build)
+    if path.stem == "05_professions":
+        _check_the_first_line_summary(notebook, demo_build)
+
+
+def _check_the_first_line_summary(notebook, demo_build):
+    """The people living where none of GPs, nurses, pharmacists of officines and
+    physiotherapists practise, counted here with pandas from the published Parquet table."""
+    import ast
+
+    from observatory.publish import read_published_tables
+
+    summary = ast.literal_eval(notebook.cells[-1]["outputs"][0]["data"]["text/plain"])
+    supply = read_published_tables(demo_build.settings.curated_dir)["profession_supply_by_commune"]
+    first_line = supply[supply["profession"].isin(["medecin_generaliste", "infirmier", "pharmacien",
+                                                   "masseur_kinesitherapeute"])]
+    assert first_line["headcount"].notna().all()  # the demo's register holds all four, complete
+    staffed = first_line.groupby("commune_code")["headcount"].sum()
+    population = first_line.groupby("commune_code")["population"].first()
+    none = staffed[staffed == 0].index
+    assert summary == {"population_without_first_line": float(population[none].sum()),
+                       "communes_without_first_line": len(none), "communes_not_known": 0}
+    assert 0 < len(none) < len(staffed)
 
 
 def _check_the_desert_summary(notebook, demo_build):
