@@ -117,6 +117,8 @@ TABLE_CHECKS = [
                   required=("profession", "in_register"), empty_key_allowed=level == "epci")
       for level, key in (("commune", "commune_code"), ("epci", "epci_code"), ("departement", "departement_code"))),
     table_check("profession_register_coverage", ["departement_code", "profession"], {"coverage": (0, 10)}),
+    table_check("profession_supply_over_time", ["snapshot_date", "departement_code", "profession"],
+                {"density": (0, 10_000), "headcount": (0, 1e7)}, required=("profession", "in_register")),
     table_check("gp_density_references", ["level", "code"], {"density_per_100k": (0, 1000)}, min_rows=0),
     table_check("commune_travel_times", ["origin", "destination"], {"minutes": (1e-9, 600)}),
     table_check("accessibility_by_epci", ["epci_code"], {"apl": APL, "share_desert": SHARE, "share_fragile": SHARE},

@@ -117,13 +117,15 @@ class StagingIOManager(ConfigurableIOManager):
 
 
 def _readers(context: OutputContext) -> int:
-    """How many inputs of the steps this run executes take the output (none outside a run)."""
+    """How many inputs of the steps this run executes take the output (none outside a run); an
+    order-only dependency (``deps``, of Dagster's type Nothing) loads nothing, and is not one."""
     try:
         plan = context.step_context.execution_plan
     except DagsterInvariantViolationError:
         return 0
     return sum((handle.step_key, handle.output_name) == (context.step_key, context.name)
                for step in plan.get_steps_to_execute_in_topo_order() for step_input in step.step_inputs
+               if step_input.dagster_type_key != "Nothing"
                for handle in step_input.get_step_output_handle_dependencies())
 
 

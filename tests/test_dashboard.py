@@ -677,3 +677,9 @@ def test_every_profession_is_on_the_maps_the_sheets_and_the_territories_page(dem
     assert pd.notna(nurses["density"])
     method = (site / "methode.html").read_text(encoding="utf-8")
     assert "non une APL dont il aurait inventé les paramètres" in method  # why the others have no APL
+    evolution = (site / "evolution.html").read_text(encoding="utf-8")
+    over_time = tables["profession_supply_over_time"]
+    assert over_time["snapshot_date"].nunique() == 3  # the demo's two earlier snapshots and today's
+    for row in over_time[over_time["profession"] == "infirmier"].itertuples():
+        shown = f"{int(row.headcount):,} ({row.density:.1f})".replace(",", "\u202f").replace(".", ",")
+        assert f'<td class="n">{shown}</td>' in evolution

@@ -178,3 +178,36 @@ def test_the_real_registers_professions(shared_data):
     gps = identify_gps(corse, pd.DataFrame(columns=["rpps_id"]), GP_SKILLS, 2024)
     assert people["profession"].value_counts().to_dict() == {"medecin_generaliste": 131} == {"medecin_generaliste": len(gps)}
     assert sorted(people["rpps_id"]) == sorted(gps["rpps_id"])
+
+
+def test_a_snapshot_before_a_professions_entry_into_the_rpps_says_so():
+    """Two départements; snapshots of 2021 and 2023. Nurses entered the RPPS in 2022: in 2021
+    they have no figure (not 0), in 2023 they have theirs; a département whose 2023 register
+    holds no physiotherapist has no figure for them, and neither has the territory."""
+    from observatory.dashboard.professions import NOT_YET, PARTIAL, territory_over_time
+    from observatory.indicators.professions import supply_over_time
+
+    reference = pd.DataFrame({"commune_code": ["41001", "45001"], "commune_name": ["A", "B"],
+                              "departement_code": ["41", "45"], "departement_name": ["Loir-et-Cher", "Loiret"],
+                              "population": [10_000.0, 30_000.0]})
+    people = pd.DataFrame({
+        "rpps_id": ["N1", "N2", "K1", "N1", "N2", "N3", "K1"],
+        "profession": ["infirmier", "infirmier", "masseur_kinesitherapeute"] * 1 + ["infirmier"] * 3
+        + ["masseur_kinesitherapeute"],
+        "commune_code": ["41001", "45001", "41001", "41001", "45001", "45001", "41001"],
+        "practice_mode": "libéral",
+        "snapshot_date": pd.to_datetime(["2021-06-30"] * 3 + ["2023-06-30"] * 4)})
+    benchmark = pd.DataFrame(columns=["year", "profession", "level", "departement_code", "age_class", "headcount",
+                                      "density_per_100k"])
+    series = supply_over_time(people, ["2023-06-30", "2021-06-30"], reference, benchmark)
+    nurses = series[series["profession"] == "infirmier"].set_index(["snapshot_date", "departement_code"])
+    assert nurses.loc[(pd.Timestamp("2021-06-30"), "41"), ["headcount", "density"]].isna().all()
+    assert not nurses.loc[(pd.Timestamp("2021-06-30"), "41"), "in_register"]
+    assert nurses.loc[(pd.Timestamp("2023-06-30"), "45"), "headcount"] == 2
+    assert nurses.loc[(pd.Timestamp("2023-06-30"), "45"), "density"] == pytest.approx(2 / 30_000 * 10_000)
+    totals = territory_over_time(series).set_index(["snapshot_date", "profession"])
+    assert totals.loc[(pd.Timestamp("2023-06-30"), "infirmier"), "headcount"] == 3
+    assert totals.loc[(pd.Timestamp("2023-06-30"), "infirmier"), "density"] == pytest.approx(3 / 40_000 * 10_000)
+    assert totals.loc[(pd.Timestamp("2021-06-30"), "infirmier"), "why"] == NOT_YET
+    physiotherapists = totals.loc[(pd.Timestamp("2023-06-30"), "masseur_kinesitherapeute")]
+    assert pd.isna(physiotherapists["headcount"]) and physiotherapists["why"] == PARTIAL  # Loiret holds none

@@ -49,13 +49,15 @@ class EvolutionInput:
     epci_series: pd.DataFrame  # the EPCIs' rows of the series
     agency_by_quarter: pd.DataFrame  # the agency's activity per quarter
     unavailable: str  # why the register's trend is not a figure, if it is not
+    professions: pd.DataFrame  # every profession per snapshot and département
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> "EvolutionInput":
         series = _published(tables, "indicators_over_time")
         return cls(series=territory_series(series), epci_series=series[series["level"] == "epci"],
                    agency_by_quarter=_published(tables, "agency_funnel_by_quarter"),
-                   unavailable=incomplete_register_warning(_published(tables, "gp_register_coverage")))
+                   unavailable=incomplete_register_warning(_published(tables, "gp_register_coverage")),
+                   professions=_published(tables, "profession_supply_over_time"))
 
 
 @dataclass(frozen=True)

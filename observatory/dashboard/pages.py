@@ -247,6 +247,7 @@ def evolution(data, page: EvolutionInput) -> str:
     if why or len(series) < 2:  # a partial register's trend, or a « trend » of one date, is not a figure
         reason = why or "une seule date de registre : déposez des extraits datés pour suivre l'évolution"
         return (f'<section><p class="note">Évolution non disponible : {html.escape(reason)}.</p></section>'
+                + professions.over_time_section(page.professions)
                 + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres", data, ("installations",)) + "</section>"
                    if len(funnel) else ""))
     return (
@@ -260,6 +261,7 @@ def evolution(data, page: EvolutionInput) -> str:
         + "<section><h3>APL par EPCI et par date de registre</h3>"
         + table(["EPCI", *[f"{pd.Timestamp(d):%d/%m/%Y}" for d in dates]], epci_rows, set(range(1, len(dates) + 1)))
         + "</section>"
+        + professions.over_time_section(page.professions)
         + ("<section>" + plot(fig_funnel_by_quarter(funnel), "agence-trimestres", data, ("installations",)) + "</section>" if len(funnel) else "")
     )
 

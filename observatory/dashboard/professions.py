@@ -92,3 +92,38 @@ def apl_note() -> str:
         "ou par les femmes pour les sages-femmes). L'observatoire n'a pas ces paramètres sous une forme documentée "
         "et vérifiable, et le registre public ne dit pas l'activité de chaque professionnel : il publie pour ces "
         "professions la densité, non une APL dont il aurait inventé les paramètres.") + "</p>")
+
+
+def territory_over_time(series: pd.DataFrame) -> pd.DataFrame:
+    """``profession_supply_over_time`` for the whole territory: per date and profession, the
+    headcount and density over its départements, and why there is none where one of them has none."""
+    series = series.assign(why=reasons(series))
+    grouped = series.groupby(["snapshot_date", "profession"], sort=False)
+    return pd.DataFrame({
+        "profession_label": grouped["profession_label"].first(),
+        "headcount": grouped["headcount"].sum(min_count=1).where(grouped["why"].count() == 0),
+        "population": grouped["population"].sum(),
+        "why": grouped["why"].agg(lambda found: next(iter(found.dropna()), None)),
+    }).reset_index().assign(density=lambda t: t["headcount"] / t["population"] * 10_000)
+
+
+def over_time_section(series: pd.DataFrame) -> str:
+    """« Professions de santé par date de registre »: each profession's headcount and density
+    at each snapshot, « non disponible » and why where there is none; nothing for one date."""
+    totals = territory_over_time(series)
+    dates = sorted(totals["snapshot_date"].unique())
+    if len(dates) < 2:
+        return ""
+    rows = []
+    for profession, rows_of in totals.groupby("profession", sort=False):
+        by_date = rows_of.set_index("snapshot_date")
+        rows.append([by_date["profession_label"].iloc[0], *(
+            f"non disponible ({by_date.at[day, 'why']})" if pd.isna(by_date.at[day, "headcount"]) else
+            f"{french.number(by_date.at[day, 'headcount'])} ({french.number(by_date.at[day, 'density'], 1)})"
+            for day in dates)])
+    return ("<section><h3>Professions de santé par date de registre</h3>"
+            + table(["Profession", *(f"{pd.Timestamp(day):%d/%m/%Y}" for day in dates)], rows,
+                    set(range(1, len(dates) + 1)))
+            + '<p class="note">' + html.escape(f"Effectif au registre (densité pour 10 000 habitants). « {NOT_YET} » : "
+                                               "la profession est entrée au RPPS après cette date (infirmiers en 2022, "
+                                               "masseurs-kinésithérapeutes en 2017).") + "</p></section>")

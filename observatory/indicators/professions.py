@@ -100,3 +100,21 @@ def profession_coverage(people: pd.DataFrame, reference: pd.DataFrame, benchmark
     return table[["departement_code", "departement_name", "profession", "profession_label", "register_headcount",
                   "register_liberal", "benchmark_year", "benchmark_liberal", "benchmark_density_per_100k", "coverage",
                   "register_complete"]]
+
+
+def supply_over_time(people_by_date: pd.DataFrame, dates: list, reference: pd.DataFrame,
+                     benchmark: pd.DataFrame) -> pd.DataFrame:
+    """Per register snapshot (``people_by_date``: ``practitioners`` with a ``snapshot_date``;
+    ``dates``: every snapshot, one without anyone still has its rows), département and
+    profession: ``supply_by_profession`` as of that date, its register checked against the
+    CNAM's count as today's is. A profession the RPPS did not hold yet at a date has no
+    figure there, never 0."""
+    frames = []
+    for when in sorted(pd.Timestamp(day) for day in dates):
+        people = people_by_date[people_by_date["snapshot_date"] == when]
+        coverage = profession_coverage(people, reference, benchmark)
+        frames.append(supply_by_profession(people, reference, "departement", when.date(), coverage)
+                      .assign(snapshot_date=when))
+    columns = ["snapshot_date", "departement_code", "departement_name", "population", "profession", "profession_label",
+               "in_register", "register_complete", "headcount", "density"]
+    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)

@@ -19,7 +19,7 @@ from observatory.indicators import agency_outcomes as outcomes
 from observatory.indicators.agency_funnel import funnel_totals, installations_by_quarter
 from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import gp_supply
-from observatory.indicators.professions import profession_coverage, supply_by_profession
+from observatory.indicators.professions import profession_coverage, supply_by_profession, supply_over_time
 from observatory.indicators.time_series import indicators_by_snapshot
 from observatory.scenarios.placement import horizon_summary, placement_plan, placement_scores
 from observatory.scenarios.whatif import HORIZONS, horizon_apl, scenario_outcomes as scenario_outcomes_of
@@ -122,6 +122,15 @@ def profession_supply_by_departement(observatory: ObservatoryConfig, practitione
                                      commune_reference: pd.DataFrame, profession_register_coverage: pd.DataFrame) -> Output:
     """Per département and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
     return _professions("departement", practitioners, commune_reference, profession_register_coverage, observatory)
+
+
+@asset(**CURATED)
+def profession_supply_over_time(profession_snapshots: pd.DataFrame, gp_snapshots: StagedTable,
+                                commune_reference: pd.DataFrame, profession_benchmark: StagedTable) -> Output:
+    """Per register snapshot, département and profession: headcount and density, none where the RPPS did not hold the profession yet or its register is partial."""
+    table = supply_over_time(profession_snapshots, gp_snapshots.stats["snapshot_dates"], commune_reference,
+                             profession_benchmark.table)
+    return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
 
 
 @asset(**CURATED)

@@ -5,6 +5,8 @@ the staging folder, which is never published. An optional source the territory l
 gives an empty table, so that indicators say "unknown" rather than fail or invent.
 """
 
+from datetime import date
+
 import geopandas as gpd
 import pandas as pd
 from dagster import AssetOut, MetadataValue, Output, asset, multi_asset
@@ -262,17 +264,24 @@ def ring_practitioners(observatory: ObservatoryConfig, rpps_extract_file: Origin
     return Output(table, metadata={"gps": len(table)})
 
 
-@asset(**STAGED)
-def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, general_practitioners: pd.DataFrame,
-                 gp_roster: StagedTable, commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
-    """The GPs of every dated register snapshot (the current extract's at the reference date), aged as of each date; each snapshot parsed once (cached by its file's SHA-256)."""
-    settings = observatory.settings()
+def _earlier_snapshots(settings, rpps_snapshots_file: Origin, commune_contours: StagedTable,
+                       commune_code_history: StagedTable) -> list[tuple[date, StagedTable]]:
+    """The staged activities of each register snapshot dated before the reference date, each
+    file parsed once (cached by its SHA-256 and the reading's inputs)."""
     known, history = set(commune_contours.table["commune_code"]), _history(commune_code_history)
     earlier = [(snapshot_date(file.vintage, file.name), file) for file in rpps_snapshots_file.files]
     earlier = [(when, file) for when, file in earlier if when < settings.reference_date]
     read = read_snapshots([(file.path, file.sha256) for _, file in earlier], settings.departements, known, history,
                           settings.staging_dir / "cache" / "snapshots")
-    snapshots = list(zip([when for when, _ in earlier], read))
+    return list(zip([when for when, _ in earlier], read))
+
+
+@asset(**STAGED)
+def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, general_practitioners: pd.DataFrame,
+                 gp_roster: StagedTable, commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
+    """The GPs of every dated register snapshot (the current extract's at the reference date), aged as of each date; each snapshot parsed once (cached by its file's SHA-256)."""
+    settings = observatory.settings()
+    snapshots = _earlier_snapshots(settings, rpps_snapshots_file, commune_contours, commune_code_history)
     frames = [general_practitioners.assign(snapshot_date=settings.reference_date),
               *(identify_gps(staged.table, gp_roster.table, settings.gp_savoir_faire, when.year).assign(snapshot_date=when)
                 for when, staged in snapshots)]
@@ -289,6 +298,20 @@ def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, ge
                                 "vintage": ", ".join(str(when) for when, _ in sorted(snapshots))})
     return Output(staged, metadata={"snapshots": len(dates), "gps": MetadataValue.json(
         {str(when): int((table["snapshot_date"] == pd.Timestamp(when)).sum()) for when in dates})})
+
+
+@asset(**STAGED, deps=["gp_snapshots"])  # after it: the snapshots it parsed are read from the cache
+def profession_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, practitioners: pd.DataFrame,
+                         commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
+    """Every profession's professionals in each dated register snapshot (today's at the reference date)."""
+    settings = observatory.settings()
+    frames = [practitioners.assign(snapshot_date=settings.reference_date),
+              *(profession_practitioners(staged.table, settings.gp_savoir_faire).assign(snapshot_date=when)
+                for when, staged in _earlier_snapshots(settings, rpps_snapshots_file, commune_contours,
+                                                       commune_code_history))]
+    table = pd.concat(frames, ignore_index=True)
+    table["snapshot_date"] = pd.to_datetime(table["snapshot_date"])
+    return Output(table, metadata={"snapshots": len(frames)})
 
 
 @multi_asset(
