@@ -28,6 +28,7 @@ from observatory.indicators.agency_funnel import funnel_totals, installations_by
 from observatory.indicators.deserts import accessibility_by_level, commune_accessibility, gps_with_departures
 from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import identify_gps, gp_supply
+from observatory.indicators.professions import practitioners, profession_coverage, supply_by_profession
 from observatory.scenarios.placement import placement_plan, placement_scores
 from observatory.accessibility.travel_times import RoadModel
 from observatory.confidential import WITHHELD_COLUMNS, protect_age_figures
@@ -61,6 +62,11 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
                                     pairs, AplSettings(), 55, StagedTable.absent(BENCHMARK_SCHEMA).table)
     empty = pd.DataFrame
     complete = accessibility.assign(register_complete=True)
+    people = practitioners(register.table, SKILLS)
+    no_benchmark = StagedTable.absent(BENCHMARK_SCHEMA).table
+    coverage = profession_coverage(people, reference, no_benchmark)
+    professions = {level: supply_by_profession(people, reference, level, date(2024, 6, 30), coverage)
+                   for level in ("commune", "epci", "departement")}
     accessibility = accessibility.drop(columns=list(WITHHELD_COLUMNS["accessibility_by_commune"]), errors="ignore")
     return {
         # as published: protect_tables flags the hidden age cells (none here: the input has no ages)
@@ -73,6 +79,11 @@ def dashboard_tables(reference, contours, supply, communes, gps, pairs, register
         "agency_installations_by_epci": empty(columns=["epci_code", "epci_name", "installations"]),
         "care_structure_locations": empty(columns=["finess_id", "name", "kind", "commune_code", "lon", "lat"]),
         "commune_travel_times": pairs,
+        **{f"profession_supply_by_{level}": table for level, table in professions.items()},
+        "profession_register_coverage": coverage,
+        "profession_supply_over_time": professions["departement"].assign(snapshot_date=pd.Timestamp("2024-06-30")),
+        "agency_installations_by_profession": outcomes.installations_by_profession(
+            cases, professions["commune"], professions["departement"], reference),
         "gp_density_references": empty(columns=["level", "code", "name", "year", "liberal_gps", "density_per_100k"]),
         "gp_register_coverage": empty(columns=["departement_code", "departement_name", "register_gps",
                                                "register_liberal_gps", "benchmark_liberal_gps", "coverage",

@@ -185,7 +185,7 @@ def test_a_snapshot_before_a_professions_entry_into_the_rpps_says_so():
     they have no figure (not 0), in 2023 they have theirs; a département whose 2023 register
     holds no physiotherapist has no figure for them, and neither has the territory."""
     from observatory.dashboard.professions import NOT_YET, PARTIAL, territory_over_time
-    from observatory.indicators.professions import supply_over_time
+    from observatory.indicators.professions import profession_coverage, supply_by_profession, supply_over_time
 
     reference = pd.DataFrame({"commune_code": ["41001", "45001"], "commune_name": ["A", "B"],
                               "departement_code": ["41", "45"], "departement_name": ["Loir-et-Cher", "Loiret"],
@@ -199,7 +199,12 @@ def test_a_snapshot_before_a_professions_entry_into_the_rpps_says_so():
         "snapshot_date": pd.to_datetime(["2021-06-30"] * 3 + ["2023-06-30"] * 4)})
     benchmark = pd.DataFrame(columns=["year", "profession", "level", "departement_code", "age_class", "headcount",
                                       "density_per_100k"])
-    series = supply_over_time(people, ["2023-06-30", "2021-06-30"], reference, benchmark)
+    now = people[people["snapshot_date"] == "2023-06-30"]
+    today = supply_by_profession(now, reference, "departement", date(2023, 6, 30),
+                                 profession_coverage(now, reference, benchmark))
+    series = supply_over_time(today, date(2023, 6, 30), people[people["snapshot_date"] < "2023-06-30"],
+                              ["2023-06-30", "2021-06-30"], reference, benchmark)
+    assert series["snapshot_date"].drop_duplicates().tolist() == [pd.Timestamp("2021-06-30"), pd.Timestamp("2023-06-30")]
     nurses = series[series["profession"] == "infirmier"].set_index(["snapshot_date", "departement_code"])
     assert nurses.loc[(pd.Timestamp("2021-06-30"), "41"), ["headcount", "density"]].isna().all()
     assert not nurses.loc[(pd.Timestamp("2021-06-30"), "41"), "in_register"]

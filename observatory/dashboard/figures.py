@@ -91,7 +91,7 @@ def quantile_classes(values: pd.Series, decimals: int, count: int = 5) -> tuple[
     « 2,4 à 7,1 »…): limits at the quantiles of the positive values, fewer classes where
     values repeat, since a linear scale paints most communes one colour when a few towns have
     high values; zeros (no GP at all, most rural communes) a class of their own."""
-    known = values.astype("float64")
+    known = values.to_numpy(dtype="float64", na_value=np.nan)  # plain arrays: a hundred pages, ten layers each
     positive = known[known > 0]
     edges = (np.unique(np.quantile(positive, np.linspace(0, 1, count + 1), method="lower")) if len(positive)
              else np.array([]))  # limits are values: no class is empty
@@ -100,7 +100,7 @@ def quantile_classes(values: pd.Series, decimals: int, count: int = 5) -> tuple[
     index = np.clip(np.searchsorted(edges, known, side="right") - 1, 0, max(len(labels) - 1, 0))
     if (known == 0).any():
         labels, index = ["0", *labels], np.where(known > 0, index + 1, 0)
-    return pd.Series(index, index=values.index).where(known.notna()), labels
+    return pd.Series(np.where(np.isnan(known), np.nan, index), index=values.index), labels
 
 
 def _fill(contours: str, columns: dict[str, np.ndarray], drawn: np.ndarray, colour: str, label: str, group: str,
@@ -145,7 +145,7 @@ def quantile_layer(contours: str, table: pd.DataFrame, column: str, reasons: pd.
     values = table[column].astype("float64")
     classes, labels = quantile_classes(values, decimals)
     layer = MapLayer(f"{title} ({unit})", columns or (column,))
-    plain = _plain_columns(table.assign(_value=values), [key, name, "_value"])
+    plain = {**_plain_columns(table, [key, name]), **_plain_columns(values.to_frame("_value"), ["_value"])}
     layer.traces = _missing_traces(contours, plain, reasons.where(values.isna()), group, key, name)
     colours = _colours(palette, len(labels))
     hover = "<b>%{customdata[0]}</b><br>%{customdata[1]:." + str(decimals) + "f} " + unit + "<extra></extra>"

@@ -41,12 +41,17 @@ def sheet_rows(supply: pd.DataFrame, key: str) -> dict[str, list]:
     """Per unit (``key``), its rows of a sheet's professions table: ``[profession, headcount,
     density, why]`` in the catalogue's order, the figures None where ``why`` says why."""
     why = reasons(supply)
+    shown = pd.isna(why)
+    headcount = np.where(shown, supply["headcount"].to_numpy(dtype="float64", na_value=np.nan), np.nan)
+    density = np.where(shown, supply["density"].to_numpy(dtype="float64", na_value=np.nan).round(4), np.nan)
     rows: dict[str, list] = {}
-    for code, profession, headcount, density, reason in zip(supply[key], supply["profession"], supply["headcount"],
-                                                            supply["density"], why):
+    # plain arrays: a national territory has 245 000 rows, which pandas' Arrow strings iterate slowly
+    for code, profession, count, value, reason in zip(supply[key].to_numpy(dtype=object),
+                                                      supply["profession"].to_numpy(dtype=object),
+                                                      headcount.tolist(), density.tolist(), why.tolist()):
         if isinstance(code, str):
-            rows.setdefault(code, []).append([profession, None if reason else float(headcount),
-                                              None if reason else round(float(density), 4), reason])
+            rows.setdefault(code, []).append([profession, None if reason else count, None if reason else value,
+                                              reason])
     return rows
 
 

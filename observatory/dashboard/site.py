@@ -45,9 +45,10 @@ class SiteData:
     map_exports: bool = True
     maps_by_departement: bool = False  # France's overview and a maps page per département (national scale)
 
-    @property
+    @functools.cached_property
     def register_vintage(self) -> str:
-        """The RPPS extract's vintage as its origin record gives it ("" when unknown)."""
+        """The RPPS extract's vintage as its origin record gives it ("" when unknown; read once:
+        every figure's source line says it)."""
         report = self.tables["source_report"]
         rows = report.loc[report["dataset"] == "rpps_activities", "vintage"]
         return str(rows.iloc[0]) if len(rows) and isinstance(rows.iloc[0], str) else ""

@@ -69,8 +69,9 @@ def catchment_complete(communes: pd.Series, pairs: pd.DataFrame, complete: pd.Se
     département and in that of every commune within the APL's reach of it (``pairs``)? Its APL
     counts the GPs of all of them: one register holding none of a neighbour's makes it too low."""
     trusted = complete.index[complete.to_numpy(dtype=bool)]
-    reached = departement_of(pairs["destination"]).isin(trusted).to_numpy()
-    spoiled = pd.Index(pairs["origin"].to_numpy()[~reached]).unique()
+    destinations = pd.Series(pairs["destination"].unique()).astype("string")  # a few thousand codes, not the pairs
+    untrusted = destinations[~departement_of(destinations).isin(trusted).to_numpy()]
+    spoiled = pd.Index(pairs["origin"].to_numpy()[pairs["destination"].isin(untrusted).to_numpy()]).unique()
     own = departement_of(communes).isin(trusted).to_numpy()
     return pd.Series(own & ~communes.isin(spoiled).to_numpy(), index=communes.to_numpy())
 

@@ -90,9 +90,10 @@ def profession_coverage(people: pd.DataFrame, reference: pd.DataFrame, benchmark
     the profession there (``register_complete``, the GPs' rule: it holds some, and where the
     CNAM counts them, 80 % to 125 % of its count)."""
     parts = []
+    groups = people[["rpps_id", "commune_code", "practice_mode", "profession"]].groupby("profession", observed=True)
     for profession in PROFESSIONS:
-        counted = register_coverage(people[people["profession"] == profession.key], reference,
-                                    benchmark[benchmark["profession"] == profession.cnam_label])
+        held = groups.get_group(profession.key) if profession.key in groups.groups else people.iloc[:0]
+        counted = register_coverage(held, reference, benchmark[benchmark["profession"] == profession.cnam_label])
         parts.append(counted.assign(profession=profession.key, profession_label=profession.label))
     table = pd.concat(parts, ignore_index=True).rename(columns={
         "register_gps": "register_headcount", "register_liberal_gps": "register_liberal",
@@ -102,19 +103,20 @@ def profession_coverage(people: pd.DataFrame, reference: pd.DataFrame, benchmark
                   "register_complete"]]
 
 
-def supply_over_time(people_by_date: pd.DataFrame, dates: list, reference: pd.DataFrame,
-                     benchmark: pd.DataFrame) -> pd.DataFrame:
-    """Per register snapshot (``people_by_date``: ``practitioners`` with a ``snapshot_date``;
-    ``dates``: every snapshot, one without anyone still has its rows), département and
-    profession: ``supply_by_profession`` as of that date, its register checked against the
-    CNAM's count as today's is. A profession the RPPS did not hold yet at a date has no
-    figure there, never 0."""
-    frames = []
-    for when in sorted(pd.Timestamp(day) for day in dates):
+def supply_over_time(today: pd.DataFrame, today_date: date, people_by_date: pd.DataFrame, dates: list,
+                     reference: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:
+    """Per register snapshot, département and profession: ``supply_by_profession`` as of that
+    date: ``today``'s at ``today_date``; at each earlier date of ``dates`` (one without anyone
+    still has its rows) from ``people_by_date`` (``practitioners`` with a ``snapshot_date``),
+    its register checked against the CNAM's count as today's is. A profession the RPPS did not
+    hold yet at a date has no figure there, never 0."""
+    frames = [today.assign(snapshot_date=pd.Timestamp(today_date))]
+    for when in sorted(pd.Timestamp(day) for day in dates if pd.Timestamp(day) != pd.Timestamp(today_date)):
         people = people_by_date[people_by_date["snapshot_date"] == when]
         coverage = profession_coverage(people, reference, benchmark)
         frames.append(supply_by_profession(people, reference, "departement", when.date(), coverage)
                       .assign(snapshot_date=when))
     columns = ["snapshot_date", "departement_code", "departement_name", "population", "profession", "profession_label",
                "in_register", "register_complete", "headcount", "density"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    frames.sort(key=lambda frame: frame["snapshot_date"].iloc[0])
+    return pd.concat(frames, ignore_index=True)[columns]

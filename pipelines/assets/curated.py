@@ -125,10 +125,12 @@ def profession_supply_by_departement(observatory: ObservatoryConfig, practitione
 
 
 @asset(**CURATED)
-def profession_supply_over_time(profession_snapshots: pd.DataFrame, gp_snapshots: StagedTable,
+def profession_supply_over_time(observatory: ObservatoryConfig, profession_supply_by_departement: pd.DataFrame,
+                                profession_snapshots: pd.DataFrame, gp_snapshots: StagedTable,
                                 commune_reference: pd.DataFrame, profession_benchmark: StagedTable) -> Output:
     """Per register snapshot, département and profession: headcount and density, none where the RPPS did not hold the profession yet or its register is partial."""
-    table = supply_over_time(profession_snapshots, gp_snapshots.stats["snapshot_dates"], commune_reference,
+    table = supply_over_time(profession_supply_by_departement, observatory.settings().reference_date,
+                             profession_snapshots, gp_snapshots.stats["snapshot_dates"], commune_reference,
                              profession_benchmark.table)
     return _table_output(table, snapshots=int(table["snapshot_date"].nunique()))
 

@@ -301,15 +301,15 @@ def gp_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, ge
 
 
 @asset(**STAGED, deps=["gp_snapshots"])  # after it: the snapshots it parsed are read from the cache
-def profession_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin, practitioners: pd.DataFrame,
+def profession_snapshots(observatory: ObservatoryConfig, rpps_snapshots_file: Origin,
                          commune_contours: StagedTable, commune_code_history: StagedTable) -> Output:
-    """Every profession's professionals in each dated register snapshot (today's at the reference date)."""
+    """Every profession's professionals in each register snapshot dated before the reference date (today's: ``practitioners``)."""
     settings = observatory.settings()
-    frames = [practitioners.assign(snapshot_date=settings.reference_date),
-              *(profession_practitioners(staged.table, settings.gp_savoir_faire).assign(snapshot_date=when)
-                for when, staged in _earlier_snapshots(settings, rpps_snapshots_file, commune_contours,
-                                                       commune_code_history))]
-    table = pd.concat(frames, ignore_index=True)
+    frames = [profession_practitioners(staged.table, settings.gp_savoir_faire).assign(snapshot_date=when)
+              for when, staged in _earlier_snapshots(settings, rpps_snapshots_file, commune_contours,
+                                                     commune_code_history)]
+    table = pd.concat(frames, ignore_index=True) if frames else \
+        pd.DataFrame(columns=["rpps_id", "profession", "commune_code", "practice_mode", "snapshot_date"])
     table["snapshot_date"] = pd.to_datetime(table["snapshot_date"])
     return Output(table, metadata={"snapshots": len(frames)})
 
