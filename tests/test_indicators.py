@@ -149,3 +149,22 @@ def test_the_reference_keeps_every_commune_of_the_contours_with_what_each_source
     assert (table["area_km2"].tolist(), table["lon"].tolist()) == ([10.0, 20.0, 30.0], [1.0, 1.1, 1.9])
     bare = build_commune_reference(communes, populations, epcis, {"41": "Loir-et-Cher"})
     assert bare["ars_zone"].isna().all() and bare["official_standardised_population"].isna().all()
+
+
+def test_the_border_rings_register_is_judged_on_every_gp_of_its_departements():
+    """Ring communes of Loiret (45) and Cher (18); the register's GPs of Loiret, three of them
+    outside the ring's communes (all count: the CNAM counts the whole département), none of
+    Cher. The CNAM: 4 liberal GPs in Loiret, 5 in Cher."""
+    from observatory.indicators.benchmark import ring_coverage
+
+    ring = pd.DataFrame({"commune_code": ["45001", "18001"], "departement_code": ["45", "18"]})
+    gps = pd.DataFrame({"rpps_id": ["A", "B", "C", "D"], "commune_code": ["45001", "45200", "45300", "45300"],
+                        "practice_mode": ["libéral", "mixte", "libéral", "salarié"]})
+    benchmark = pd.DataFrame({"year": [2024, 2024], "level": "departement", "departement_code": ["45", "18"],
+                              "age_class": "tout_age", "headcount": [4.0, 5.0], "density_per_100k": [60.0, 70.0]})
+    table = ring_coverage(gps, ring, benchmark).set_index("departement_code")
+    assert table.loc["45", ["departement_name", "register_gps", "register_liberal_gps"]].tolist() == ["Loiret", 4, 3]
+    assert table.loc["45", "coverage"] == pytest.approx(3 / 4) and not table.loc["45", "register_complete"]  # 75 %
+    assert table.loc["18", ["register_gps", "coverage"]].tolist() == [0, 0.0] and not table.loc["18", "register_complete"]
+    benchmark.loc[0, "headcount"] = 3.0
+    assert ring_coverage(gps, ring, benchmark).set_index("departement_code").loc["45", "register_complete"]
