@@ -264,3 +264,26 @@ def test_a_release_killed_at_any_instant_leaves_each_target_whole(tmp_path):
         assert sorted(path.name.split("-")[0] for path in (tmp_path / ".versions").iterdir()) == ["parquet", "site"]
     assert _seen(tmp_path) == ("v2-new", "v2-new", "v2-new")
     assert step > 12  # kills landed in the preparation, the site's writing and each swap
+
+
+def test_a_site_released_alone_needs_no_pending_tables(tmp_path):
+    """A dashboard rebuilt on its own releases its site only: no tables were prepared."""
+    _release(tmp_path, "v1-old")
+    site = write_version(tmp_path / "site", _write_folder("v2-site"))
+    assert release(tmp_path, {"site": site}) == {"site": tmp_path / "site"}
+    assert _seen(tmp_path) == ("v1-old", "v1-old", "v2-site")
+
+
+def test_a_swap_that_fails_leaves_the_target_and_removes_its_fresh_version(tmp_path, monkeypatch):
+    from observatory.publish import swap_in
+
+    replace_atomically(tmp_path / "observatory.duckdb", _write_file("v1-old"))
+    fresh = write_version(tmp_path / "observatory.duckdb", _write_file("v2-new"))
+
+    def refused(*args, **kwargs):
+        raise PermissionError("read-only file system")
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(PermissionError, match="read-only"):
+        swap_in(tmp_path / "observatory.duckdb", fresh)
+    assert _read(tmp_path / "observatory.duckdb") == "v1-old" and not fresh.exists()
