@@ -48,6 +48,25 @@ def test_a_pharmacist_counts_in_an_officine_only():
         pd.NA, pd.NA, "pharmacien"]
 
 
+def test_an_extract_without_the_pharmacists_section_column_is_read_and_counted(tmp_path):
+    """The section column is optional: an extract without it is read, and its officine
+    pharmacists are told by their sector (it once came through as a column of floats, which
+    the profession rule could not read)."""
+    from observatory.indicators.professions import practitioners
+    from observatory.sources.rpps import HEADER, read_rpps_extract
+
+    header = [name for name in HEADER if "section tableau pharmaciens" not in name]
+    values = dict.fromkeys(header, "") | {"Identifiant PP": "10000000001", "Code profession": "21",
+                                          "Code commune (coord. structure)": "41001", "Code mode exercice": "L",
+                                          "Libellé secteur d'activité": "Pharmacie d'officine"}
+    path = tmp_path / "PS_LibreAcces_Personne_activite.txt"
+    path.write_text("|".join(header) + "|\n" + "|".join(values[name] for name in header) + "|\n", encoding="utf-8")
+    activities = read_rpps_extract(path, ("41",)).table
+    assert "pharmacy_section_label" not in activities.columns
+    assert practitioners(activities, GP_SKILLS)[["rpps_id", "profession"]].values.tolist() == [
+        ["10000000001", "pharmacien"]]
+
+
 def test_a_register_older_than_a_professions_entry_does_not_hold_it():
     """DREES: doctors, dentists, pharmacists, midwives since 2012; physiotherapists 2017; nurses 2022."""
     assert not in_register("infirmier", date(2021, 12, 31)) and in_register("infirmier", date(2022, 1, 1))

@@ -90,10 +90,9 @@ def profession_coverage(people: pd.DataFrame, reference: pd.DataFrame, benchmark
     the profession there (``register_complete``, the GPs' rule: it holds some, and where the
     CNAM counts them, 80 % to 125 % of its count)."""
     parts = []
-    groups = people[["rpps_id", "commune_code", "practice_mode", "profession"]].groupby("profession", observed=True)
     for profession in PROFESSIONS:
-        held = groups.get_group(profession.key) if profession.key in groups.groups else people.iloc[:0]
-        counted = register_coverage(held, reference, benchmark[benchmark["profession"] == profession.cnam_label])
+        counted = register_coverage(people[people["profession"] == profession.key], reference,
+                                    benchmark[benchmark["profession"] == profession.cnam_label])
         parts.append(counted.assign(profession=profession.key, profession_label=profession.label))
     table = pd.concat(parts, ignore_index=True).rename(columns={
         "register_gps": "register_headcount", "register_liberal_gps": "register_liberal",

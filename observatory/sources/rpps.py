@@ -106,8 +106,7 @@ def read_rpps_extract(
     read = read_delimited(path, dataset=DATASET, delimiter="|", columns=COLUMNS, optional=OPTIONAL_COLUMNS,
                           encoded=VOCABULARY_COLUMNS,
                           keep=lambda rows: pc.is_in(departement_codes(rows["commune_code"]), value_set=wanted))
-    frame = read.frame.reindex(columns=[*read.frame.columns, *(name for name in OPTIONAL_COLUMNS
-                                                               if name not in read.frame.columns)])
+    frame = read.frame
     out_of_scope = read.rows_read - len(read.rejects) - len(frame)
     positions, codes = pd.factorize(frame["commune_code"])  # a few thousand codes over millions of lines
     codes = pd.Series(codes, dtype="string")
