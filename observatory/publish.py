@@ -64,7 +64,7 @@ def swap_in(target: Path, fresh: Path) -> Path:
     versions = target.parent / ".versions"
     try:
         if fresh.is_dir():
-            link = target.with_name(f".{target.name}.link-{fresh.name.rsplit('-', 1)[1]}")
+            link = target.with_name(f".{target.name}.link-{uuid.uuid4().hex[:8]}")
             link.symlink_to(Path(".versions") / fresh.name)
             if target.is_dir() and not target.is_symlink():  # a folder from before versioning
                 target.rename(versions / f"{target.name}-legacy-{uuid.uuid4().hex[:8]}")

@@ -253,6 +253,14 @@ def _browser(playwright, chromium):
         "--disable-component-update", "--disable-sync"])
 
 
+def _maps_page(browser, site, layer: str):
+    """The maps page at desktop width, ``layer`` chosen by the address, once Plotly has drawn it."""
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page.goto((site / "cartes.html").as_uri() + "#" + layer)
+    page.wait_for_selector("#carte .main-svg", state="attached", timeout=30_000)
+    return page
+
+
 @pytest.mark.parametrize("width", [1440, 390])
 def test_every_page_fits_the_screen_and_every_chart_speaks(demo_build, chromium, artifacts, width):
     """At desktop and phone widths: no page wider than the screen, a skip link first, every
@@ -295,9 +303,7 @@ def test_the_map_switches_layers_keeps_the_scroll_and_opens_the_sheet_clicked(de
     site = demo_build.settings.site_dir
     with sync_playwright() as playwright:
         browser = _browser(playwright, chromium)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.goto((site / "cartes.html").as_uri() + "#age")
-        page.wait_for_selector("#carte .main-svg", state="attached", timeout=30_000)
+        page = _maps_page(browser, site, "age")
         assert page.evaluate("document.getElementById('carte')._context.scrollZoom") is False
         # the address chose the EPCI layer: its title, the EPCI polygons drawn, oranges
         assert page.input_value("#choix-carte") == "age"
@@ -651,9 +657,7 @@ def test_every_profession_is_on_the_maps_the_sheets_and_the_territories_page(dem
     site = demo_build.settings.site_dir
     with sync_playwright() as playwright:
         browser = _browser(playwright, chromium)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.goto((site / "cartes.html").as_uri() + "#densite_infirmier")
-        page.wait_for_selector("#carte .main-svg", state="attached", timeout=30_000)
+        page = _maps_page(browser, site, "densite_infirmier")
         title = page.locator("#titre-carte").inner_text()
         assert title.startswith("Infirmiers") and "densité par commune" in title
         drawn = page.evaluate("""Array.from(document.querySelectorAll('#carte path.choroplethlocation'))

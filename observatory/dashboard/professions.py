@@ -30,9 +30,8 @@ def reasons(supply: pd.DataFrame) -> np.ndarray:
 def density_columns(supply: pd.DataFrame, key: str) -> pd.DataFrame:
     """Per unit (``key``), each other profession's density (``density_<profession>``) and why it
     has none (``why_density_<profession>``): the columns a map's profession layers draw."""
-    rows = supply[supply["profession"] != GENERAL_PRACTITIONERS].assign(why=reasons(supply)[
-        (supply["profession"] != GENERAL_PRACTITIONERS).to_numpy()])
-    wide = rows.pivot(index=key, columns="profession", values=["density", "why"])
+    others = supply[supply["profession"] != GENERAL_PRACTITIONERS]
+    wide = others.assign(why=reasons(others)).pivot(index=key, columns="profession", values=["density", "why"])
     wide.columns = [f"{'why_' if kind == 'why' else ''}density_{profession}" for kind, profession in wide.columns]
     return wide.reset_index()
 
@@ -40,15 +39,13 @@ def density_columns(supply: pd.DataFrame, key: str) -> pd.DataFrame:
 def sheet_rows(supply: pd.DataFrame, key: str) -> dict[str, list]:
     """Per unit (``key``), its rows of a sheet's professions table: ``[profession, headcount,
     density, why]`` in the catalogue's order, the figures None where ``why`` says why."""
-    why = reasons(supply)
-    shown = pd.isna(why)
-    headcount = np.where(shown, supply["headcount"].to_numpy(dtype="float64", na_value=np.nan), np.nan)
-    density = np.where(shown, supply["density"].to_numpy(dtype="float64", na_value=np.nan).round(4), np.nan)
+    headcount = supply["headcount"].to_numpy(dtype="float64", na_value=np.nan)
+    density = supply["density"].to_numpy(dtype="float64", na_value=np.nan).round(4)
     rows: dict[str, list] = {}
     # plain arrays: a national territory has 245 000 rows, which pandas' Arrow strings iterate slowly
     for code, profession, count, value, reason in zip(supply[key].to_numpy(dtype=object),
                                                       supply["profession"].to_numpy(dtype=object),
-                                                      headcount.tolist(), density.tolist(), why.tolist()):
+                                                      headcount.tolist(), density.tolist(), reasons(supply).tolist()):
         if isinstance(code, str):
             rows.setdefault(code, []).append([profession, None if reason else count, None if reason else value,
                                               reason])

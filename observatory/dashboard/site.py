@@ -133,13 +133,13 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dic
              for level in ("commune", "epci", "departement")}
 
     def figures(row) -> dict:
-        """A sheet's figures; those of a partial register are not figures (« non disponible »)."""
+        """A sheet's figures; a partial register's are blank in the published tables, and its
+        motif says why (« non disponible »)."""
         usable = bool(row.register_complete)
-        shown = (lambda value: _number(value)) if usable else (lambda value: None)
-        return {"population": _number(row.population), "gps": shown(row.gps), "densite": shown(row.gp_density),
-                "part55": shown(row.share_senior), "apl": shown(row.apl),
+        return {"population": _number(row.population), "gps": _number(row.gps), "densite": _number(row.gp_density),
+                "part55": _number(row.share_senior), "apl": _number(row.apl),
                 "classe": row.desert_class if isinstance(row.desert_class, str) else None,
-                "departs5": shown(row.departures_5y), "departs10": shown(row.departures_10y),
+                "departs5": _number(row.departures_5y), "departs10": _number(row.departures_10y),
                 "absences": absences(row),
                 **({} if usable else {"motif": "registre incomplet pour ce département"})}
 
@@ -147,7 +147,7 @@ def territory_data(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, dic
         "communes": {row.commune_code: {"nom": row.commune_name, "dep": row.departement_code,
                                         "epci": row.epci_code if isinstance(row.epci_code, str) else None,
                                         "epci_nom": row.epci_name if isinstance(row.epci_name, str) else None,
-                                        "minutes": _number(row.nearest_gp_minutes) if row.register_complete else None,
+                                        "minutes": _number(row.nearest_gp_minutes),
                                         **figures(row),
                                         **({"apl_officielle": _number(official.at[row.commune_code, "official_apl"]),
                                             "annee_officielle": int(official.at[row.commune_code, "year"])}
