@@ -102,6 +102,9 @@ def test_a_hand_computed_plan_of_two_gps():
     ends = greedy_plan(catchments, apl, demand, THRESHOLDS, 4_900.0, count=1, candidates=[True, False, True])
     assert ends.at[0, "position"] in (0, 2) and ends.at[0, "population_out_of_desert"] == 4_000
     assert ends.at[0, "population_in_desert_after"] == 1_000
+    # no candidate at all (every register partial): no placement, and the plan keeps its columns
+    nowhere = greedy_plan(catchments, apl, demand, THRESHOLDS, 4_900.0, count=2, candidates=[False, False, False])
+    assert nowhere.empty and nowhere.columns.tolist() == plan.columns.tolist()
 
 
 def test_the_greedy_plan_re_scores_after_each_placement():

@@ -100,6 +100,8 @@ def greedy_plan(catchments: Catchments, apl: np.ndarray, population: np.ndarray,
     allowed = np.ones(len(apl), dtype=bool) if candidates is None else np.asarray(candidates, dtype=bool)
     gain = catchments.gains(added)
     rows = []
+    columns = ["rank", "position", *score_candidates(catchments, current, population, thresholds, added).columns,
+               "population_in_desert_after"]
     for rank in range(1, count + 1):
         scores = score_candidates(catchments, current, population, thresholds, added)
         keys = scores[MERIT].to_numpy(copy=True)
@@ -117,4 +119,4 @@ def greedy_plan(catchments: Catchments, apl: np.ndarray, population: np.ndarray,
             on_placement(rows[-1])
         if until is not None and rows[-1]["population_in_desert_after"] <= until:
             break
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=columns)  # no candidate (a partial register): no row, the same columns

@@ -78,9 +78,7 @@ def _plan(territory: tuple, communes: pd.DataFrame, thresholds: tuple[float, flo
         if on_placement else None
     plan = greedy_plan(catchments, current, population, thresholds, added, count, candidates=candidates,
                        on_placement=heard, until=until)
-    if plan.empty:
-        return plan
-    plan.insert(1, "commune_code", locations.index[plan.pop("position").to_numpy()])
+    plan.insert(1, "commune_code", locations.index[plan.pop("position").to_numpy(dtype="int64")])
     names = communes.set_index("commune_code")["commune_name"]
     plan.insert(2, "commune_name", plan["commune_code"].map(names))
     return plan.assign(population_in_desert_before=float(population[current < thresholds[0]].sum()))
