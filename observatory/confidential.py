@@ -6,12 +6,13 @@ cases. The curated tables hold exact figures (they stay in the staging folder); 
 publication (database, Parquet, site) goes through ``protect_tables``:
 
 - roster counts (GPs aged 55+, departures within 5 and 10 years) by commune ⊂ EPCI ⊂
-  département, and per register snapshot, with complementary suppression along that
-  hierarchy (``disclosure``);
+  département and by commune ⊂ zone of each zoning (CPTS, bassins de vie…), and per
+  register snapshot, with complementary suppression along those hierarchies at once
+  (``disclosure``): a zone straddling EPCIs must not give a commune's count by difference;
 - the agency's counts in every table that breaks the funnel down (profession, offer,
   quarter, desert class, EPCI, year, plan axis), protected as one system of relations
   since they share their totals;
-- withheld outright: APL variants by GP age per commune and EPCI (solving the E2SFCA's
+- withheld outright: APL variants by GP age per commune, EPCI and zone (solving the E2SFCA's
   linear system per commune gives the supply of GPs past each age, hence a named GP's
   age bracket in a one-GP commune) and the per-commune supply in consultations (FTE ×
   rate). For the same reason the per-commune APL with and without the agency's GPs
@@ -34,6 +35,7 @@ NO_CODE = ""  # communes outside any EPCI form one row of the EPCI tables
 WITHHELD_COLUMNS = {
     "accessibility_by_commune": ("gp_consultations", "apl_65", "apl_62", "apl_60"),
     "accessibility_by_epci": ("apl_65", "apl_62", "apl_60"),
+    "accessibility_by_zone": ("apl_65", "apl_62", "apl_60"),
 }
 AGE_COLUMNS = ("gps_senior", "share_senior", "gp_fte")
 DEPARTURE_COLUMNS = ("departures_5y", "departures_10y")
@@ -47,26 +49,44 @@ STAGES = ("contacted", "accompanied", "installed", "installed_durable", "install
 SPLIT = ("installations", "durable", "replacement")  # installations = durable + replacement
 
 
+ZONE_LEVEL = "zone:"  # a zoning's level: ``zone:<zoning>``, its units the zones (``zone_code``)
+
+
 def _codes(frame: pd.DataFrame, level: str) -> np.ndarray:
     """The units' codes as Python strings (looped over: Arrow-backed strings iterate slowly)."""
-    return frame[LEVEL_KEYS[level]].astype("string").fillna(NO_CODE).to_numpy(dtype=object)
+    key = "zone_code" if level.startswith(ZONE_LEVEL) else LEVEL_KEYS[level]
+    return frame[key].astype("string").fillna(NO_CODE).to_numpy(dtype=object)
 
 
-def _members(reference: pd.DataFrame) -> dict[Hashable, list[Hashable]]:
-    """Each EPCI's and each département's communes, as (level, code) units."""
-    communes = pd.Series(reference["commune_code"].astype("string").to_numpy(dtype=object), index=reference.index,
-                         dtype=object)
+def _members(reference: pd.DataFrame, zones: pd.DataFrame | None = None) -> dict[Hashable, list[Hashable]]:
+    """Each EPCI's, each zone's (of every zoning in ``zones``, ``commune_zones``) and each
+    département's communes, as (level, code) units: every published hierarchy."""
     members = {}
-    for level in ("epci", "departement"):
-        for code, units in communes.groupby(_codes(reference, level)):
+
+    def add(level: str, frame: pd.DataFrame) -> None:
+        communes = pd.Series(frame["commune_code"].astype("string").to_numpy(dtype=object), dtype=object)
+        for code, units in communes.groupby(_codes(frame, level)):
             members[(level, code)] = [("commune", commune) for commune in units]
+
+    for level in ("epci", "departement"):
+        add(level, reference)
+    if zones is not None:
+        for zoning, frame in zones.groupby("zoning"):
+            add(ZONE_LEVEL + zoning, frame.reset_index(drop=True))
     return members
 
 
+def by_zoning(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """A zone table's rows as one level per zoning (``zone:<zoning>``)."""
+    return {ZONE_LEVEL + zoning: rows for zoning, rows in table.groupby("zoning", sort=True)}
+
+
 def geographic_masks(levels: dict[str, pd.DataFrame], parts: dict[str, pd.DataFrame], reference: pd.DataFrame,
-                     threshold: int) -> dict[str, pd.Series]:
+                     threshold: int, zones: pd.DataFrame | None = None) -> dict[str, pd.Series]:
     """Which rows of each level's table hide a breakdown whose ``parts`` (one frame of
-    counts per level, aligned on the table) partition a unit's public headcount."""
+    counts per level, aligned on the table) partition a unit's public headcount; the zones
+    of ``zones`` (``commune_zones``) are levels of their own, their tables' keys
+    ``zone:<zoning>`` (``by_zoning``)."""
     values: dict[Hashable, float] = {}
     together = []
     for level, table in levels.items():
@@ -76,7 +96,7 @@ def geographic_masks(levels: dict[str, pd.DataFrame], parts: dict[str, pd.DataFr
             values.update(zip(cells, row))
             together.append(cells)
     columns = list(next(iter(parts.values())).columns)
-    relations = [relation for relation in hierarchy_relations(_members(reference), columns,
+    relations = [relation for relation in hierarchy_relations(_members(reference, zones), columns,
                                                               lambda unit, part: (*unit, part))
                  if relation.total in values]
     hidden = hidden_cells(values, relations, threshold, together)
@@ -96,24 +116,27 @@ def _departure_parts(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"within_5y": five, "within_5_10y": ten - five, "staying": known - ten})
 
 
-def _protect_levels(levels: dict[str, pd.DataFrame], parts_of, columns, reference, threshold
+def _protect_levels(levels: dict[str, pd.DataFrame], parts_of, columns, reference, threshold, zones
                     ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.Series]]:
     """Each level's table with ``columns`` blanked where hidden, and the masks."""
-    masks = geographic_masks(levels, {level: parts_of(table) for level, table in levels.items()}, reference, threshold)
+    masks = geographic_masks(levels, {level: parts_of(table) for level, table in levels.items()}, reference, threshold,
+                             zones)
     return {level: blank(table, masks[level], columns) for level, table in levels.items()}, masks
 
 
-def protect_age_figures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
-    """GPs aged 55+ (and the share and FTE that go with them) per commune, EPCI, département;
-    ``age_suppressed`` says where ages are known but secret."""
-    protected, masks = _protect_levels(levels, _age_parts, AGE_COLUMNS, reference, threshold)
+def protect_age_figures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int,
+                        zones: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """GPs aged 55+ (and the share and FTE that go with them) per commune, EPCI, zone,
+    département; ``age_suppressed`` says where ages are known but secret."""
+    protected, masks = _protect_levels(levels, _age_parts, AGE_COLUMNS, reference, threshold, zones)
     return {level: table.assign(age_suppressed=masks[level].to_numpy() & (table["gps_age_known"] > 0).to_numpy())
             for level, table in protected.items()}
 
 
-def protect_departures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int) -> dict[str, pd.DataFrame]:
-    """GPs leaving within 5 and 10 years per commune, EPCI, département."""
-    return _protect_levels(levels, _departure_parts, DEPARTURE_COLUMNS, reference, threshold)[0]
+def protect_departures(levels: dict[str, pd.DataFrame], reference: pd.DataFrame, threshold: int,
+                       zones: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """GPs leaving within 5 and 10 years per commune, EPCI, zone, département."""
+    return _protect_levels(levels, _departure_parts, DEPARTURE_COLUMNS, reference, threshold, zones)[0]
 
 
 def protect_series(series: pd.DataFrame, reference: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -288,14 +311,24 @@ def _apply_agency_masks(tables: dict[str, pd.DataFrame], hidden: set) -> dict[st
 
 def protect_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
     """The tables as they may be published: every rule above applied, withheld ones left out."""
-    reference = tables["commune_reference"]
+    reference, zones = tables["commune_reference"], tables["commune_zones"]
     out = dict(tables)
-    supply = protect_age_figures({level: tables[f"gp_supply_by_{level}"] for level in LEVEL_KEYS}, reference, threshold)
-    leaving = protect_departures({level: tables[f"accessibility_by_{level}"] for level in LEVEL_KEYS}, reference,
-                                 threshold)
+
+    def levels(prefix: str) -> dict[str, pd.DataFrame]:
+        return {**{level: tables[f"{prefix}_{level}"] for level in LEVEL_KEYS}, **by_zoning(tables[f"{prefix}_zone"])}
+
+    def zone_table(protected: dict[str, pd.DataFrame], prefix: str) -> pd.DataFrame:
+        parts = [table for level, table in protected.items() if level.startswith(ZONE_LEVEL)]
+        return pd.concat(parts).sort_index() if parts else tables[f"{prefix}_zone"].assign(
+            **({"age_suppressed": False} if prefix == "gp_supply_by" else {}))
+
+    supply = protect_age_figures(levels("gp_supply_by"), reference, threshold, zones)
+    leaving = protect_departures(levels("accessibility_by"), reference, threshold, zones)
     for level in LEVEL_KEYS:
         out[f"gp_supply_by_{level}"] = supply[level]
         out[f"accessibility_by_{level}"] = leaving[level]
+    out["gp_supply_by_zone"] = zone_table(supply, "gp_supply_by")
+    out["accessibility_by_zone"] = zone_table(leaving, "accessibility_by")
     out["indicators_over_time"] = protect_series(tables["indicators_over_time"], reference, threshold)
     out.update(protect_agency_tables(tables, threshold))
     for name, columns in WITHHELD_COLUMNS.items():

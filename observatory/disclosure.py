@@ -11,7 +11,10 @@ are published only where no one's situation can be read from them. Two steps, as
   sum of its communes', a funnel stage the sum of its professions'). A hidden cell would
   be recomputed if it were the only unknown of a relation, and a group of hidden cells
   would reveal a small count if the published total minus the published parts were one.
-  More cells are hidden, the smallest non-zero first, until neither happens anywhere.
+  More cells are hidden, the smallest non-zero first, until neither happens anywhere;
+  then the relations are solved together (``pinned_cells``, linear programming: hierarchies
+  that cross, such as EPCIs and CPTS, give counts by chains of differences no relation
+  shows alone), and a complement is hidden beside each small count they still pin down.
 
 The tests audit the result by linear programming over every published relation.
 """
@@ -21,7 +24,9 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+from scipy.optimize import linprog
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,25 @@ def hidden_cells(values: Mapping[Hashable, float], relations: Iterable[Relation]
     for cell, value in values.items():
         if small(value, threshold) and cell not in fixed:
             hide(cell)
+    while True:
+        _complete_relation_by_relation(values, relations, threshold, hidden, fixed, hide)
+        exposed = pinned_cells(values, relations, hidden, threshold, groups.values())
+        complements = {_complement(cell, values, relations, hidden, fixed) for cell in exposed} - {None}
+        if not complements:
+            return hidden
+        for cell in complements:
+            hide(cell)
+
+
+def _complement(cell: Hashable, values, relations, hidden: set, fixed: set) -> Hashable | None:
+    """The smallest non-zero published cell sharing a relation with ``cell``."""
+    candidates = {other for relation in relations if cell == relation.total or cell in relation.parts
+                  for other in (relation.total, *relation.parts) if other not in hidden and other not in fixed}
+    return min(candidates, key=lambda other: (values[other] == 0, values[other], str(other)), default=None)
+
+
+def _complete_relation_by_relation(values, relations, threshold, hidden, fixed, hide) -> None:
+    """Hide cells until no relation, read alone, gives a hidden cell or a small sum of them."""
     changed = True
     while changed:
         changed = False
@@ -79,7 +103,78 @@ def hidden_cells(values: Mapping[Hashable, float], relations: Iterable[Relation]
             else:
                 continue  # every unknown of the relation is hidden already: it reveals no more
             changed = True
-    return hidden
+
+
+def pinned_cells(values: Mapping[Hashable, float], relations: Iterable[Relation], hidden: set, threshold: int,
+                 groups: Iterable[Iterable[Hashable]] = ()) -> list[Hashable]:
+    """The hidden cells holding a small count that the published cells determine, read
+    together: relations solved jointly (a département minus an EPCI gives a third commune,
+    which a zone then subtracts), each ``groups`` adding up to its public total (a unit's
+    seniors and juniors to its GPs of known age), every count at least 0. Each small cell's
+    least and greatest possible values are found by linear programming, over the hidden
+    cells its equations connect it to."""
+    cells = sorted(hidden, key=str)
+    position = {cell: index for index, cell in enumerate(cells)}
+    rows: list[tuple[dict[int, float], float]] = []
+    for relation in relations:
+        terms = [(relation.total, 1.0), *((part, -1.0) for part in relation.parts)]
+        unknown = {position[cell]: sign for cell, sign in terms if cell in position}
+        if unknown:
+            rows.append((unknown, -sum(sign * values[cell] for cell, sign in terms if cell not in position)))
+    for group in {tuple(group) for group in groups}:
+        if all(cell in position for cell in group):
+            rows.append(({position[cell]: 1.0 for cell in group}, float(sum(values[cell] for cell in group))))
+    component = _components(len(cells), rows)
+    members: dict[int, list[int]] = {}
+    equations: dict[int, list] = {}
+    for index, label in enumerate(component):
+        members.setdefault(label, []).append(index)
+    for row in rows:
+        equations.setdefault(component[next(iter(row[0]))], []).append(row)
+    exposed = []
+    for cell in cells:
+        if small(values[cell], threshold):
+            label = component[position[cell]]
+            low, high = _range(position[cell], members[label], equations.get(label, []))
+            if high - low < 0.5:
+                exposed.append(cell)
+    return exposed
+
+
+def _components(count: int, rows) -> list[int]:
+    """The connected components of the unknowns, linked by the equations they share."""
+    parent = list(range(count))
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for terms, _ in rows:
+        first, *others = terms
+        for other in others:
+            parent[root(other)] = root(first)
+    return [root(index) for index in range(count)]
+
+
+def _range(target: int, members: list[int], rows) -> tuple[float, float]:
+    """The least and greatest value of unknown ``target`` under ``rows`` (over ``members``)."""
+    if not rows:
+        return 0.0, float("inf")
+    column = {index: place for place, index in enumerate(members)}
+    matrix = np.zeros((len(rows), len(members)))
+    for line, (terms, _) in enumerate(rows):
+        for index, coefficient in terms.items():
+            matrix[line, column[index]] = coefficient
+    rhs = np.array([value for _, value in rows])
+    found = []
+    for sign in (1.0, -1.0):
+        objective = np.zeros(len(members))
+        objective[column[target]] = sign
+        solution = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+        found.append(sign * solution.fun if solution.status == 0 else (0.0 if sign > 0 else float("inf")))
+    return found[0], found[1]
 
 
 def hierarchy_relations(members: Mapping[Hashable, Iterable[Hashable]], parts: Iterable[str],

@@ -178,11 +178,15 @@ def exact(demo_build):
 KEYS = {"commune": "commune_code", "epci": "epci_code", "departement": "departement_code"}
 
 
-def membership(reference: pd.DataFrame) -> dict:
+def membership(reference: pd.DataFrame, zones: pd.DataFrame | None = None) -> dict:
+    """Every published hierarchy: the EPCIs', the départements' and each zoning's zones' communes."""
     members = {}
     for level in ("epci", "departement"):
         for code, communes in reference.groupby(reference[KEYS[level]].fillna(""))["commune_code"]:
             members[(level, code)] = list(communes)
+    for (zoning, code), communes in (zones if zones is not None else pd.DataFrame(
+            columns=["zoning", "zone_code", "commune_code"])).groupby(["zoning", "zone_code"])["commune_code"]:
+        members[("zone:" + zoning, code)] = list(communes)
     return members
 
 
@@ -215,6 +219,7 @@ def departure_truth(row) -> dict:
 
 
 def test_published_age_figures_cannot_be_recovered(published, exact):
+    assert len(published["gp_supply_by_zone"]) == 4  # the demo's CPTS straddle its EPCIs: zones are in the audit
     system, truth = _system(published, exact, "gp_supply_by", age_parts, age_truth)
     hidden_small = [name for name in system.index if 0 < truth[name] < THRESHOLD]
     assert len(hidden_small) > 20  # the demo has small communes: the audit has work to do
@@ -243,13 +248,23 @@ def test_published_departures_cannot_be_recovered(published, exact):
     assert disclosed(system, truth) == []
 
 
+def _levels(tables: dict, table: str) -> dict:
+    """Each level's table keyed by its units' codes: communes, EPCIs, départements and, when
+    the build has zonings, each zoning's zones (level ``zone:<zoning>``)."""
+    levels = {level: tables[f"{table}_{level}"].assign(code=lambda t: t[key].astype("string").fillna(""))
+              for level, key in KEYS.items()}
+    for zoning, rows in tables.get(f"{table}_zone", pd.DataFrame(columns=["zoning"])).groupby("zoning"):
+        levels["zone:" + zoning] = rows.assign(code=rows["zone_code"].astype("string"))
+    return levels
+
+
 def _system(published, exact, table, parts, truth_parts) -> tuple[LinearSystem, dict]:
     system, truth, cells, names = LinearSystem(), {}, {}, []
-    for level, key in KEYS.items():
-        shown = published[f"{table}_{level}"]
-        true = exact[f"{table}_{level}"].assign(code=lambda t: t[key].astype("string").fillna("")).set_index("code")
+    true_levels = _levels(exact, table)
+    for level, shown in _levels(published, table).items():
+        true = true_levels[level].set_index("code")
         for row in shown.itertuples():
-            code = "" if pd.isna(getattr(row, key)) else str(getattr(row, key))
+            code = row.code
             known, values = parts(row), parts(row, published=True)
             names = list(values)
             for part, value in values.items():
@@ -257,7 +272,7 @@ def _system(published, exact, table, parts, truth_parts) -> tuple[LinearSystem, 
                 cells[name] = system.term(name, value, known)
                 truth[name] = truth_parts(true.loc[code])[part]
             system.equal(known, [cells[(level, code, part)] for part in values])
-    for (level, code), communes in membership(published["commune_reference"]).items():
+    for (level, code), communes in membership(published["commune_reference"], published.get("commune_zones")).items():
         for part in names:
             system.equal(cells[(level, code, part)], [cells[("commune", c, part)] for c in communes])
     return system, truth
@@ -344,8 +359,8 @@ def test_no_small_count_from_non_public_data_is_published(published):
                "action_sheet_indicators": ["grants_delivered", "interns_accompanied"],
                "plan_budget_outcomes": ["installations_attributable"],
                "agency_impact_summary": ["gp_installations_in_register", "gp_installations_recorded"],
-               **{f"gp_supply_by_{level}": ["gps_senior"] for level in KEYS},
-               **{f"accessibility_by_{level}": ["departures_5y", "departures_10y"] for level in KEYS}}
+               **{f"gp_supply_by_{level}": ["gps_senior"] for level in (*KEYS, "zone")},
+               **{f"accessibility_by_{level}": ["departures_5y", "departures_10y"] for level in (*KEYS, "zone")}}
     for table, names in columns.items():
         for column in names:
             values = published[table][column].astype("float64")
@@ -396,3 +411,32 @@ def test_the_audit_finds_what_primary_suppression_alone_leaves():
     assert [name for name, *_ in disclosed(system, truth)] == [("commune", "1", "senior"), ("commune", "1", "junior")]
     system, truth = _system(ruled, exact, "gp_supply_by", age_parts, age_truth)
     assert disclosed(system, truth) == []
+
+
+def test_a_zone_straddling_epcis_gives_no_count_away_by_difference():
+    """A CPTS made of one commune of an EPCI and of another EPCI's: protected along the
+    EPCIs alone, the zone's count minus the other commune's gives the small one back; with
+    the zones among the hierarchies, nothing can be recovered."""
+    reference = pd.DataFrame({"commune_code": ["1", "2", "3"], "epci_code": ["E", "E", "F"],
+                              "departement_code": ["00", "00", "00"]})
+    zones = pd.DataFrame({"zoning": "cpts", "commune_code": ["2", "3"], "zone_code": "Z"})
+
+    def level(key, codes, known, senior, **extra):
+        return pd.DataFrame({key: codes, "gps_age_known": known, "gps_senior": senior, **extra})
+
+    exact = {"gp_supply_by_commune": level("commune_code", ["1", "2", "3"], [10, 2, 10], [5, 1, 5]),
+             "gp_supply_by_epci": level("epci_code", ["E", "F"], [12, 10], [6, 5]),
+             "gp_supply_by_departement": level("departement_code", ["00"], [22], [11]),
+             "gp_supply_by_zone": level("zone_code", ["Z"], [12], [6], zoning=["cpts"])}
+    levels = {**{lvl: exact[f"gp_supply_by_{lvl}"] for lvl in KEYS}, "zone:cpts": exact["gp_supply_by_zone"]}
+
+    def audit(protected) -> list:
+        shown = {**{f"gp_supply_by_{lvl}": protected[lvl] for lvl in KEYS}, "gp_supply_by_zone": protected["zone:cpts"],
+                 "commune_reference": reference, "commune_zones": zones}
+        system, truth = _system(shown, exact, "gp_supply_by", age_parts, age_truth)
+        return [name for name, *_ in disclosed(system, truth)]
+
+    along_epcis_only = protect_age_figures(levels, reference, THRESHOLD)
+    assert along_epcis_only["zone:cpts"]["gps_senior"].notna().all()
+    assert audit(along_epcis_only) == [("commune", "2", "senior"), ("commune", "2", "junior")]
+    assert audit(protect_age_figures(levels, reference, THRESHOLD, zones)) == []

@@ -15,7 +15,7 @@ from .roads import write_road_network
 from .practitioners import build_gps, departed_gps, roster_frame, rpps_extract_lines, snapshot_lines
 from .spec import DemoSpec
 from .structures import LEGACY_FINESS_EXTRACT, finess_lines
-from .territory import build_communes
+from .territory import build_communes, cpts_zoning
 
 PRODUCER = "observatory demo generator (SYNTHETIC data, not a real territory)"
 
@@ -63,6 +63,7 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     gps = build_gps(rng, spec, communes)
     paths = {name: raw_dir / SOURCES_BY_NAME[name].filename for name in DEMO_SOURCES}
     paths["care_structures"] = raw_dir / LEGACY_FINESS_EXTRACT
+    paths["zonings"] = raw_dir / "zonages" / "cpts.csv"
 
     history_rng = np.random.default_rng(spec.seed + 1)  # earlier snapshots drawn apart from the current files
     departed = departed_gps(history_rng, spec, communes)
@@ -105,6 +106,8 @@ def generate_demo_territory(raw_dir: Path, spec: DemoSpec = DemoSpec()) -> dict[
     write_road_network(paths["osm_extract"], communes)
     paths["scenarios"].parent.mkdir(exist_ok=True)
     demo_scenarios(communes, gps).to_csv(paths["scenarios"], sep=";", index=False, lineterminator="\n")
+    paths["zonings"].parent.mkdir(exist_ok=True)
+    cpts_zoning(communes).to_csv(paths["zonings"], sep=";", index=False, lineterminator="\n")
     for name, path in paths.items():
         vintage = vintage_from_name(path.name) if name.startswith("rpps_snapshot") else spec.reference_date.isoformat()
         write_origin(path, producer=PRODUCER, url="", licence="synthetic data, free to use", vintage=vintage,

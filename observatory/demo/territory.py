@@ -126,3 +126,24 @@ def build_communes(rng: np.random.Generator, spec: DemoSpec) -> pd.DataFrame:
     frame["epci_name"] = frame["epci"].map(labels)
     frame["epci_code"] = frame["epci"].map(lambda i: f"2000{i + 1:05d}")
     return frame
+
+
+CPTS = 4  # the demo's CPTS: fewer and larger than its EPCIs, across their borders
+OUTSIDE_CPTS = 0.06  # the share of communes, the farthest from their CPTS's centre, left in none
+
+
+def cpts_zoning(communes: pd.DataFrame) -> pd.DataFrame:
+    """A synthetic CPTS zoning in the observatory's layout (``sources/zonings.py``): communes
+    grouped around far-apart seeds taken from the last commune of the list (so not the EPCIs'),
+    each CPTS named after its most populous commune; the communes farthest from their CPTS's
+    seed are in none, as where no CPTS has formed yet."""
+    points = communes[["lon", "lat"]].to_numpy()[::-1]
+    zone = _epcis(points, communes["population"].to_numpy()[::-1], CPTS)[::-1]
+    frame = communes[["code", "name", "population", "lon", "lat"]].assign(zone=zone)
+    centres = frame.groupby("zone")[["lon", "lat"]].transform("mean")
+    distance = np.hypot(frame["lon"] - centres["lon"], frame["lat"] - centres["lat"])
+    frame = frame[distance < distance.quantile(1 - OUTSIDE_CPTS)]
+    largest = frame.loc[frame.groupby("zone")["population"].idxmax()].set_index("zone")["name"]
+    return pd.DataFrame({"code_commune": frame["code"], "code_zone": frame["zone"].map(lambda i: f"CPTS-{i + 1}"),
+                         "nom_zone": frame["zone"].map(lambda i: f"CPTS de {largest[i]}"),
+                         "nom_zonage": "CPTS (synthétiques)"}).sort_values("code_commune")

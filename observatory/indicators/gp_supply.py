@@ -18,6 +18,12 @@ LEVELS = {"commune": "commune_code", "epci": "epci_code", "departement": "depart
 LEVEL_LABELS = {"commune": "commune_name", "epci": "epci_name", "departement": "departement_name"}
 
 
+def level_columns(level: str) -> tuple[str, str]:
+    """The code and name columns of ``level``: one of ``LEVELS``, or ``zone``, a zone of a
+    zoning (``indicators.zones``), whose communes carry its code like their EPCI's."""
+    return ("zone_code", "zone_name") if level == "zone" else (LEVELS[level], LEVEL_LABELS[level])
+
+
 def identify_gps(
     activities: pd.DataFrame, roster: pd.DataFrame, gp_savoir_faire: tuple[str, ...], reference_year: int
 ) -> pd.DataFrame:
@@ -75,7 +81,7 @@ def gp_supply(gps: pd.DataFrame, reference: pd.DataFrame, level: str, senior_age
     départements, ``register_complete`` is false and the unit has no figure: a register
     holding none of a département's GPs would count 0.
     """
-    key, label = LEVELS[level], LEVEL_LABELS[level]
+    key, label = level_columns(level)
     shown = {"gps": "coalesce(c.gps, 0)", "gp_density": "coalesce(c.gps, 0) / t.population * 10000",
              "gps_age_known": "coalesce(c.gps_age_known, 0)", "gps_senior": "coalesce(c.gps_senior, 0)",
              "share_senior": "c.gps_senior / nullif(c.gps_age_known, 0)", "gp_fte": "c.gp_fte"}

@@ -12,7 +12,7 @@ import pandas as pd
 from ..professions import PROFESSIONS, in_register, profession_sql, with_rule_columns
 from ..sql import query
 from .benchmark import register_coverage
-from .gp_supply import LEVEL_LABELS, LEVELS
+from .gp_supply import level_columns
 
 MODES = {"libéral": "headcount_liberal", "salarié": "headcount_salaried", "mixte": "headcount_mixed"}
 
@@ -47,7 +47,7 @@ def supply_by_profession(people: pd.DataFrame, reference: pd.DataFrame, level: s
     register of ``when`` does not hold the profession yet (``in_register`` false), nor where
     the register is not complete for it in one of the unit's départements (``coverage``,
     from ``profession_coverage``: the GPs' rule, e.g. a register holding none)."""
-    key, label = LEVELS[level], LEVEL_LABELS[level]
+    key, label = level_columns(level)
     professions = pd.DataFrame({"profession": [p.key for p in PROFESSIONS], "profession_label": [p.label for p in PROFESSIONS],
                                 "in_register": [in_register(p.key, when) for p in PROFESSIONS],
                                 "rank": range(len(PROFESSIONS))})

@@ -134,6 +134,13 @@ SOURCES = (
     RawSource("plan_budget", ("plan_budget.csv", "plan_budget*.csv"), False,
               "Conseil départemental (budget du plan santé, par axe et par an)", licence="the département's own data",
               description="The health plan's budget per axis and year, an editable CSV (optional)."),
+    RawSource("zonings", ("zonages/*.csv", "zonages/table-appartenance-geo-communes*.xlsx"), False,
+              "Observatoire, ARS, INSEE (zonages : CPTS, bassins de vie, cantons, territoires de santé)",
+              multiple=True, licence="Licence Ouverte / Open Licence 2.0 (Etalab), or the producer's for a CPTS list",
+              description="Zonings commune → zone, a CSV each (CPTS, territoires de santé) or INSEE's table "
+                          "d'appartenance géographique (bassins de vie, cantons, zones d'emploi), for indicators "
+                          "per zone (optional; format in sources/zonings.py; INSEE's table: "
+                          "https://www.insee.fr/fr/information/7671844)."),
     RawSource("scenarios", ("scenarios/scenarios*.csv", "scenarios/*.csv"), False,
               "Observatoire (scénarios des analystes)", multiple=True, licence="the département's own analyses",
               description="What-if scenarios written by the département's analysts: GPs or maisons de santé added, "
@@ -155,7 +162,8 @@ SOURCES = (
 )
 SOURCES_BY_NAME = {source.name: source for source in SOURCES}
 DEMO_SOURCES = ("rpps_extract", "population", "commune_contours", "epci_membership", "gp_roster",
-                "care_structures", "agency_cases", "gp_benchmark", "plan_budget", "osm_extract", "scenarios")
+                "care_structures", "agency_cases", "gp_benchmark", "plan_budget", "osm_extract", "scenarios",
+                "zonings")
 
 
 def _glob(raw_dir: Path, pattern: str) -> list[Path]:

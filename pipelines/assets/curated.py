@@ -21,6 +21,8 @@ from observatory.indicators.geography import build_commune_reference
 from observatory.indicators.gp_supply import gp_supply
 from observatory.indicators.professions import profession_coverage, supply_by_profession, supply_over_time
 from observatory.indicators.time_series import indicators_by_snapshot
+from observatory.indicators.zones import MEMBERSHIP_COLUMNS, per_zoning, structures_by_level
+from observatory.sources.zonings import coverage as zoning_coverage_of
 from observatory.scenarios.placement import horizon_summary, placement_plan, placement_scores
 from observatory.scenarios.whatif import HORIZONS, horizon_apl, scenario_outcomes as scenario_outcomes_of
 from observatory.sources.departements import DEPARTEMENT_NAMES
@@ -305,6 +307,58 @@ def accessibility_by_departement(observatory: ObservatoryConfig, accessibility_b
     """Population-weighted APL, population per desert class and GP departures per département."""
     return _accessibility("departement_code", "departement_name", observatory, accessibility_by_commune,
                           general_practitioners)
+
+
+@asset(**CURATED)
+def commune_zones(zonings: StagedTable) -> Output:
+    """Each commune's zone in each zoning of the territory (CPTS, bassins de vie, cantons…): the zones' membership, as the EPCIs' is in commune_reference."""
+    return _table_output(zonings.table[MEMBERSHIP_COLUMNS].reset_index(drop=True))
+
+
+@asset(**CURATED)
+def gp_supply_by_zone(observatory: ObservatoryConfig, general_practitioners: pd.DataFrame,
+                      commune_reference: pd.DataFrame, gp_register_coverage: pd.DataFrame,
+                      zonings: StagedTable) -> Output:
+    """GP headcount, density per 10 000 inhabitants and 55+ share per zone of each zoning (CPTS, bassins de vie…), as per EPCI."""
+    senior, complete = observatory.settings().senior_age, register_complete(gp_register_coverage)
+    table = per_zoning(commune_reference, zonings.table,
+                       lambda communes: gp_supply(general_practitioners, communes, "zone", senior, complete))
+    return _table_output(table, zonings=len(set(table["zoning"])))
+
+
+@asset(**CURATED)
+def accessibility_by_zone(observatory: ObservatoryConfig, accessibility_by_commune: pd.DataFrame,
+                          general_practitioners: pd.DataFrame, zonings: StagedTable) -> Output:
+    """Population-weighted APL, population per desert class and GP departures per zone of each zoning, as per EPCI."""
+    settings = observatory.settings()
+    leaving = gps_with_departures(general_practitioners, settings.reference_date, settings.retirement_age)
+    table = per_zoning(accessibility_by_commune, zonings.table, lambda communes: accessibility_by_level(
+        communes, leaving, "zone_code", "zone_name", settings.desert_thresholds))
+    return _table_output(table)
+
+
+@asset(**CURATED)
+def profession_supply_by_zone(observatory: ObservatoryConfig, practitioners: pd.DataFrame,
+                              commune_reference: pd.DataFrame, profession_register_coverage: pd.DataFrame,
+                              zonings: StagedTable) -> Output:
+    """Per zone of each zoning and profession: headcount, density per 10 000 inhabitants, headcount per practice mode."""
+    when = observatory.settings().reference_date
+    return _table_output(per_zoning(commune_reference, zonings.table, lambda communes: supply_by_profession(
+        practitioners, communes, "zone", when, profession_register_coverage)))
+
+
+@asset(**CURATED)
+def care_structures_by_zone(care_structure_locations: pd.DataFrame, commune_reference: pd.DataFrame,
+                            zonings: StagedTable) -> Output:
+    """Maisons de santé, centres de santé, hospitals and clinics (FINESS) per zone of each zoning."""
+    return _table_output(per_zoning(commune_reference, zonings.table, lambda communes: structures_by_level(
+        care_structure_locations, communes, "zone_code", "zone_name")))
+
+
+@asset(**CURATED)
+def zoning_coverage(zonings: StagedTable, commune_reference: pd.DataFrame) -> Output:
+    """Per zoning: its zones, the communes it covers and those (with their population) in none of its zones."""
+    return _table_output(zoning_coverage_of(zonings.table, commune_reference))
 
 
 @asset(**CURATED)

@@ -30,7 +30,7 @@ from observatory.sources.commune_history import build_history
 from observatory.sources.communes import read_contour_files
 from observatory.sources.population import read_population
 from observatory.sources.rpps import COLUMNS as RPPS_COLUMNS, read_rpps_extract
-from observatory.sources import scenarios as scenario_files
+from observatory.sources import scenarios as scenario_files, zonings as zoning_files
 from observatory.sources.scenarios import read_scenarios
 from observatory.sources.snapshot_cache import read_snapshots
 from observatory.indicators.time_series import snapshot_date
@@ -210,6 +210,17 @@ def scenarios(scenarios_file: Origin, commune_contours: StagedTable) -> Output:
 
 
 @asset(**STAGED)
+def zonings(observatory: ObservatoryConfig, zonings_file: Origin, commune_contours: StagedTable,
+            commune_code_history: StagedTable) -> Output:
+    """The zonings commune → zone of the territory (CPTS, bassins de vie, cantons…), one row per commune and zoning."""
+    communes, history = set(commune_contours.table["commune_code"]), _history(commune_code_history)
+    departements = observatory.settings().departements
+    return _optional(zonings_file, zoning_files.SCHEMA,
+                     lambda _: zoning_files.read_zonings(zonings_file.paths, communes, history,
+                                                         departements))
+
+
+@asset(**STAGED)
 def general_practitioners(observatory: ObservatoryConfig, rpps_activities: StagedTable, gp_roster: StagedTable) -> Output:
     """One row per GP of the territory: main commune, practice mode, roster age and FTE."""
     settings = observatory.settings()
@@ -328,7 +339,7 @@ def data_quality(
     epci_membership: StagedTable, rpps_activities: StagedTable, gp_roster: StagedTable,
     care_structures: StagedTable, agency_cases: StagedTable, gp_benchmark: StagedTable, ars_zones: StagedTable,
     gp_snapshots: StagedTable, plan_budget: StagedTable, official_apl: StagedTable, border_ring: StagedTable,
-    population_by_age: StagedTable, scenarios: StagedTable,
+    population_by_age: StagedTable, scenarios: StagedTable, zonings: StagedTable,
 ):
     """Account for every row of every source: accepted, quarantined (with why) or out of scope."""
     staged = {"commune_contours": commune_contours, "commune_code_history": commune_code_history,
@@ -336,7 +347,7 @@ def data_quality(
               "gp_roster": gp_roster, "care_structures": care_structures, "agency_cases": agency_cases,
               "gp_benchmark": gp_benchmark, "ars_zones": ars_zones, "rpps_snapshots": gp_snapshots, "plan_budget": plan_budget,
               "official_apl": official_apl, "border_ring": border_ring, "population_by_age": population_by_age,
-              "scenarios": scenarios}
+              "scenarios": scenarios, "zonings": zonings}
     report = pd.DataFrame([
         {"dataset": name, "present": not table.stats.get("absent", False),
          **{key: table.stats.get(key) for key in ("file", "producer", "vintage", "sha256")},
