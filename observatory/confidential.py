@@ -37,6 +37,8 @@ WITHHELD_COLUMNS = {
     "accessibility_by_epci": ("apl_65", "apl_62", "apl_60"),
     "accessibility_by_zone": ("apl_65", "apl_62", "apl_60"),
 }
+# Read by the protection, never published: where each accompanied professional settled.
+WITHHELD_TABLES = ("agency_installations_by_commune",)
 AGE_COLUMNS = ("gps_senior", "share_senior", "gp_fte")
 DEPARTURE_COLUMNS = ("departures_5y", "departures_10y")
 # Figures from the roster, exact in curated tables (kept out of Dagster's previews).
@@ -158,6 +160,7 @@ class AgencyCells:
         self.values: dict[Hashable, float] = {}
         self.relations: list[Relation] = []
         self.fixed: set[Hashable] = set()
+        self.unpublished: set[Hashable] = set()
 
     def add(self, table: str, keys, frame: pd.DataFrame, columns) -> list[list[Hashable]]:
         """One cell per row and column; returns the cells per column."""
@@ -230,6 +233,9 @@ def protect_agency_tables(tables: dict[str, pd.DataFrame], threshold: int) -> di
     system.values[in_epcis] = float(epcis["installations"].sum())
     system.fixed.add(in_epcis)
     system.sum(in_epcis, epci_cells)
+    zones = tables["agency_installations_by_zone"]
+    system.add("zone", _zone_keys(zones), zones, ["installations"])
+    _areas(system, tables)
 
     offers = set(tables["agency_funnel_by_offer"]["offer"])
     plan = tables["plan_budget_outcomes"]
@@ -252,8 +258,47 @@ def protect_agency_tables(tables: dict[str, pd.DataFrame], threshold: int) -> di
     summary = tables["agency_impact_summary"]
     system.add("summary", summary.index, summary, ["gp_installations_recorded", "gp_installations_in_register"])
 
-    hidden = hidden_cells(system.values, system.relations, threshold, fixed=system.fixed)
+    hidden = hidden_cells(system.values, system.relations, threshold, fixed=system.fixed, unpublished=system.unpublished)
     return _apply_agency_masks(tables, hidden)
+
+
+def _zone_keys(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    return list(zip(frame["zoning"].astype(str), frame["zone_code"].astype(str)))
+
+
+def _areas(system: AgencyCells, tables: dict[str, pd.DataFrame]) -> None:
+    """The installations per EPCI, per zone of each zoning and per desert class are sums of
+    the same unpublished counts: the installations where an EPCI, a zone of each zoning and a
+    desert class meet (« areas », from ``agency_installations_by_commune``). Their relations
+    let the protection see the chains of differences across the three (a CPTS minus an EPCI
+    inside it, minus a class…)."""
+    areas = tables["commune_reference"][["commune_code", "epci_code"]].merge(
+        tables["accessibility_by_commune"][["commune_code", "desert_class"]], on="commune_code", how="left")
+    areas["desert_class"] = areas["desert_class"].astype("string").fillna("unclassified")
+    zonings = []
+    for zoning, members in tables["commune_zones"].groupby("zoning", sort=True):
+        zonings.append(ZONE_LEVEL + zoning)
+        areas[zonings[-1]] = areas["commune_code"].map(members.set_index("commune_code")["zone_code"]).astype("string")
+    counts = tables["agency_installations_by_commune"].set_index("commune_code")["installations"]
+    areas["installations"] = areas["commune_code"].map(counts).fillna(0).astype("float64")
+    keys = ["epci_code", "desert_class", *zonings]
+    areas[keys] = areas[keys].astype("string").fillna(NO_CODE)
+    grouped = areas.groupby(keys, sort=True)["installations"].sum()
+    cells = {key: ("area", key, "installations") for key in grouped.index}
+    for key, value in grouped.items():
+        system.values[cells[key]] = float(value)
+        system.unpublished.add(cells[key])
+    published = {"epci": (0, lambda code: code != NO_CODE), "desert_class": (1, lambda code: True)}
+    for table, (position, kept) in published.items():
+        for code in sorted({key[position] for key in grouped.index if kept(key[position])}):
+            total = (table, code, "installations")
+            system.values.setdefault(total, 0.0)  # a row absent from the table reads 0
+            system.sum(total, [cell for key, cell in cells.items() if key[position] == code])
+    for position, zoning in enumerate(zonings, start=2):
+        for code in sorted({key[position] for key in grouped.index} - {NO_CODE}):
+            total = ("zone", (zoning.removeprefix(ZONE_LEVEL), code), "installations")
+            system.values.setdefault(total, 0.0)
+            system.sum(total, [cell for key, cell in cells.items() if key[position] == code])
 
 
 def _mask(hidden: set, table: str, keys, column: str) -> pd.Series:
@@ -287,6 +332,9 @@ def _apply_agency_masks(tables: dict[str, pd.DataFrame], hidden: set) -> dict[st
     classes = _blank_hidden(tables["agency_installations_by_desert_class"], hidden, "desert_class", "desert_class",
                             SPLIT)
     out["agency_installations_by_desert_class"] = blank(classes, classes["installations"].isna(), ["share"])
+    zones = tables["agency_installations_by_zone"].reset_index(drop=True)
+    out["agency_installations_by_zone"] = blank(zones, _mask(hidden, "zone", _zone_keys(zones), "installations"),
+                                                ["installations"])
     epcis = tables["agency_installations_by_epci"].reset_index(drop=True)
     shown = ~_mask(hidden, "epci", epcis["epci_code"], "installations") & (epcis["installations"] > 0)
     out["agency_installations_by_epci"] = epcis[shown.to_numpy()].reset_index(drop=True)
@@ -333,5 +381,7 @@ def protect_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str,
     out.update(protect_agency_tables(tables, threshold))
     for name, columns in WITHHELD_COLUMNS.items():
         out[name] = out[name].drop(columns=list(columns), errors="ignore")
+    for name in WITHHELD_TABLES:
+        out.pop(name, None)
     return out
 

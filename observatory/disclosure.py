@@ -42,22 +42,28 @@ def small(value: float, threshold: int) -> bool:
 
 
 def hidden_cells(values: Mapping[Hashable, float], relations: Iterable[Relation], threshold: int,
-                 together: Iterable[Iterable[Hashable]] = (), fixed: Iterable[Hashable] = ()) -> set[Hashable]:
+                 together: Iterable[Iterable[Hashable]] = (), fixed: Iterable[Hashable] = (),
+                 unpublished: Iterable[Hashable] = ()) -> set[Hashable]:
     """The cells to leave blank: small counts, the cells ``together`` with a hidden one,
     and the complementary cells that keep every relation from revealing them.
 
     ``values`` holds every cell's true count (zeros included, they are published),
     ``together`` the groups of cells hidden as one (the parts of a unit's breakdown),
-    ``fixed`` the cells known to everyone anyway (never hidden, never counted on).
+    ``fixed`` the cells known to everyone anyway (never hidden, never counted on),
+    ``unpublished`` cells no table shows but that published ones add up (the agency's
+    installations where an EPCI, a zone and a desert class meet): unknowns from the start,
+    and, read relation by relation, no secret of their own; the joint solution
+    (``pinned_cells``) protects those of them holding a small count.
     """
-    fixed = set(fixed)
+    fixed, unpublished = set(fixed), set(unpublished)
     relations = [relation for relation in relations if relation.parts]
+    alone = [relation for relation in relations if not unpublished & {relation.total, *relation.parts}]
     groups: dict[Hashable, tuple] = {}
     for group in together:
         group = tuple(group)
         for cell in group:
             groups[cell] = group
-    hidden: set[Hashable] = set()
+    hidden: set[Hashable] = set(unpublished)
 
     def hide(cell: Hashable) -> None:
         hidden.update(groups.get(cell, (cell,)))
@@ -66,7 +72,7 @@ def hidden_cells(values: Mapping[Hashable, float], relations: Iterable[Relation]
         if small(value, threshold) and cell not in fixed:
             hide(cell)
     while True:
-        _complete_relation_by_relation(values, relations, threshold, hidden, fixed, hide)
+        _complete_relation_by_relation(values, alone, threshold, hidden, fixed, hide)
         exposed = pinned_cells(values, relations, hidden, threshold, groups.values())
         complements = {_complement(cell, values, relations, hidden, fixed) for cell in exposed} - {None}
         if not complements:

@@ -136,6 +136,8 @@ TABLE_CHECKS = [
                 {"density": (0, 10_000), "headcount": (0, 1e7)}, min_rows=0),
     table_check("care_structures_by_zone", ["zoning", "zone_code"], {"maison_de_sante": (0, 1e5)}, min_rows=0),
     table_check("zoning_coverage", ["zoning"], {"communes_without_zone": (0, 1e6)}, min_rows=0),
+    table_check("agency_installations_by_zone", ["zoning", "zone_code"], {"installations": (0, 1e6)}, min_rows=0),
+    table_check("agency_installations_by_commune", ["commune_code"], {"installations": (0, 1e6)}, min_rows=0),
     table_check("source_report", ["dataset"], {"rows_quarantined": (0, 1e9)}),
     table_check("agency_funnel_by_profession", ["profession"], {"conversion_accompanied_to_installed": SHARE}, min_rows=0),
     table_check("agency_funnel_by_offer", ["offer"], {"conversion_accompanied_to_installed": SHARE}, min_rows=0),

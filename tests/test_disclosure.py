@@ -19,7 +19,7 @@ import pytest
 from scipy.optimize import linprog
 
 from observatory.confidential import protect_age_figures, protect_departures, protect_tables
-from observatory.disclosure import Relation, hidden_cells
+from observatory.disclosure import Relation, hidden_cells, pinned_cells
 
 THRESHOLD = 5
 
@@ -343,9 +343,40 @@ def test_published_agency_counts_cannot_be_recovered(published, exact):
     system.equal(breakdowns["profession"][(interne, "accompanied")],
                  [years[(y, "interns_accompanied")] for y in exact["action_sheet_indicators"]["year"]])
 
+    zones = cells("agency_installations_by_zone", "zone_code", ["installations"])
+    _areas_of_installations(system, truth, published, exact, classes, zones, total_cases)
+
     hidden_small = [name for name in system.index if 0 < truth[name] < THRESHOLD]
     assert len(hidden_small) > 5
+    assert any(name[0] == "area" for name in hidden_small)  # the unpublished areas are in the audit
     assert disclosed(system, truth) == []
+
+
+def _areas_of_installations(system, truth, published, exact, classes, zones, total_cases) -> None:
+    """What a reader can write of where the installations landed: per EPCI (rows shown),
+    per desert class and per CPTS, each the sum of the installations where an EPCI, a class
+    and a CPTS meet, which no table shows (unknowns), from the published geography."""
+    installed = exact["agency_cases"][exact["agency_cases"]["status"] == "installed"]
+    per_commune = installed["installation_commune_code"].value_counts()
+    geography = published["commune_reference"][["commune_code", "epci_code"]].merge(
+        published["accessibility_by_commune"][["commune_code", "desert_class"]], on="commune_code", how="left")
+    membership = published["commune_zones"].set_index("commune_code")["zone_code"]  # the demo's one zoning
+    geography = geography.assign(epci_code=geography["epci_code"].fillna(""),
+                                 desert_class=geography["desert_class"].fillna("unclassified"),
+                                 zone=geography["commune_code"].map(membership).fillna(""),
+                                 installations=geography["commune_code"].map(per_commune).fillna(0))
+    areas = {}
+    for key, count in geography.groupby(["epci_code", "desert_class", "zone"])["installations"].sum().items():
+        areas[key] = system.term(("area", *key), None, total_cases)
+        truth[("area", *key)] = float(count)
+    shown_epcis = published["agency_installations_by_epci"].set_index("epci_code")["installations"]
+    for code, count in shown_epcis.items():
+        system.equal(float(count), [cell for key, cell in areas.items() if key[0] == code])
+    for label in set(geography["desert_class"]):
+        total = classes.get((label, "installations"), 0.0)  # a class absent from the table: none there
+        system.equal(total, [cell for key, cell in areas.items() if key[1] == label])
+    for code in set(geography["zone"]) - {""}:
+        system.equal(zones[(code, "installations")], [cell for key, cell in areas.items() if key[2] == code])
 
 
 def test_no_small_count_from_non_public_data_is_published(published):
@@ -440,3 +471,20 @@ def test_a_zone_straddling_epcis_gives_no_count_away_by_difference():
     assert along_epcis_only["zone:cpts"]["gps_senior"].notna().all()
     assert audit(along_epcis_only) == [("commune", "2", "senior"), ("commune", "2", "junior")]
     assert audit(protect_age_figures(levels, reference, THRESHOLD, zones)) == []
+
+
+def test_unpublished_areas_are_solved_for_across_epcis_and_zones():
+    """One installation where EPCI E meets CPTS Z: E, F and Z are not small, but Z minus F
+    (F lies wholly in Z) gives it. Read relation by relation nothing is hidden; solved
+    together, the cell is found pinned and a complement hidden until it is not."""
+    cells = {"E": ("epci", "E"), "F": ("epci", "F"), "Z": ("zone", "Z"),
+             "EZ": ("area", "E", "Z"), "E-": ("area", "E", ""), "FZ": ("area", "F", "Z")}
+    values = {cells["E"]: 11.0, cells["F"]: 10.0, cells["Z"]: 11.0,
+              cells["EZ"]: 1.0, cells["E-"]: 10.0, cells["FZ"]: 10.0}
+    relations = [Relation(cells["E"], (cells["EZ"], cells["E-"])), Relation(cells["F"], (cells["FZ"],)),
+                 Relation(cells["Z"], (cells["EZ"], cells["FZ"]))]
+    areas = {cells["EZ"], cells["E-"], cells["FZ"]}
+    assert pinned_cells(values, relations, areas, THRESHOLD) == [cells["EZ"]]
+    hidden = hidden_cells(values, relations, THRESHOLD, unpublished=areas)
+    assert hidden - areas and pinned_cells(values, relations, hidden, THRESHOLD) == []
+    assert cells["F"] not in hidden  # no more than needed: F alone tells nothing

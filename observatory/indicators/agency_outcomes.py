@@ -226,3 +226,30 @@ def installations_by_epci(cases: pd.DataFrame, reference: pd.DataFrame) -> pd.Da
         """,
         cases=cases, reference=reference,
     )
+
+
+def installations_by_commune(cases: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Installations per commune of the territory (0 where none). Never published: it would
+    show where each accompanied professional settled; it is what the tables by EPCI, zone and
+    desert class add up, which their protection solves for (``confidential``)."""
+    return query(
+        """
+        select r.commune_code, count(c.installation_commune_code) as installations
+        from reference r left join cases c on c.installation_commune_code = r.commune_code and c.status = 'installed'
+        group by r.commune_code order by 1
+        """,
+        cases=cases, reference=reference[["commune_code"]],
+    )
+
+
+def installations_by_zone(by_commune: pd.DataFrame, zones: pd.DataFrame) -> pd.DataFrame:
+    """Installations per zone of each zoning (``commune_zones``), 0 where none."""
+    return query(
+        """
+        select z.zoning, any_value(z.zoning_label) as zoning_label, z.zone_code, any_value(z.zone_name) as zone_name,
+               coalesce(sum(c.installations), 0) as installations
+        from zones z left join by_commune c using (commune_code)
+        group by z.zoning, z.zone_code order by 1, 3
+        """,
+        by_commune=by_commune, zones=zones,
+    )

@@ -418,6 +418,20 @@ def agency_installations_by_profession(agency_cases: StagedTable, profession_sup
 
 
 @asset(**INTERMEDIATE)
+def agency_installations_by_commune(agency_cases: StagedTable, commune_reference: pd.DataFrame) -> Output:
+    """The agency's installations per commune: never published (where each accompanied professional settled), read by the protection of the tables by EPCI, zone and desert class, which add it up."""
+    return _table_output(outcomes.installations_by_commune(agency_cases.table, commune_reference),
+                         from_agency_cases=True)
+
+
+@asset(**CURATED)
+def agency_installations_by_zone(agency_installations_by_commune: pd.DataFrame, commune_zones: pd.DataFrame) -> Output:
+    """The agency's installations per zone of each zoning (CPTS, bassins de vie…), protected with the funnel."""
+    return _table_output(outcomes.installations_by_zone(agency_installations_by_commune, commune_zones),
+                         from_agency_cases=True)
+
+
+@asset(**INTERMEDIATE)
 def agency_apl_impact(observatory: ObservatoryConfig, commune_reference: pd.DataFrame,
                       general_practitioners: pd.DataFrame, commune_travel_times: pd.DataFrame,
                       agency_cases: StagedTable, apl_parameters: dict, border_ring: StagedTable,

@@ -4,7 +4,7 @@ import pandas as pd
 from dagster import AssetIn, MetadataValue, Output, asset, load_assets_from_modules
 
 from observatory.accessibility.parameters import parameters_from_record
-from observatory.confidential import protect_tables
+from observatory.confidential import WITHHELD_TABLES, protect_tables
 from observatory.dashboard.site import SiteData, prepare_site
 from observatory.accessibility.providers import travel_time_method
 from observatory.publish import DATABASE, pending_tables, prepare_tables, read_published_tables, read_tables, release
@@ -26,9 +26,10 @@ def _curated_tables() -> tuple[str, ...]:
 PUBLISHED_TABLES = _curated_tables()
 
 
-@asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in PUBLISHED_TABLES}, compute_kind="duckdb")
+@asset(group_name="published", owners=OWNERS, ins={name: AssetIn() for name in (*PUBLISHED_TABLES, *WITHHELD_TABLES)},
+       compute_kind="duckdb")
 def observatory_database(observatory: ObservatoryConfig, **tables: pd.DataFrame) -> Output:
-    """data/curated/observatory.duckdb and data/curated/parquet/: every curated table as it may be published, written whole and released with the dashboard built from it."""
+    """data/curated/observatory.duckdb and data/curated/parquet/: every curated table as it may be published, written whole and released with the dashboard built from it (the withheld tables serve the protection only)."""
     settings = observatory.settings()
     tables = protect_tables(tables, settings.small_count_threshold)
     prepared = prepare_tables(settings.curated_dir, tables)
