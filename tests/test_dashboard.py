@@ -22,6 +22,8 @@ PAGES = {  # page: (plots expected at least, choropleth paths expected)
     "commune.html#00004": (2, 0),
     "epci.html#200000001": (2, 0),
     "methode.html": (0, 0),
+    "zonages.html": (0, 0),
+    "zone-cpts-3.html": (0, 0),
 }
 
 
@@ -312,7 +314,9 @@ def test_the_map_switches_layers_keeps_the_scroll_and_opens_the_sheet_clicked(de
         assert legend[0] in {"0", "secret statistique", "aucun médecin"} or " à " in legend[0], legend
         page.keyboard.press("Tab")
         page.focus("#choix-carte")
-        page.keyboard.press("ArrowUp")  # from the keyboard: the layer before, the desert classes
+        options = page.locator("#choix-carte option").evaluate_all("options => options.map(o => o.value)")
+        for _ in range(options.index("age") - options.index("classes")):  # from the keyboard, up to the classes
+            page.keyboard.press("ArrowUp")
         page.wait_for_function("document.getElementById('titre-carte').textContent.startsWith('Classe d')")
         assert page.url.endswith("cartes.html#classes")
         assert "Désert médical (APL < 2,5)" in page.locator("#carte .legendtext").all_text_contents()
@@ -687,3 +691,67 @@ def test_every_profession_is_on_the_maps_the_sheets_and_the_territories_page(dem
     for row in over_time[over_time["profession"] == "infirmier"].itertuples():
         shown = f"{int(row.headcount):,} ({row.density:.1f})".replace(",", "\u202f").replace(".", ",")
         assert f'<td class="n">{shown}</td>' in evolution
+
+
+def test_a_zone_diagnostic_gives_its_figures_beside_its_departement_and_prints(demo_build, chromium, artifacts):
+    """The demo's CPTS de Saint-Coudville: its figures are the published tables', a secret one
+    says so, the département stands beside, and the page prints on A4 without navigation."""
+    from playwright.sync_api import sync_playwright
+
+    with duckdb.connect(str(demo_build.settings.database_path), read_only=True) as connection:
+        zone = connection.execute("select s.population, s.gps, a.apl, a.departures_5y, i.installations, s.zone_name "
+                                  "from gp_supply_by_zone s join accessibility_by_zone a using (zoning, zone_code) "
+                                  "join agency_installations_by_zone i using (zoning, zone_code) "
+                                  "where zone_code = 'CPTS-3'").fetchone()
+    population, gps, apl, departures, installations, name = zone
+    assert departures is None and installations is None  # secret in the demo: the page must say so
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto((site / "zonages.html").as_uri())
+        page.get_by_role("link", name=name).click()
+        page.wait_for_url("**/zone-cpts-3.html")
+        assert page.locator("main h2").inner_text() == f"Diagnostic\u00a0: {name}"
+
+        def row(label: str) -> list[str]:
+            return page.locator("tr", has=page.locator("td", has_text=label)).first.locator("td").all_inner_texts()
+
+        assert row("Population (habitants)")[1:] == [french.number(population), "330\u202f124"]
+        assert row("Médecins généralistes (effectif)")[1:] == [french.number(gps), "250"]
+        assert row("Accessibilité potentielle localisée")[1:] == [french.number(apl, 2), "2,37"]
+        assert row("Départs prévisibles à 5 ans")[1] == "secret statistique"
+        assert row("Dans la zone") == ["Dans la zone", "secret"]
+        assert row("Maisons de santé")[1:] == ["0", "24"]
+        page.emulate_media(media="print")
+        assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "none"
+        pdf = page.pdf(format="A4", print_background=True)
+        (artifacts / "diagnostic-cpts-3.pdf").write_bytes(pdf)
+        assert pdf.startswith(b"%PDF")
+        browser.close()
+
+
+def test_the_maps_group_layers_by_level_and_a_zone_clicked_opens_its_diagnostic(demo_build, chromium):
+    from playwright.sync_api import sync_playwright
+
+    site = demo_build.settings.site_dir
+    with sync_playwright() as playwright:
+        browser = _browser(playwright, chromium)
+        page = _maps_page(browser, site, "zone_cpts_apl")
+        assert page.locator("#choix-carte optgroup").evaluate_all("groups => groups.map(g => g.label)") == [
+            "Par commune", "Par EPCI", "Par zone : CPTS (synthétiques)"]
+        assert page.locator("#titre-carte").inner_text().startswith("Accessibilité potentielle localisée (APL) par zone")
+        boxes = page.evaluate("""Array.from(document.querySelectorAll('#carte path.choroplethlocation'))
+            .filter(p => p.__data__ && typeof p.__data__.loc === 'string' && p.__data__.loc.startsWith('cpts:'))
+            .map(p => { const r = p.getBoundingClientRect(); return [p.__data__.loc, r.x + r.width / 2, r.y + r.height / 2]; })""")
+        assert sorted({code for code, *_ in boxes}) == ["cpts:CPTS-1", "cpts:CPTS-2", "cpts:CPTS-3", "cpts:CPTS-4"]
+        for code, x, y in boxes:
+            page.mouse.move(x, y)
+            if "CPTS de" in (page.locator("#carte .hoverlayer").text_content() or ""):
+                page.mouse.click(x, y)
+                page.wait_for_url("**/zone-cpts-*.html")
+                assert page.locator("main h2").inner_text().startswith("Diagnostic")
+                break
+        else:
+            raise AssertionError("no zone of the map answered the mouse")
+        browser.close()

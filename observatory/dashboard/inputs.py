@@ -146,3 +146,34 @@ class MethodInput:
                    quarantine=_published(tables, "quarantine"),
                    agreement=_published(tables, "apl_agreement_by_departement"),
                    calibration=_published(tables, "travel_time_calibration"))
+
+
+@dataclass(frozen=True)
+class ZonesInput:
+    """Every zoning's zones with their figures, and what they are compared with."""
+    membership: pd.DataFrame  # each commune's zone in each zoning
+    coverage: pd.DataFrame  # per zoning: its zones, the communes it leaves out
+    supply: pd.DataFrame  # GP supply per zone
+    access: pd.DataFrame  # APL, classes, departures per zone
+    professions: pd.DataFrame  # every profession per zone
+    structures: pd.DataFrame  # care structures per zone
+    agency: pd.DataFrame  # the agency's installations per zone (protected)
+    communes: pd.DataFrame  # commune_reference: names, populations by age band
+    departement_supply: pd.DataFrame
+    departement_access: pd.DataFrame
+    departement_professions: pd.DataFrame
+    structure_locations: pd.DataFrame  # every care structure, for the départements' counts
+    funnel: pd.DataFrame  # the agency's funnel: its installations in the whole territory
+    references: pd.DataFrame  # the CNAM's liberal GP density of the département, région, France
+
+    @classmethod
+    def of(cls, tables: dict[str, pd.DataFrame]) -> "ZonesInput":
+        return cls(**{field: _published(tables, name) for field, name in (
+            ("membership", "commune_zones"), ("coverage", "zoning_coverage"), ("supply", "gp_supply_by_zone"),
+            ("access", "accessibility_by_zone"), ("professions", "profession_supply_by_zone"),
+            ("structures", "care_structures_by_zone"), ("agency", "agency_installations_by_zone"),
+            ("communes", "commune_reference"), ("departement_supply", "gp_supply_by_departement"),
+            ("departement_access", "accessibility_by_departement"),
+            ("departement_professions", "profession_supply_by_departement"),
+            ("structure_locations", "care_structure_locations"), ("funnel", "agency_funnel"),
+            ("references", "gp_density_references"))})

@@ -20,6 +20,7 @@ PAGES = (
     ("evolution.html", "Évolution"),
     ("agence.html", "Agence d'attractivité"),
     ("territoires.html", "Communes et EPCI"),
+    ("zonages.html", "Zonages"),
     ("ou-agir.html", "Où agir"),
     ("scenarios.html", "Scénarios"),
     ("methode.html", "Méthode et données"),
@@ -104,3 +105,26 @@ def typeset(markup: str) -> str:
     """French typography on a page's text (``french.typography``), never inside a tag, a
     script or a style: an attribute or a script keeps its bytes."""
     return _TEXT.sub(lambda m: m.group(1) or french.typography(m.group(2)), markup)
+
+
+def absences(row) -> dict[str, str]:
+    """Why a sheet's figure is missing, when it is: a figure « – » could mean three things
+    (secret, no GP, no data), each said in words; an APL, that a register within reach is partial."""
+    def why(known: float, suppressed: bool, unknown: str) -> str:
+        if not row.gps > 0:
+            return "aucun médecin"
+        if not known > 0:
+            return unknown
+        return "secret statistique" if suppressed else ""
+
+    if not row.register_complete:  # nothing is a figure there: the sheet says « non disponible » and why
+        return {}
+    said = {}
+    if not getattr(row, "catchment_complete", True):  # a commune whose own register is complete, not all within reach
+        said["apl"] = said["minutes"] = "non disponible (registre incomplet à moins de 20 minutes)"
+    if pd.isna(row.share_senior):
+        said["part55"] = why(row.gps_age_known, bool(row.age_suppressed), "âges inconnus (pas de répertoire)")
+    for name, value in (("departs5", row.departures_5y), ("departs10", row.departures_10y)):
+        if pd.isna(value):
+            said[name] = why(row.gps_known_departure, True, "départs inconnus (pas de répertoire)")
+    return {name: text for name, text in said.items() if text}

@@ -202,8 +202,12 @@ def maps(data, figure: dict, shown, exports: dict[str, list[str]]) -> str:
     visibility = layer_visibility(layers, shown.above)
     switch = {key: {"titre": layer.title, "visible": visibility[key],
                     "source": sources_line(data, layer.columns + OVERLAY_COLUMNS)} for key, layer in layers.items()}
-    options = "".join(f'<option value="{html.escape(key)}">{html.escape(layer.title)}</option>'
-                      for key, layer in layers.items())
+    levels = shown.levels
+    options = "".join(
+        f'<optgroup label="{html.escape(level)}">' + "".join(
+            f'<option value="{html.escape(key)}">{html.escape(layer.title)}</option>'
+            for key, layer in layers.items() if levels[key] == level) + "</optgroup>"
+        for level in dict.fromkeys(levels.values()))
     links = " · ".join(
         f"{html.escape(layers[key].title)} (" + ", ".join(
             f'<a href="exports/{html.escape(file)}">{file.rsplit(".", 1)[1].upper()}</a>'
@@ -218,7 +222,9 @@ def maps(data, figure: dict, shown, exports: dict[str, list[str]]) -> str:
         + plot(figure, "carte", data, layers[first].columns + OVERLAY_COLUMNS, title=layers[first].title)
         + '<p class="note">' + html.escape(CLICKED[shown.clicked].format(threshold=data.small_count_threshold))
         + "Classes de quantiles : chaque classe regroupe à peu près autant d'unités. Gris : pas de valeur, "
-          "la légende dit pourquoi (secret statistique, aucun médecin, registre incomplet).</p>"
+          "la légende dit pourquoi (secret statistique, aucun médecin, registre incomplet)."
+        + (" Cartes par zone : un clic ouvre le diagnostic de la zone ; en blanc, les communes qu'aucune zone du "
+           "zonage ne contient." if shown.zonings else "") + "</p>"
           '<p class="note">Les mêmes valeurs, en tableaux utilisables au clavier : '
           '<a href="territoires.html">communes et EPCI</a>, <a href="ou-agir.html">où agir</a> ; la recherche '
           "de la page d'accueil ouvre la fiche d'une commune.</p>"

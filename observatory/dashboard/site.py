@@ -16,15 +16,15 @@ import pandas as pd
 from .. import catalogue
 from ..beside import Beside
 from ..publish import swap_in, write_version
-from . import pages, professions
+from . import pages, professions, zones
 from .downloads import write_downloads
 from .exports import export_maps
 from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
-                     TerritoriesInput)
+                     TerritoriesInput, ZonesInput)
 from .figures import (OVERLAY_COLUMNS, MapLayer, class_layer, fig_map, for_export, outlines, overlays, plotly_geojson,
                       quantile_layer)
 from ..headline import incomplete_register_warning
-from .layout import page
+from .layout import absences, page
 from .offline import PLOTLY_CONFIG, write_plotly_bundles
 
 ASSETS = Path(__file__).parent / "assets"
@@ -69,29 +69,6 @@ def sheet_labels() -> dict[str, str]:
     """Each sheet field's label from the catalogue, with its unit where it is a figure."""
     return {name: catalogue.label(column) + ("" if name in ("classe", "profession") else f" ({catalogue.unit(column)})")
             for name, column in SHEET_FIELDS.items()}
-
-
-def absences(row) -> dict[str, str]:
-    """Why a sheet's figure is missing, when it is: a figure « – » could mean three things
-    (secret, no GP, no data), each said in words; an APL, that a register within reach is partial."""
-    def why(known: float, suppressed: bool, unknown: str) -> str:
-        if not row.gps > 0:
-            return "aucun médecin"
-        if not known > 0:
-            return unknown
-        return "secret statistique" if suppressed else ""
-
-    if not row.register_complete:  # nothing is a figure there: the sheet says « non disponible » and why
-        return {}
-    said = {}
-    if not getattr(row, "catchment_complete", True):  # a commune whose own register is complete, not all within reach
-        said["apl"] = said["minutes"] = "non disponible (registre incomplet à moins de 20 minutes)"
-    if pd.isna(row.share_senior):
-        said["part55"] = why(row.gps_age_known, bool(row.age_suppressed), "âges inconnus (pas de répertoire)")
-    for name, value in (("departs5", row.departures_5y), ("departs10", row.departures_10y)):
-        if pd.isna(value):
-            said[name] = why(row.gps_known_departure, True, "départs inconnus (pas de répertoire)")
-    return {name: text for name, text in said.items() if text}
 
 
 SUPPLY_COLUMNS = ["gps", "gp_density", "share_senior", "gps_age_known", "age_suppressed"]
@@ -211,6 +188,10 @@ MAP_COMMUNE_COLUMNS = ["commune_code", "commune_name", "departement_code", "epci
                        "apl", "desert_class", "population_out_of_desert", *(f"why_{name}" for name in COMMUNE_LAYERS),
                        *DENSITY_COLUMNS]
 MAP_EPCI_COLUMNS = ["epci_code", "epci_name", "share_pct", "why_part55"]
+ZONE_LAYERS = ("densite", "apl", "desert")  # each zoning's layers, keys ``zone_<zoning>_<layer>`` (not exported)
+ZONE_LAYER = "zone_"
+MAP_ZONE_COLUMNS = ["location", "zoning", "zoning_label", "zone_name", "gp_density", "apl", "desert_pct",
+                    *(f"why_{name}" for name in ZONE_LAYERS)]
 
 
 @dataclass
@@ -226,6 +207,8 @@ class MapSources:
     installations: pd.DataFrame
     structures: pd.DataFrame
     thresholds: tuple[float, float]
+    zones: pd.DataFrame  # every zone of every zoning, ``location`` its id on the maps
+    zone_members: pd.DataFrame  # each commune's zone (``location``) in each zoning
 
     @functools.cached_property
     def features(self) -> dict[str, dict[str, dict]]:
@@ -252,9 +235,20 @@ class MapSources:
         epcis = epcis.dropna(subset=["epci_code"]).assign(share_pct=lambda t: t["share_senior"] * 100)
         communes = communes.join(_reasons(communes, COMMUNE_LAYERS))
         epcis = epcis.join(_reasons(epcis, ("part55",)))
+        zoned = zones.zone_frame(ZonesInput.of(tables))
+        zoned = zoned.assign(location=[zones.location(*key) for key in zip(zoned["zoning"], zoned["zone_code"])],
+                             desert_pct=zoned["share_desert"] * 100)
+        zoned = zoned.join(_reasons(zoned, ZONE_LAYERS))
+        members = tables["commune_zones"].assign(location=lambda t: [zones.location(*key) for key in zip(
+            t["zoning"], t["zone_code"])])
+        zone_contours = {ZONE_LAYER + zoning: plotly_geojson(
+            data.boundaries.merge(rows[["commune_code", "location"]], on="commune_code").dissolve(
+                "location", method="coverage").reset_index(), key="location", name=ZONE_LAYER + zoning)
+            for zoning, rows in members.groupby("zoning")}
         return cls(communes=_plain(communes[MAP_COMMUNE_COLUMNS]), epcis=_plain(epcis[MAP_EPCI_COLUMNS]),
                    contours={"communes": plotly_geojson(data.boundaries),
-                             "epci": plotly_geojson(epci_shapes, key="epci_code", name="epci")},
+                             "epci": plotly_geojson(epci_shapes, key="epci_code", name="epci"), **zone_contours},
+                   zones=_plain(zoned[MAP_ZONE_COLUMNS]), zone_members=_plain(members[["commune_code", "location"]]),
                    points=pd.DataFrame({"lon": points.x, "lat": points.y}).rename_axis("commune_code"),
                    installations=_plain(tables["agency_installations_by_epci"].assign(
                        lon=lambda t: t["epci_code"].map(centres.x), lat=lambda t: t["epci_code"].map(centres.y))),
@@ -279,6 +273,16 @@ class MapPage:
     bounds: tuple[float, float, float, float]
     clicked: str = "commune"
     links: list[tuple[str, str]] = field(default_factory=list)
+    zonings: dict[str, str] = field(default_factory=dict)  # the zonings drawn, by key: their names
+
+    @property
+    def levels(self) -> dict[str, str]:
+        """Each layer's level, as the selector groups them (« Par commune », « Par EPCI », each zoning)."""
+        named = {"age": "Par EPCI"} if self.clicked == "commune" else {}
+        named |= {f"{ZONE_LAYER}{zoning}_{layer}": f"Par zone : {label}" for zoning, label in self.zonings.items()
+                  for layer in ZONE_LAYERS}
+        return {key: named.get(key, "Par commune" if self.clicked == "commune" else "Par département")
+                for key in self.layers}
 
 
 def _bounds(contours: dict) -> tuple[float, float, float, float]:
@@ -324,8 +328,35 @@ def commune_map(sources: MapSources, title: str, communes: pd.DataFrame | None =
                                     group="installer"),
         **profession_layers("communes", communes, "par commune"),
     }
+    zonings = {}
+    for zoning, shown in sources.zones[sources.zones["location"].isin(
+            sources.zone_members.loc[sources.zone_members["commune_code"].isin(codes), "location"])].groupby("zoning"):
+        name = ZONE_LAYER + zoning
+        contours[name] = sources.contours_of(name, shown["location"])
+        layers.update(zone_layers(name, shown))
+        zonings[zoning] = shown["zoning_label"].iloc[0]
     above = [outlines(contours["epci"]), *overlays(structures, installations, towns)]
-    return MapPage(title, layers, above, contours, _bounds(contours["communes"]), links=links or [])
+    return MapPage(title, layers, above, contours, _bounds(contours["communes"]), links=links or [], zonings=zonings)
+
+
+def zone_layers(contours: str, table: pd.DataFrame) -> dict[str, MapLayer]:
+    """One zoning's layers: GP density, APL and the share of people in a desert, per zone
+    (a click opens the zone's diagnostic)."""
+    per = f"par zone, {table['zoning_label'].iloc[0]}"
+    common = {"key": "location", "name": "zone_name"}
+    return {
+        f"{contours}_densite": quantile_layer(contours, table, "gp_density", table["why_densite"],
+                                              title=f"{catalogue.label('gp_density')} {per}",
+                                              unit=catalogue.unit("gp_density"), decimals=1, palette="Blues",
+                                              group=f"{contours}_densite", **common),
+        f"{contours}_apl": quantile_layer(contours, table, "apl", table["why_apl"], title=f"{catalogue.label('apl')} {per}",
+                                          unit=catalogue.unit("apl"), decimals=2, palette="Blues",
+                                          group=f"{contours}_apl", **common),
+        f"{contours}_desert": quantile_layer(contours, table, "desert_pct", table["why_desert"],
+                                             title=f"{catalogue.label('share_desert')} {per}",
+                                             unit=catalogue.unit("share_desert"), decimals=0, palette="Oranges",
+                                             group=f"{contours}_desert", columns=("apl", "share_desert"), **common),
+    }
 
 
 def departement_map(data: SiteData, departements: pd.DataFrame, links: list[tuple[str, str]]) -> MapPage:
@@ -415,7 +446,10 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
         for asset in ("observatoire.js", "observatoire.css"):
             shutil.copy(ASSETS / asset, folder / "assets" / asset)
         with Beside("writing the downloads", write_downloads, folder / "data", published) as downloads:
+            zoned = ZonesInput.of(data.tables)
+            zone_files = zones.zone_files(zoned.membership)
             index, sheets = territory_data(data.tables)
+            index["zones"] = zones.zone_index(zoned, zone_files)
             (folder / "data" / "territoires.js").write_text(
                 "window.OBSERVATOIRE = " + json.dumps(index, ensure_ascii=False) + ";\n", encoding="utf-8")
             (folder / "data" / "fiches").mkdir()
@@ -430,7 +464,8 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                         for key, layer in main.layers.items()}
             exports = export_maps({f"carte-{key}": for_export(fig_map({key: layer}, key, main.above, main.bounds),
                                                               main.contours)
-                                   for key, layer in main.layers.items() if not key.startswith(PROFESSION_LAYER)},
+                                   for key, layer in main.layers.items()
+                                   if not key.startswith((PROFESSION_LAYER, ZONE_LAYER))},
                                   folder / "exports", {f"carte-{key}": text for key, text in captions.items()}) \
                 if data.map_exports else {}
             scripts = ("data/territoires.js", "assets/observatoire.js")
@@ -442,6 +477,7 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                 "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
                 "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
                 "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),
+                "zonages.html": ("Zonages (CPTS, bassins de vie…)", zones.overview(data, zoned, zone_files), ()),
                 "ou-agir.html": ("Où agir", pages.priorities(data, PrioritiesInput.of(data.tables)), scripts),
                 "scenarios.html": ("Scénarios", pages.scenarios(data, ScenariosInput.of(data.tables)), scripts),
                 "commune.html": ("Commune", pages.territory_page(data, "commune"), scripts),
@@ -449,6 +485,9 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                 "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables),
                                                                         downloads.result(), dictionary), ()),
             }
+            for row in zones.zone_frame(zoned).itertuples(index=False):
+                bodies[zone_files[(row.zoning, row.zone_code)]] = (
+                    f"Diagnostic : {row.zone_name}", zones.diagnostic(data, zoned, pd.Series(row._asdict()), zone_files), ())
             for file, shown in maps.items():
                 script = "data/" + file.replace("cartes", "contours").replace(".html", ".js")
                 (folder / script).write_text("window.OBSERVATOIRE_CONTOURS = " + json.dumps(shown.contours, separators=(",", ":"))

@@ -270,7 +270,8 @@
     return table;
   }
 
-  // A click on a commune (or an EPCI) of a map opens its sheet; on a département, its map.
+  // A click on a commune (or an EPCI) of a map opens its sheet; on a zone, its diagnostic; on a
+  // département, its map.
   function linkMaps() {
     document.querySelectorAll(".js-plotly-plot").forEach(function (map) {
       if (!map.on) { return; }
@@ -279,7 +280,9 @@
         if (!point || typeof point.location !== "string") { return; }
         var code = point.location;
         var has = function (kind) { return Object.prototype.hasOwnProperty.call(data[kind] || {}, code); };
-        if (has("communes") || has("epcis")) {
+        if (has("zones")) {  // a zone of a zoning (its id « zoning:code »): its diagnostic
+          window.location.href = data.zones[code].page;
+        } else if (has("communes") || has("epcis")) {
           window.location.href = (has("communes") ? "commune.html" : "epci.html") + "#" + encodeURIComponent(code);
         } else if (has("departements") && /^[0-9AB]{2,3}$/.test(code)) {  // France's overview: its communes' map
           window.location.href = "cartes-" + code + ".html";
