@@ -21,6 +21,8 @@ PAYLOADS = {  # where the name comes from: (original text, hostile text)
     "epci": ("CC de Mentange", "<script>window.__xss=1</script>CC de Mentange"),
     "finess": ("MAISON DE SANTÉ DE SAVEUIL-EN-SOLOGNE", "<svg onload=window.__xss=1>MSP"),
     "axis": ("Accueillir les stagiaires et les internes", "<img src=x onerror=window.__xss=1>Accueillir"),
+    "zone": ("CPTS de Valmont-sur-Loire", "<iframe srcdoc=x onload=window.__xss=1></iframe>CPTS Valmont"),
+    "zoning": ("CPTS (synthétiques)", "<b onmouseover=window.__xss=1>CPTS</b>"),
 }
 
 
@@ -49,6 +51,8 @@ def hostile_build(demo_raw, tmp_path_factory):
     _replace(raw / "epci_composition.csv", *PAYLOADS["epci"])
     _replace(raw / "etalab-cs1100507-stock.csv", *PAYLOADS["finess"], encoding="latin-1")
     _replace(raw / "plan_budget.csv", *PAYLOADS["axis"])
+    for payload in ("zone", "zoning"):
+        _replace(raw / "zonages" / "cpts.csv", *PAYLOADS[payload])
     definitions = build_definitions(settings)
     result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources)
     assert result.success
@@ -62,7 +66,8 @@ def test_markup_in_names_never_runs_on_any_page(hostile_build, chromium, artifac
     settings, _ = hostile_build
     site = settings.site_dir
     pages = ["index.html", "cartes.html", "evolution.html", "agence.html", "territoires.html", "methode.html",
-             "commune.html#00004", "commune.html#00002", "epci.html#200000005"]
+             "commune.html#00004", "commune.html#00002", "epci.html#200000005", "zonages.html", "zone-cpts-1.html",
+             "cartes.html#zone_cpts_densite"]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=[
             "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -84,6 +89,9 @@ def test_markup_in_names_never_runs_on_any_page(hostile_build, chromium, artifac
                 page.screenshot(path=str(artifacts / "hostile-commune.png"))
             if name == "epci.html#200000005":
                 assert PAYLOADS["epci"][1] in page.locator("#fiche h3").inner_text()
+            if name == "zone-cpts-1.html":  # the zone's and the zoning's names shown as text
+                assert page.locator("main h2").inner_text().endswith(PAYLOADS["zone"][1])
+                assert PAYLOADS["zoning"][1] in page.locator("main section").first.inner_text()
             page.close()
         browser.close()
 

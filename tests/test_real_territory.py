@@ -4,6 +4,8 @@ the real GP practice locations of Corse-du-Sud and one contour file per départe
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 import pytest
@@ -56,9 +58,43 @@ def corsica(shared_data, tmp_path_factory):
         shared_data / "other" / "ameli_demographie_ps_liberaux_2024_departement.csv")
     (raw / "drees_apl_medecins_generalistes_2022_2023_extrait.xlsx").symlink_to(
         shared_data / "apl" / "drees_apl_medecins_generalistes_2022_2023_extrait.xlsx")
+    (raw / "zonages").mkdir()
+    arrondissements(shared_data).to_csv(raw / "zonages" / "arrondissements.csv", sep=";", index=False)
     definitions = build_definitions(settings)
     result = dg.materialize([*definitions.assets, *definitions.asset_checks], resources=definitions.resources)
     return settings, result
+
+
+def arrondissements(shared_data) -> pd.DataFrame:
+    """A real zoning: the arrondissement of each commune of Corsica, from the COG as the geo
+    API's package gives it (codes only: the zones are named by them)."""
+    communes = json.loads((shared_data / "reference" / "communes.json").read_text(encoding="utf-8"))
+    return pd.DataFrame([{"code_commune": c["code"], "code_zone": c["arrondissement"]} for c in communes
+                         if c.get("departement") in ("2A", "2B") and c["type"] == "commune-actuelle"])
+
+
+def test_corsica_arrondissements_get_figures_in_2a_and_none_in_2b(corsica, shared_data):
+    """A real zoning on real contours: each arrondissement's population is its communes', the
+    GPs of Corse-du-Sud's add up to the département's, Haute-Corse's have no figure (its
+    register is partial) and their diagnostic says so."""
+    from observatory.publish import read_published_tables
+
+    settings, _ = corsica
+    tables = read_published_tables(settings.curated_dir)
+    assert tables["zoning_coverage"][["zones", "communes_without_zone"]].values.tolist() == [[5, 0]]
+    reference = tables["commune_reference"].merge(arrondissements(shared_data), left_on="commune_code",
+                                                  right_on="code_commune")
+    supply = tables["gp_supply_by_zone"].set_index("zone_code").sort_index()
+    assert supply.index.tolist() == ["2A1", "2A4", "2B2", "2B3", "2B5"]
+    assert supply["population"].tolist() == reference.groupby("code_zone")["population"].sum().sort_index().tolist()
+    south, north = supply.loc[["2A1", "2A4"]], supply.loc[["2B2", "2B3", "2B5"]]
+    departement = tables["gp_supply_by_departement"].set_index("departement_code")
+    assert south["register_complete"].all() and south["gps"].sum() == departement.at["2A", "gps"] > 100
+    assert not north["register_complete"].any() and north["gps"].isna().all() and north["gp_density"].isna().all()
+    assert tables["accessibility_by_zone"].set_index("zone_code").loc[["2B2", "2B3", "2B5"], "apl"].isna().all()
+    page = next(path for path in settings.site_dir.glob("zone-arrondissements-*.html")
+                if "zone 2B2," in path.read_text(encoding="utf-8"))
+    assert "non disponible (registre incomplet)" in page.read_text(encoding="utf-8")
 
 
 def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_support(corsica):
