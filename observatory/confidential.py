@@ -288,17 +288,19 @@ def _areas(system: AgencyCells, tables: dict[str, pd.DataFrame]) -> None:
     for key, value in grouped.items():
         system.values[cells[key]] = float(value)
         system.unpublished.add(cells[key])
-    published = {"epci": (0, lambda code: code != NO_CODE), "desert_class": (1, lambda code: True)}
-    for table, (position, kept) in published.items():
-        for code in sorted({key[position] for key in grouped.index if kept(key[position])}):
-            total = (table, code, "installations")
+    tables_of = {0: lambda code: ("epci", code), 1: lambda code: ("desert_class", code),
+                 **{position: (lambda code, zoning=zoning: ("zone", (zoning.removeprefix(ZONE_LEVEL), code)))
+                    for position, zoning in enumerate(zonings, start=2)}}
+    for position, unit in tables_of.items():
+        parts: dict[str, list] = {}
+        for key, cell in cells.items():
+            parts.setdefault(key[position], []).append(cell)
+        for code, members in sorted(parts.items()):
+            if code == NO_CODE and position != 1:  # outside any EPCI or zone: no row of those tables
+                continue
+            total = (*unit(code), "installations")
             system.values.setdefault(total, 0.0)  # a row absent from the table reads 0
-            system.sum(total, [cell for key, cell in cells.items() if key[position] == code])
-    for position, zoning in enumerate(zonings, start=2):
-        for code in sorted({key[position] for key in grouped.index} - {NO_CODE}):
-            total = ("zone", (zoning.removeprefix(ZONE_LEVEL), code), "installations")
-            system.values.setdefault(total, 0.0)
-            system.sum(total, [cell for key, cell in cells.items() if key[position] == code])
+            system.sum(total, members)
 
 
 def _mask(hidden: set, table: str, keys, column: str) -> pd.Series:
