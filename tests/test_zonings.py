@@ -200,3 +200,33 @@ def test_the_demo_zones_figures_agree_with_pandas(demo_build):
         weighted.tolist())
     left_out = set(tables["commune_reference"]["commune_code"]) - set(zones["commune_code"])
     assert tables["zoning_coverage"]["communes_without_zone"].tolist() == [len(left_out)] and len(left_out) > 0
+
+
+def test_two_zonings_stack_in_their_keys_order_each_with_its_name():
+    """Zonings side by side: a commune in a zone of each; the table holds each zoning's zones
+    once, in the zonings' order, on a fresh index (the protection splits it by zoning and
+    puts it back together by index)."""
+    zonings = pd.concat([ZONES.assign(zoning="tds", zoning_label="Territoires de santé"),
+                         pd.DataFrame({"zoning": "bv2022", "zoning_label": "Bassins de vie", "commune_code":
+                                       ["41001", "41002", "41003"], "zone_code": ["B1", "B1", "B2"],
+                                       "zone_name": ["Un", "Un", "Trois"]})], ignore_index=True)
+    gps = pd.DataFrame({"rpps_id": ["a", "b"], "commune_code": ["41002", "41003"], "age": [60, 40], "fte": [1.0, 1.0]})
+    table = per_zoning(REFERENCE, zonings, lambda communes: gp_supply(gps, communes, "zone", 55,
+                                                                      pd.Series([True], index=["41"])))
+    assert table[["zoning", "zoning_label", "zone_code", "population", "gps"]].values.tolist() == [
+        ["bv2022", "Bassins de vie", "B1", 4000.0, 1], ["bv2022", "Bassins de vie", "B2", 4000.0, 1],
+        ["tds", "Territoires de santé", "Z", 5000.0, 1]]
+    assert table.index.tolist() == [0, 1, 2]
+
+
+def test_agency_installations_per_commune_and_per_zone_by_hand():
+    from observatory.indicators.agency_outcomes import installations_by_commune, installations_by_zone
+
+    cases = pd.DataFrame({"status": ["installed", "installed", "installed", "accompanied", "installed"],
+                          "installation_commune_code": ["41001", "41003", "41003", "41001", "37001"]})
+    by_commune = installations_by_commune(cases, REFERENCE)
+    assert by_commune.values.tolist() == [["41001", 1], ["41002", 0], ["41003", 2]]  # 37001: not the territory's
+    zones = pd.concat([ZONES, pd.DataFrame({"zoning": "cpts", "zoning_label": "CPTS", "commune_code": ["41002"],
+                                            "zone_code": "Y", "zone_name": "CPTS Y"})], ignore_index=True)
+    assert installations_by_zone(by_commune, zones).values.tolist() == [
+        ["cpts", "CPTS", "Y", "CPTS Y", 0], ["cpts", "CPTS", "Z", "CPTS Z", 3]]

@@ -27,16 +27,18 @@ def with_zones(communes: pd.DataFrame, zonings: pd.DataFrame) -> pd.DataFrame:
 def per_zoning(communes: pd.DataFrame, zonings: pd.DataFrame,
                compute: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
     """``compute`` (a level's function, with ``zone_code``/``zone_name`` as its key) for each
-    zoning on its communes, the results stacked with the zoning's key and name first; with no
-    zoning, the function's empty table, so that the published table keeps its columns."""
+    zoning on its communes, the results stacked in the zonings' order with the zoning's key
+    and name first; with no zoning, the function's empty table, so that the published table
+    keeps its columns."""
     zoned = with_zones(communes, zonings)
-    groups = list(zoned.groupby(ZONING_COLUMNS, sort=True)) or [(("", ""), zoned)]
-    parts = []
-    for (zoning, label), members in groups:
-        table = compute(members.drop(columns=ZONING_COLUMNS).reset_index(drop=True))
-        parts.append(table.assign(zoning=zoning, zoning_label=label)[[*ZONING_COLUMNS, *table.columns]])
-    stacked = pd.concat(parts, ignore_index=True)
-    return stacked if len(zoned) else stacked.iloc[:0]
+    if zoned.empty:
+        return _labelled(compute(zoned.drop(columns=ZONING_COLUMNS)), "", "")
+    return pd.concat([_labelled(compute(members.drop(columns=ZONING_COLUMNS)), zoning, label)
+                      for (zoning, label), members in zoned.groupby(ZONING_COLUMNS)], ignore_index=True)
+
+
+def _labelled(table: pd.DataFrame, zoning: str, label: str) -> pd.DataFrame:
+    return table.assign(zoning=zoning, zoning_label=label)[[*ZONING_COLUMNS, *table.columns]]
 
 
 def structures_by_level(structures: pd.DataFrame, reference: pd.DataFrame, key: str, label: str) -> pd.DataFrame:
