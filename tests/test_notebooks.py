@@ -15,7 +15,7 @@ NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.py"))
 def test_there_are_notebooks():
     assert [path.name for path in NOTEBOOKS] == [
         "01_tour_of_the_curated_tables.py", "02_commune_deep_dive.py", "03_desert_analysis.py",
-        "04_scenarios.py", "05_professions.py"]
+        "04_scenarios.py", "05_professions.py", "06_zones.py"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -34,6 +34,24 @@ def test_notebook_runs_on_the_demo_outputs(path, demo_build, artifacts, monkeypa
         _check_the_custom_scenario(notebook, demo_build)
     if path.stem == "05_professions":
         _check_the_first_line_summary(notebook, demo_build)
+    if path.stem == "06_zones":
+        _check_the_zone_summary(notebook, demo_build)
+
+
+def _check_the_zone_summary(notebook, demo_build):
+    """The zone with the most people in a desert, found here with pandas from the published
+    Parquet tables: its people in a desert summed from its communes'."""
+    import ast
+
+    from observatory.publish import read_published_tables
+
+    summary = ast.literal_eval(notebook.cells[-1]["outputs"][0]["data"]["text/plain"])
+    tables = read_published_tables(demo_build.settings.curated_dir)
+    communes = tables["accessibility_by_commune"].merge(tables["commune_zones"], on="commune_code")
+    in_desert = communes[communes["desert_class"] == "desert"].groupby("zone_name")["population"].sum()
+    total = tables["accessibility_by_commune"].query("desert_class == 'desert'")["population"].sum()
+    assert summary == {"zone_most_in_desert": in_desert.idxmax(), "population_in_desert": float(in_desert.max()),
+                       "share_of_the_territory_in_desert": round(float(in_desert.max()) / total, 4)}
 
 
 def _check_the_first_line_summary(notebook, demo_build):
