@@ -88,7 +88,10 @@ def geographic_masks(levels: dict[str, pd.DataFrame], parts: dict[str, pd.DataFr
     """Which rows of each level's table hide a breakdown whose ``parts`` (one frame of
     counts per level, aligned on the table) partition a unit's public headcount; the zones
     of ``zones`` (``commune_zones``) are levels of their own, their tables' keys
-    ``zone:<zoning>`` (``by_zoning``)."""
+    ``zone:<zoning>`` (``by_zoning``). With no small count anywhere (no roster: every count
+    0) nothing is hidden, and the relations of 35 000 communes are not written out."""
+    if not any(((frame > 0) & (frame < threshold)).to_numpy().any() for frame in parts.values()):
+        return {level: pd.Series(False, index=table.index) for level, table in levels.items()}
     values: dict[Hashable, float] = {}
     together = []
     for level, table in levels.items():
