@@ -46,6 +46,34 @@ def test_two_communes_by_hand():
     assert scores == pytest.approx([ratio * 1, ratio * 2 / 3])
 
 
+def test_supply_where_no_one_lives_is_shared_by_no_one_and_a_tiny_demand_counts():
+    """A GP in an empty commune (no demand within reach) offers nothing, never an infinite
+    ratio; a commune of one inhabitant alone with a GP has his whole supply; a commune that
+    no pair names (not even itself) has no accessibility, and no error."""
+    origins, destinations, minutes = np.array([0, 1, 2]), np.array([0, 1, 2]), np.array([5.0, 5.0, 12.0])
+    demand, supply = np.array([0.0, 1.0, 1.0, 50.0]), np.array([4900.0, 4900.0, 0.0, 0.0])
+    accessibility = e2sfca(origins, destinations, minutes, demand, supply)
+    assert accessibility.tolist() == [0.0, 4900.0, 0.0, 0.0]
+    # one inhabitant at 12 minutes of a GP weighs 2/3: his weighted demand is below 1
+    scores = e2sfca(np.array([1]), np.array([0]), np.array([12.0]), np.array([0.0, 1.0]), np.array([4900.0, 0.0]))
+    assert scores.tolist() == pytest.approx([0.0, 4900.0])  # 2/3 × 4 900 / (2/3 × 1)
+
+
+def test_the_apl_area_marks_the_territory_and_its_ring():
+    from observatory.accessibility.border_ring import apl_area, within_reach
+
+    territory = pd.DataFrame({"commune_code": ["41001", "41002"], "lon": [1.3, 1.4], "lat": [47.5, 47.6]})
+    ring = pd.DataFrame({"commune_code": ["37001"], "lon": [1.0], "lat": [47.4]})
+    area = apl_area(territory, ring)
+    assert area[["commune_code", "in_territory"]].values.tolist() == [["41001", True], ["41002", True],
+                                                                       ["37001", False]]
+    assert area.index.tolist() == [0, 1, 2]
+    assert apl_area(territory, ring.iloc[:0])["in_territory"].tolist() == [True, True]
+    # nothing is within reach of an empty territory
+    assert within_reach(territory.iloc[:0], ring, 45, RoadModel()).tolist() == [False]
+    assert within_reach(territory, ring, 45, RoadModel()).index.tolist() == ring.index.tolist()
+
+
 def test_with_a_catchment_covering_everything_accessibility_is_total_supply_over_total_demand():
     rng = np.random.default_rng(1)
     n = 40
@@ -204,13 +232,15 @@ def test_standardised_population_prefers_the_official_then_age_bands_then_the_po
 def test_supply_follows_the_drees_activity_rules():
     from observatory.accessibility.apl import yearly_supply
 
-    gps = pd.DataFrame({"yearly_acts": [200, 250, 1000, 3600, 5000, 6000, 7000, None, None, None],
-                        "installed_on": pd.to_datetime([None] * 7 + ["2024-03-01", "2022-01-01", None]),
-                        "fte": [1.0] * 9 + [0.5]})
+    gps = pd.DataFrame({"yearly_acts": [200, 250, 1000, 3600, 5000, 6000, 7000, None, None, None, None, None],
+                        "installed_on": pd.to_datetime([None] * 7 + ["2024-03-01", "2022-01-01", None, "2023-06-30",
+                                                                     "2023-01-01"]),
+                        "fte": [1.0] * 9 + [0.5, 1.0, 1.0]})
     supply = yearly_supply(gps, AplSettings(reference_date=pd.Timestamp("2024-06-30")))
     # < 250 → 0; up to 3 600 → 3 600; as observed to 6 000; over → 6 000; installed within
-    # the year → 5 400; otherwise FTE × 4 900.
-    assert supply.tolist() == [0.0, 3600.0, 3600.0, 3600.0, 5000.0, 6000.0, 6000.0, 5400.0, 4900.0, 2450.0]
+    # the year (after 30/06/2023, not on it; not 18 months before) → 5 400; otherwise FTE × 4 900.
+    assert supply.tolist() == [0.0, 3600.0, 3600.0, 3600.0, 5000.0, 6000.0, 6000.0, 5400.0, 4900.0, 2450.0, 4900.0,
+                               4900.0]
     # No caps for a GP salaried in a centre de santé: the activity as observed.
     salaried = pd.DataFrame({"yearly_acts": [200.0, 7000.0, 7000.0, 100.0], "fte": 1.0,
                              "practice_mode": ["salarié", "libéral", "mixte", "mixte"]})
@@ -240,3 +270,20 @@ def test_classes_and_departures():
     ten = departures(gps, date(2024, 6, 30), 67, 10).tolist()
     assert five == [True, True, False, pd.NA] and ten == [True, True, False, pd.NA]
     assert departures(gps, date(2024, 6, 30), 67, 20).tolist()[2] is True
+
+
+def test_positions_of_codes_in_the_index_categorical_or_not():
+    """Travel-time tables carry codes as categories: their positions are read through the
+    categories, -1 for a code the index lacks (a commune outside the area), whatever the
+    categories' order; plain strings the same."""
+    from observatory.accessibility.e2sfca import pair_positions, positions
+
+    index = pd.Index(["a", "b", "c"])
+    shuffled = pd.Series(pd.Categorical(["c", "x", "a", "b", None], categories=["c", "x", "b", "a"]))
+    assert positions(shuffled, index).tolist() == [2, -1, 0, 1, -1]
+    assert positions(shuffled.astype("string"), index).tolist() == [2, -1, 0, 1, -1]
+    ordered = pd.Series(pd.Categorical(["b", "a"], categories=["a", "b", "c"]))
+    assert positions(ordered, index).tolist() == [1, 0]
+    pairs = pd.DataFrame({"origin": ["a", "x", "b"], "destination": ["b", "a", "y"], "minutes": [3.0, 4.0, 5.0]})
+    origins, destinations, minutes = pair_positions(pairs, index)  # a pair with one end outside is left out
+    assert (origins.tolist(), destinations.tolist(), minutes.tolist()) == ([0], [1], [3.0])
