@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -184,3 +185,53 @@ def test_single_years_of_age_become_the_drees_five_year_bands(tmp_path):
     demand, method = standardised_population(reference)
     assert demand.iloc[0] == pytest.approx(15 * 1.12 + 20 * 0.93 + 2 * 2.26)  # DREES 2023 weights, by hand
     assert method.tolist() == ["five_year_bands"]
+
+
+def test_an_apl_of_exactly_the_threshold_is_no_desert_and_three_communes_rank():
+    """« Désert » is an APL below 2.5, not at it, on both sides; three communes are enough to
+    rank, even when the official APLs lie within one consultation of each other."""
+    ours, official = pd.Series([2.5, 2.0, 3.0]), pd.Series([2.5, 2.4, 2.9])
+    measures = agreement_measures(ours, official, 2.5)
+    assert measures["class_agreement"] == 1.0  # 2.5 is no desert either side: only the second commune is one
+    assert measures["spearman"] == pytest.approx(1.0) and measures["kappa"] == pytest.approx(1.0)  # same order
+    by_commune = agreement_by_commune(
+        pd.DataFrame({"commune_code": ["41001"], "commune_name": ["A"], "departement_code": ["41"], "apl": [2.5],
+                      "catchment_complete": [True]}),
+        pd.DataFrame({"commune_code": ["41001"], "official_apl": [2.5], "year": [2023]}), 2.5)
+    assert by_commune[["desert", "official_desert"]].values.tolist() == [[False, False]]
+
+
+def test_the_apl_uses_the_parameters_it_is_given():
+    """Another year's Paramètres sheet (here: a single band of 5 minutes, every age weighing 1)
+    changes the catchment and the demand: the settings' parameters are the ones used, as
+    the command's settings pass them on."""
+    from dataclasses import replace
+
+    from observatory.accessibility.apl import AplSettings, apl_by_commune
+    from observatory.accessibility.parameters import DREES_2023
+    from observatory.accessibility.providers import apl_settings
+    from observatory.settings import Settings
+
+    narrow = replace(DREES_2023, distance_weights=((5.0, 1.0),),
+                     age_weights=tuple((start, end, 1.0) for start, end, _ in DREES_2023.age_weights))
+    reference = pd.DataFrame({"commune_code": ["a", "b"], "population": [1000.0, 1000.0],
+                              **{band: [200.0, 200.0] for band in ("pop_0_14", "pop_15_29", "pop_30_44")},
+                              **{band: [400.0 / 3] * 2 for band in ("pop_45_59", "pop_60_74", "pop_75_plus")}})
+    pairs = pd.DataFrame({"origin": ["a", "a", "b", "b"], "destination": ["a", "b", "b", "a"],
+                          "minutes": [2.0, 8.0, 2.0, 8.0]})
+    gps = pd.DataFrame({"commune_code": ["a"], "fte": [1.0], "age": [50]})
+    apl = apl_by_commune(reference, gps, pairs, AplSettings(parameters=narrow)).set_index("commune_code")["apl"]
+    assert apl.to_dict() == pytest.approx({"a": 4.9, "b": 0.0})  # 4 900 / 1 000 standardised, b beyond 5 minutes
+    settings = apl_settings(Settings(reference_date=date(2025, 3, 31)), narrow)
+    assert (settings.parameters, settings.reference_date) == (narrow, pd.Timestamp("2025-03-31"))
+
+
+def test_the_apl_counts_gps_of_its_field_up_to_each_age():
+    """A GP whose field is unknown counts (the register's liberal activity is the rule); one
+    aged exactly 65 counts in the APL of GPs of 65 at most, not one of 66."""
+    from observatory.accessibility.apl import AplSettings, gp_supply
+
+    gps = pd.DataFrame({"commune_code": ["a", "a", "a", "a"], "fte": 1.0, "age": [65.0, 66.0, 50.0, 40.0],
+                        "apl_field": pd.array([True, True, pd.NA, False], dtype="boolean")})
+    assert gp_supply(gps, AplSettings(), None).to_dict() == {"a": 3 * 4900.0}
+    assert gp_supply(gps, AplSettings(), 65).to_dict() == {"a": 2 * 4900.0}
