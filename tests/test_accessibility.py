@@ -178,9 +178,9 @@ def test_a_parquet_matrix_is_read_and_a_matrix_without_minutes_refused_naming_it
         read_matrix(tmp_path / "m.csv")
 
 
-def test_osrm_table_is_read_in_blocks(tmp_path):
-    asked = []
-
+def _osrm_stand_in(asked: list):
+    """An OSRM server on 127.0.0.1 answering /table with 10 minutes per step between the
+    communes of three (their order), and 0 from each to itself, as OSRM does."""
     class Osrm(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
             asked.append(self.path)
@@ -196,6 +196,12 @@ def test_osrm_table_is_read_in_blocks(tmp_path):
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Osrm)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_osrm_table_is_read_in_blocks(tmp_path):
+    asked = []
+    server = _osrm_stand_in(asked)
     try:
         communes = pd.DataFrame({"commune_code": ["a", "b", "c"], "lon": [1.0, 1.1, 1.2], "lat": [47.0, 47.0, 47.0]})
         pairs = osrm_table(communes, f"http://127.0.0.1:{server.server_port}/", max_minutes=15, chunk=2)
@@ -287,3 +293,40 @@ def test_positions_of_codes_in_the_index_categorical_or_not():
     pairs = pd.DataFrame({"origin": ["a", "x", "b"], "destination": ["b", "a", "y"], "minutes": [3.0, 4.0, 5.0]})
     origins, destinations, minutes = pair_positions(pairs, index)  # a pair with one end outside is left out
     assert (origins.tolist(), destinations.tolist(), minutes.tolist()) == ([0], [1], [3.0])
+
+
+def test_the_provider_the_settings_choose_with_each_commune_s_own_time(tmp_path):
+    """A matrix file first (its pairs beyond the APL's reach left out, a zero own time replaced
+    by the estimate's with the calibrated speed, a positive one kept), else an OSRM server
+    (its zeros replaced alike), else the estimate at the calibrated speed; each says which."""
+    from observatory.accessibility.providers import travel_times
+    from observatory.settings import Settings
+
+    communes = pd.DataFrame({"commune_code": ["a", "b", "c"], "lon": [1.0, 1.1, 1.2], "lat": [47.0, 47.0, 47.0],
+                             "area_km2": [9 * np.pi, 9 * np.pi, 9 * np.pi]})  # internal distance 2/3 × 3 km = 2 km
+    calibration = pd.DataFrame({"speed_fitted_kmh": [30.0]})
+    own_minutes = 2.0 * 1.3 / 30.0 * 60  # 5.2: the detour and the fitted speed
+    matrix = tmp_path / "matrix.csv"
+    matrix.write_text("origin;destination;minutes\na;b;12\nb;c;25\na;a;0\nb;b;0.5\n", encoding="utf-8")
+    pairs, method = travel_times(communes, Settings(data_dir=tmp_path, travel_matrix=matrix), calibration=calibration)
+    assert sorted(zip(pairs["origin"], pairs["destination"], pairs["minutes"].round(6))) == [
+        ("a", "a", round(own_minutes, 6)), ("a", "b", 12.0), ("b", "b", 0.5), ("c", "c", round(own_minutes, 6))]
+    assert pairs.index.tolist() == list(range(len(pairs)))
+    assert method == "matrice d'un calculateur d'itinéraires (matrix.csv)"
+
+    server = _osrm_stand_in([])
+    try:
+        settings = Settings(data_dir=tmp_path, osrm_url=f"http://127.0.0.1:{server.server_port}")
+        pairs, method = travel_times(communes, settings, calibration=calibration)
+    finally:
+        server.shutdown()
+    assert sorted(zip(pairs["origin"], pairs["destination"], pairs["minutes"].round(6))) == [
+        ("a", "a", round(own_minutes, 6)), ("a", "b", 10.0), ("a", "c", 20.0), ("b", "a", 10.0),
+        ("b", "b", round(own_minutes, 6)), ("b", "c", 10.0), ("c", "a", 20.0), ("c", "b", 10.0),
+        ("c", "c", round(own_minutes, 6))]
+    assert method == "service OSRM (itinéraires routiers)"
+
+    pairs, method = travel_times(communes, Settings(data_dir=tmp_path), calibration=calibration)
+    own = pairs[pairs["origin"] == pairs["destination"]]["minutes"]
+    assert own.tolist() == pytest.approx([own_minutes] * 3)
+    assert "à 30 km/h (vitesse ajustée sur l'APL officielle)" in method
