@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import osmium
 import pandas as pd
 import pytest
@@ -107,7 +110,12 @@ def test_routed_times_are_cached_until_the_extract_changes(extract, tmp_path, mo
 
     monkeypatch.setattr(routing, "read_road_network", lambda path: pytest.fail("routed again"))
     pd.testing.assert_frame_equal(cached_osm_travel_times(communes, [extract], 20.0, tmp_path / "cache"), first)
-    assert len(list((tmp_path / "cache").glob("*.origin.json"))) == 1
+    renumbered = communes.set_axis([5, 9])  # the same communes and points: the same cache, whatever the rows' index
+    pd.testing.assert_frame_equal(cached_osm_travel_times(renumbered, [extract], 20.0, tmp_path / "cache"), first)
+    (record,) = (tmp_path / "cache").glob("*.origin.json")
+    assert json.loads(record.read_text(encoding="utf-8")) == {
+        "extracts": ["roads.osm.pbf"], "extracts_sha256": [hashlib.sha256(extract.read_bytes()).hexdigest()],
+        "communes": 2, "max_minutes": 20.0, "pairs": len(first)}
     extract.unlink()
     _extract(extract, [([1, 2, 3], {"highway": "primary"})])
     monkeypatch.undo()
