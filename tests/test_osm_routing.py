@@ -161,3 +161,31 @@ def test_the_demo_routes_on_its_own_extract(demo_build, demo_raw):
     assert "temps de trajet routiers calculés sur OpenStreetMap (reseau_routier.osm.pbf)" in method
     cache = list((demo_build.settings.staging_dir / "travel_times").glob("osm_travel_times-*.parquet"))
     assert len(cache) == 1 and len(pd.read_parquet(cache[0])) > 270
+
+
+def test_a_way_against_its_direction_keeps_each_segment_s_time_and_a_commune_off_the_road_walks_to_it(tmp_path):
+    """Segments of unequal length at different latitudes, on a way one-way against its
+    direction (« oneway=-1 »): each reversed edge keeps its own segment's minutes. A
+    motorway link is one-way unless tagged otherwise. A commune off the network joins its
+    nearest node at 30 km/h × 1.3, by hand."""
+    points = {1: (1.00, 47.00), 2: (1.01, 47.02), 3: (1.05, 47.021), 4: (1.06, 47.03)}
+    path = tmp_path / "roads.osm.pbf"
+    with osmium.SimpleWriter(str(path)) as writer:
+        for number, location in points.items():
+            writer.add_node(osmium.osm.mutable.Node(id=number, location=location))
+        writer.add_way(osmium.osm.mutable.Way(id=1, nodes=[1, 2, 3], tags={"highway": "secondary", "oneway": "-1"}))
+        writer.add_way(osmium.osm.mutable.Way(id=2, nodes=[3, 4], tags={"highway": "motorway_link"}))
+    nodes, edges = read_road_network([path])
+    found = {(int(nodes.at[s, "node"]), int(nodes.at[t, "node"])): m for s, t, m in edges.itertuples(index=False)}
+    first, second = (great_circle_km(*points[1], *points[2]) / 55 * 60,
+                     great_circle_km(*points[2], *points[3]) / 55 * 60)
+    link = great_circle_km(*points[3], *points[4]) / 45 * 60
+    assert found == {(2, 1): pytest.approx(first), (3, 2): pytest.approx(second), (3, 4): pytest.approx(link)}
+    off_road = (1.00, 46.995)  # south of node 1
+    communes = pd.DataFrame({"commune_code": ["x", "m", "e"], "lon": [off_road[0], 1.01, 1.05],
+                             "lat": [off_road[1], 47.02, 47.021]})
+    pairs = osm_travel_times(communes, [path], 60.0).set_index(["origin", "destination"])["minutes"]
+    walk = great_circle_km(*off_road, *points[1]) * 1.3 / 30 * 60
+    assert pairs[("e", "m")] == pytest.approx(second)
+    assert pairs[("e", "x")] == pytest.approx(second + first + walk)
+    assert ("x", "e") not in pairs.index  # against the one-way street: no way back
