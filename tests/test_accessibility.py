@@ -178,15 +178,19 @@ def test_a_parquet_matrix_is_read_and_a_matrix_without_minutes_refused_naming_it
         read_matrix(tmp_path / "m.csv")
 
 
-def _osrm_stand_in(asked: list):
-    """An OSRM server on 127.0.0.1 answering /table with 10 minutes per step between the
-    communes of three (their order), and 0 from each to itself, as OSRM does."""
+def _ten_minutes_a_step(sources: list[int]) -> dict:
+    return {"code": "Ok", "durations": [[abs(i - j) * 600.0 for j in range(3)] for i in sources]}
+
+
+def _osrm_stand_in(asked: list, answer=_ten_minutes_a_step):
+    """An OSRM server on 127.0.0.1 answering /table (by default 10 minutes per step between
+    the communes of three, in their order, and 0 from each to itself, as OSRM does). It
+    records each request's path as sent (``self.path`` would have a doubled slash collapsed)."""
     class Osrm(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802
-            asked.append(self.path)
+            asked.append(self.requestline.split()[1])
             sources = [int(s) for s in self.path.split("sources=")[1].split("&")[0].split(";")]
-            durations = [[abs(i - j) * 600.0 for j in range(3)] for i in sources]  # 10 min per step
-            body = json.dumps({"code": "Ok", "durations": durations}).encode()
+            body = json.dumps(answer(sources)).encode()
             self.send_response(200)
             self.end_headers()
             self.wfile.write(body)
@@ -293,6 +297,26 @@ def test_positions_of_codes_in_the_index_categorical_or_not():
     pairs = pd.DataFrame({"origin": ["a", "x", "b"], "destination": ["b", "a", "y"], "minutes": [3.0, 4.0, 5.0]})
     origins, destinations, minutes = pair_positions(pairs, index)  # a pair with one end outside is left out
     assert (origins.tolist(), destinations.tolist(), minutes.tolist()) == ([0], [1], [3.0])
+
+
+def test_osrm_says_what_went_wrong_and_what_it_cannot_reach_is_left_out():
+    """An OSRM error is raised with its code and message; a duration OSRM cannot route (null)
+    is no pair, never a trip of 0 minutes."""
+    communes = pd.DataFrame({"commune_code": ["a", "b", "c"], "lon": [1.0, 1.1, 1.2], "lat": [47.0, 47.0, 47.0]})
+    server = _osrm_stand_in([], lambda sources: {"code": "InvalidQuery", "message": "Too many table coordinates"})
+    try:
+        with pytest.raises(RuntimeError, match="^OSRM answered InvalidQuery: Too many table coordinates$"):
+            osrm_table(communes, f"http://127.0.0.1:{server.server_port}", max_minutes=15)
+    finally:
+        server.shutdown()
+    server = _osrm_stand_in([], lambda sources: {"code": "Ok", "durations": [[0.0, None, 900.0] for _ in sources]})
+    try:
+        pairs = osrm_table(communes, f"http://127.0.0.1:{server.server_port}", max_minutes=15)
+    finally:
+        server.shutdown()
+    assert sorted(zip(pairs["origin"], pairs["destination"], pairs["minutes"])) == [
+        ("a", "a", 0.0), ("a", "c", 15.0), ("b", "a", 0.0), ("b", "c", 15.0), ("c", "a", 0.0), ("c", "c", 15.0)]
+    assert pairs.index.tolist() == list(range(6))
 
 
 def test_the_provider_the_settings_choose_with_each_commune_s_own_time(tmp_path):
