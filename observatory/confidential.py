@@ -104,7 +104,8 @@ def geographic_masks(levels: dict[str, pd.DataFrame], parts: dict[str, pd.DataFr
     relations = [relation for relation in hierarchy_relations(_members(reference, zones), columns,
                                                               lambda unit, part: (*unit, part))
                  if relation.total in values]
-    hidden = hidden_cells(values, relations, threshold, together)
+    crossing = zones is not None and not zones.empty  # a zoning beside the EPCIs: differences chain across them
+    hidden = hidden_cells(values, relations, threshold, together, jointly=crossing)
     return {level: pd.Series([(level, code, columns[0]) in hidden for code in _codes(table, level)], index=table.index)
             for level, table in levels.items()}
 
