@@ -49,7 +49,7 @@ INSEE_ZONINGS = {  # column of INSEE's membership table → the zoning's name on
     "AAV2020": "Aires d'attraction des villes (2020)",
 }
 KNOWN_LABELS = {"cpts": "CPTS", "bassins_de_vie": "Bassins de vie", "cantons": "Cantons",
-                "territoires_de_sante": "Territoires de santé"}
+                "arrondissements": "Arrondissements", "territoires_de_sante": "Territoires de santé"}
 INSEE_SHEET, NAMES_SHEET = "COM", "Zones_supra_communales"
 
 
