@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from observatory.indicators.deserts import accessibility_by_level
@@ -230,3 +232,22 @@ def test_agency_installations_per_commune_and_per_zone_by_hand():
                                             "zone_code": "Y", "zone_name": "CPTS Y"})], ignore_index=True)
     assert installations_by_zone(by_commune, zones).values.tolist() == [
         ["cpts", "CPTS", "Y", "CPTS Y", 0], ["cpts", "CPTS", "Z", "CPTS Z", 3]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(assignment=st.dictionaries(st.sampled_from(sorted(COMMUNES)), st.sampled_from(["Z1", "Z2", "Vallée du Cher"]),
+                                  min_size=1),
+       delimiter=st.sampled_from([";", ","]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "latin-1"]),
+       names=st.sampled_from(["Ancienne CPTS", "CPTS « Sologne », Loir", "Zone d'Épiais"]))
+def test_any_zoning_written_as_its_layout_allows_is_read_back_whole(tmp_path_factory, assignment, delimiter, encoding,
+                                                                     names):
+    """Communes and zones written in either delimiter and encoding, names quoted when they
+    hold one, are read back exactly: every line accepted, none lost."""
+    path = tmp_path_factory.mktemp("zoning") / "cpts.csv"
+    quoted = f'"{names}"' if delimiter in names else names
+    lines = [delimiter.join(["code_commune", "code_zone", "nom_zone"])]
+    lines += [delimiter.join([commune, zone, quoted]) for commune, zone in assignment.items()]
+    path.write_bytes(("\n".join(lines) + "\n").encode(encoding))
+    staged = read_zoning(path, COMMUNES, {}, TERRITORY)
+    assert dict(zip(staged.table["commune_code"], staged.table["zone_code"])) == assignment
+    assert set(staged.table["zone_name"]) == {names} and staged.rejects.empty and accounted(staged)
