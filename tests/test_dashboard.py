@@ -474,7 +474,7 @@ def test_ou_agir_ranks_filters_and_sorts_the_territories(demo_build, chromium, a
         # the search takes part of a name (no accents needed) or a code, and says when nothing matches
         page.fill("#recherche", "zzzz")
         page.press("#recherche", "Enter")
-        assert page.locator("#recherche-message").inner_text() == "Aucune commune ni EPCI ne correspond à « zzzz »."
+        assert page.locator("#recherche-message").inner_text() == "Aucun territoire ne correspond à « zzzz »."
         page.fill("#recherche", "beauelles")
         page.press("#recherche", "Enter")
         page.wait_for_url("**/commune.html#00004")
@@ -727,6 +727,15 @@ def test_a_zone_diagnostic_gives_its_figures_beside_its_departement_and_prints(d
         assert page.evaluate("getComputedStyle(document.querySelector('nav')).display") == "none"
         pdf = page.pdf(format="A4", print_background=True)
         (artifacts / "diagnostic-cpts-3.pdf").write_bytes(pdf)
+        page.emulate_media(media="screen")
+        page.goto((site / "index.html").as_uri())  # the search finds a zone by its name, as it finds a commune
+        page.fill("#recherche", "CPTS de Saint-Fonton (CPTS (synthétiques))")
+        page.dispatch_event("#recherche", "change")
+        page.wait_for_url("**/zone-cpts-4.html")
+        page.goto((site / "index.html").as_uri())
+        page.fill("#recherche", "saint-coud")  # part of a name: the commune before the zone named after it
+        page.dispatch_event("#recherche", "change")
+        page.wait_for_url("**/commune.html#*")
         assert pdf.startswith(b"%PDF")
         browser.close()
 

@@ -109,7 +109,7 @@ def references_note(references: pd.DataFrame) -> str:
             f'<p class="note">{html.escape(entry.meaning)} Source : {html.escape(entry.source_labels)}.</p></section>')
 
 
-def search_box(label: str = "Rechercher une commune ou un EPCI") -> str:
+def search_box(label: str = "Rechercher une commune, un EPCI ou une zone (CPTS…)") -> str:
     """A search field over every commune and EPCI (the list comes with data/territoires.js)."""
     return (f'<p><label for="recherche">{html.escape(label)}</label><br>'
             '<input type="search" id="recherche" list="liste-territoires" autocomplete="off" '

@@ -247,6 +247,10 @@ def overview(data, page: ZonesInput, files: dict[tuple[str, str], str]) -> str:
 
 
 def zone_index(page: ZonesInput, files: dict[tuple[str, str], str]) -> dict[str, dict]:
-    """The zones in the pages' index: a click on a zone of a map opens its diagnostic."""
-    return {location(z, c): {"nom": text(n), "page": files[(z, c)]}
-            for z, c, n in zip(page.access["zoning"], page.access["zone_code"], page.access["zone_name"])}
+    """The zones in the pages' index: a click on a zone of a map, or its name in the search,
+    opens its diagnostic."""
+    zones = page.access
+    return {location(z, c): {"nom": text(n), "code": text(c), "zonage": text(label), "population": float(people),
+                             "page": files[(z, c)]}
+            for z, c, n, label, people in zip(zones["zoning"], zones["zone_code"], zones["zone_name"],
+                                              zones["zoning_label"], zones["population"].fillna(0))}

@@ -33,6 +33,15 @@
         entries.push({code: code, name: plain(item.nom), population: item.population || 0, target: kind[1] + "#" + code});
       });
     });
+    Object.keys(data.zones || {}).forEach(function (id) {  // each zone of each zoning: its diagnostic
+      var item = data.zones[id];
+      var label = item.nom + " (" + item.zonage + ")";
+      var option = document.createElement("option");
+      option.value = label;
+      list.appendChild(option);
+      targets[label] = item.page;
+      entries.push({code: item.code, name: plain(item.nom), population: item.population || 0, target: item.page});
+    });
     var message = document.getElementById("recherche-message");
     function go() {
       var wanted = plain(input.value);
@@ -50,7 +59,7 @@
       if (target) {
         window.location.href = target;
       } else if (message) {
-        message.textContent = "Aucune commune ni EPCI ne correspond à « " + input.value + " ».";
+        message.textContent = "Aucun territoire ne correspond à « " + input.value + " ».";
       }
     }
     input.addEventListener("change", go);
