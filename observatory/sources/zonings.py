@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from .delimited import read_delimited, read_lines
+from .commune_history import modernise
 from .errors import SourceFormatError
 from .geography import departement_of, is_commune_code
 from .staged import RowChecks, StagedTable, empty_rejections
@@ -62,12 +63,14 @@ def _first(names: list[str], candidates: tuple[str, ...]) -> str | None:
     return next((name for name in candidates if name in names), None)
 
 
-def _check(frame: pd.DataFrame, file: str, code_field: str, zone_field: str, communes: set[str],
-           history: dict[str, str], departements: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+def _check(frame: pd.DataFrame, earlier: pd.DataFrame, file: str, code_field: str, zone_field: str,
+           communes: set[str], history: dict[str, str], departements: tuple[str, ...]
+           ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
     """The lines of one zoning (``zoning``, ``commune_code``, ``zone_code``, ``zone_name``,
-    ``line``) checked: accepted lines, quarantined ones, and how many lie outside the territory."""
-    frame = frame.assign(commune_code=frame["commune_code"].str.strip(), zone_code=frame["zone_code"].str.strip())
-    frame["commune_code"] = frame["commune_code"].map(lambda code: history.get(code, code)).astype("string")
+    ``line``) checked: accepted lines, quarantined ones (with the ``earlier`` rejects of the
+    reading), and how many lie outside the territory."""
+    frame = frame.assign(commune_code=modernise(frame["commune_code"].str.strip(), history),
+                         zone_code=frame["zone_code"].str.strip())
     inside = departement_of(frame["commune_code"]).isin(departements).fillna(False).astype(bool)
     shaped = is_commune_code(frame["commune_code"])
     out_of_scope = int((shaped & ~inside).sum())
@@ -81,7 +84,7 @@ def _check(frame: pd.DataFrame, file: str, code_field: str, zone_field: str, com
     checks.reject((zones > 1).reindex(frame.index, fill_value=False), zone_field,
                   "commune given two different zones of this zoning")
     checks.reject_duplicates(["zoning", "commune_code"], code_field, "commune")
-    return checks.accepted(), checks.rejects(), out_of_scope
+    return checks.accepted(), checks.rejects(earlier), out_of_scope
 
 
 def _from_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, int, str, str, str]:
@@ -154,12 +157,10 @@ def read_zoning(path: Path, communes: set[str], history: dict[str, str], departe
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         frame, rows_read = _from_insee_workbook(path)
-        earlier, encoding, code, zone = pd.DataFrame(), "xlsx", "CODGEO", "zone"
+        earlier, encoding, code, zone = empty_rejections(), "xlsx", "CODGEO", "zone"
     else:
         frame, earlier, rows_read, encoding, code, zone = _from_csv(path)
-    accepted, rejects, out_of_scope = _check(frame, path.name, code, zone, communes, history, departements)
-    rejects = pd.concat([part for part in (earlier, rejects) if len(part)], ignore_index=True) \
-        if len(earlier) or len(rejects) else rejects
+    accepted, rejects, out_of_scope = _check(frame, earlier, path.name, code, zone, communes, history, departements)
     table = accepted.assign(file=path.name, zone_name=accepted["zone_name"].fillna(accepted["zone_code"]))
     return StagedTable(table=table[list(SCHEMA)].astype(SCHEMA), rejects=rejects, rows_read=rows_read,
                        out_of_scope=out_of_scope, stats={"encoding": encoding,
