@@ -74,13 +74,14 @@ def _members(reference: pd.DataFrame, zones: pd.DataFrame | None = None) -> dict
         add(level, reference)
     if zones is not None:
         for zoning, frame in zones.groupby("zoning"):
-            add(ZONE_LEVEL + zoning, frame.reset_index(drop=True))
+            add(ZONE_LEVEL + zoning, frame)
     return members
 
 
 def by_zoning(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """A zone table's rows as one level per zoning (``zone:<zoning>``)."""
-    return {ZONE_LEVEL + zoning: rows for zoning, rows in table.groupby("zoning", sort=True)}
+    """A zone table's rows as one level per zoning (``zone:<zoning>``); with no zoning, its
+    empty table as one level, protected like the others so that it gets their columns."""
+    return {ZONE_LEVEL + zoning: rows for zoning, rows in table.groupby("zoning", sort=True)} or {ZONE_LEVEL: table}
 
 
 def geographic_masks(levels: dict[str, pd.DataFrame], parts: dict[str, pd.DataFrame], reference: pd.DataFrame,
@@ -371,18 +372,16 @@ def protect_tables(tables: dict[str, pd.DataFrame], threshold: int) -> dict[str,
     def levels(prefix: str) -> dict[str, pd.DataFrame]:
         return {**{level: tables[f"{prefix}_{level}"] for level in LEVEL_KEYS}, **by_zoning(tables[f"{prefix}_zone"])}
 
-    def zone_table(protected: dict[str, pd.DataFrame], prefix: str) -> pd.DataFrame:
-        parts = [table for level, table in protected.items() if level.startswith(ZONE_LEVEL)]
-        return pd.concat(parts).sort_index() if parts else tables[f"{prefix}_zone"].assign(
-            **({"age_suppressed": False} if prefix == "gp_supply_by" else {}))
+    def zone_table(protected: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat([table for level, table in protected.items() if level.startswith(ZONE_LEVEL)]).sort_index()
 
     supply = protect_age_figures(levels("gp_supply_by"), reference, threshold, zones)
     leaving = protect_departures(levels("accessibility_by"), reference, threshold, zones)
     for level in LEVEL_KEYS:
         out[f"gp_supply_by_{level}"] = supply[level]
         out[f"accessibility_by_{level}"] = leaving[level]
-    out["gp_supply_by_zone"] = zone_table(supply, "gp_supply_by")
-    out["accessibility_by_zone"] = zone_table(leaving, "accessibility_by")
+    out["gp_supply_by_zone"] = zone_table(supply)
+    out["accessibility_by_zone"] = zone_table(leaving)
     out["indicators_over_time"] = protect_series(tables["indicators_over_time"], reference, threshold)
     out.update(protect_agency_tables(tables, threshold))
     for name, columns in WITHHELD_COLUMNS.items():
