@@ -447,7 +447,7 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
             shutil.copy(ASSETS / asset, folder / "assets" / asset)
         with Beside("writing the downloads", write_downloads, folder / "data", published) as downloads:
             zoned = ZonesInput.of(data.tables)
-            zone_files = zones.zone_files(zoned.membership)
+            zone_files, zone_rows = zones.zone_files(zoned.membership), zones.zone_frame(zoned)
             index, sheets = territory_data(data.tables)
             index["zones"] = zones.zone_index(zoned, zone_files)
             (folder / "data" / "territoires.js").write_text(
@@ -477,7 +477,8 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                 "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
                 "agence.html": ("Agence d'attractivité", pages.agency(data, AgencyInput.of(data.tables)), ()),
                 "territoires.html": ("Communes et EPCI", pages.territories(data, TerritoriesInput.of(data.tables)), scripts),
-                "zonages.html": ("Zonages (CPTS, bassins de vie…)", zones.overview(data, zoned, zone_files), ()),
+                "zonages.html": ("Zonages (CPTS, bassins de vie…)", zones.overview(data, zoned, zone_rows, zone_files),
+                                 ()),
                 "ou-agir.html": ("Où agir", pages.priorities(data, PrioritiesInput.of(data.tables)), scripts),
                 "scenarios.html": ("Scénarios", pages.scenarios(data, ScenariosInput.of(data.tables)), scripts),
                 "commune.html": ("Commune", pages.territory_page(data, "commune"), scripts),
@@ -485,9 +486,8 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                 "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables),
                                                                         downloads.result(), dictionary), ()),
             }
-            for row in zones.zone_frame(zoned).itertuples(index=False):
-                bodies[zone_files[(row.zoning, row.zone_code)]] = (
-                    f"Diagnostic : {row.zone_name}", zones.diagnostic(data, zoned, pd.Series(row._asdict()), zone_files), ())
+            bodies.update({file: (title, body, ()) for file, (title, body)
+                           in zones.diagnostics(data, zoned, zone_rows, zone_files).items()})
             for file, shown in maps.items():
                 script = "data/" + file.replace("cartes", "contours").replace(".html", ".js")
                 (folder / script).write_text("window.OBSERVATOIRE_CONTOURS = " + json.dumps(shown.contours, separators=(",", ":"))

@@ -6,6 +6,7 @@ GP density). Every figure and every missing one reads as on the other sheets (``
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
@@ -89,36 +90,65 @@ def _reasons(row: pd.Series) -> dict[str, str]:
             "departures_10y": said.get("departs10", french.MISSING)}
 
 
-def _departement_row(page: ZonesInput, code: str) -> pd.Series:
-    access = page.departement_access.set_index("departement_code")
-    supply = page.departement_supply.set_index("departement_code")
-    row = access.loc[code].copy()
-    for column in ("communes", "gps", "gp_density", "share_senior", "gps_age_known", "age_suppressed"):
-        row[column] = supply.at[code, column]
-    structures = page.structure_locations[page.structure_locations["commune_code"].isin(
-        page.communes.loc[page.communes["departement_code"] == code, "commune_code"])]
-    for kind in STRUCTURE_KINDS:
-        row[kind] = int((structures["kind"] == kind).sum())
-    return row
+@dataclass(frozen=True)
+class _Compared:
+    """A département as the diagnostics of its zones compare with it."""
+    row: pd.Series  # its accessibility, supply and structures, as a zone's row
+    ages: dict[str, float]
+    professions: pd.DataFrame
+
+    @classmethod
+    def of(cls, page: ZonesInput, code: str) -> "_Compared":
+        row = page.departement_access.set_index("departement_code").loc[code].copy()
+        supply = page.departement_supply.set_index("departement_code")
+        for column in ("communes", "gps", "gp_density", "share_senior", "gps_age_known", "age_suppressed"):
+            row[column] = supply.at[code, column]
+        communes = page.communes[page.communes["departement_code"] == code]
+        structures = page.structure_locations[page.structure_locations["commune_code"].isin(communes["commune_code"])]
+        for kind in STRUCTURE_KINDS:
+            row[kind] = int((structures["kind"] == kind).sum())
+        return cls(row, _ages(communes),
+                   page.departement_professions[page.departement_professions["departement_code"] == code])
 
 
 def _comparison(rows: list[tuple[str, str, str]], departement: str) -> str:
     return table(["Indicateur", "Zone", f"Département ({departement})"], [list(row) for row in rows], {1, 2})
 
 
-def diagnostic(data, page: ZonesInput, zone: pd.Series, files: dict[tuple[str, str], str]) -> str:
+def diagnostics(data, page: ZonesInput, frame: pd.DataFrame, files: dict[tuple[str, str], str]
+                ) -> dict[str, tuple[str, str]]:
+    """Every zone's diagnostic page (file: title, body), ``frame`` the zones' rows
+    (``zone_frame``): each département compared is prepared once, each zone's communes and
+    professions found by one grouping, not by a filter per zone."""
+    communes = page.communes.set_index("commune_code", drop=False)
+    members = page.membership.groupby(["zoning", "zone_code"])["commune_code"].agg(list)
+    professions = dict(list(page.professions.groupby(["zoning", "zone_code"])))
+    in_zoning: dict[str, list[tuple[str, str]]] = {}
+    for zoning, code, name in zip(frame["zoning"], frame["zone_code"], frame["zone_name"]):
+        in_zoning.setdefault(zoning, []).append((files[(zoning, code)], name))
+    compared: dict[str, _Compared] = {}
+    bodies = {}
+    for zone in frame.itertuples(index=False):
+        keys, code = (zone.zoning, zone.zone_code), text(zone.departement_code)
+        if code not in compared:
+            compared[code] = _Compared.of(page, code)
+        others = [(file, name) for file, name in in_zoning[zone.zoning] if file != files[keys]]
+        bodies[files[keys]] = (f"Diagnostic : {zone.zone_name}", diagnostic(
+            data, page, pd.Series(zone._asdict()), communes.loc[members[keys]].sort_index(), professions[keys],
+            compared[code], others))
+    return bodies
+
+
+def diagnostic(data, page: ZonesInput, zone: pd.Series, communes: pd.DataFrame, zone_professions: pd.DataFrame,
+               compared: _Compared, others: list[tuple[str, str]]) -> str:
     """A zone's printable diagnostic: population and ages, GPs and their ages, departures,
     APL and desert classes, every profession, care structures, the agency's installations;
-    each beside the zone's main département."""
-    keys = (zone["zoning"], zone["zone_code"])
-    members = page.membership[(page.membership["zoning"] == keys[0]) & (page.membership["zone_code"] == keys[1])]
-    communes = page.communes[page.communes["commune_code"].isin(members["commune_code"])]
-    code = text(zone["departement_code"])
-    departement = _departement_row(page, code)
+    each beside the zone's main département (``compared``), with links to the ``others``
+    zones of its zoning (file, name)."""
+    code, departement = text(zone["departement_code"]), compared.row
     name = text(departement["departement_name"])
-    in_departement = page.communes[page.communes["departement_code"] == code]
     spread = sorted(set(communes["departement_code"]) - {code})
-    zone_ages, departement_ages = _ages(communes), _ages(in_departement)
+    zone_ages, departement_ages = _ages(communes), compared.ages
     zone_why, departement_why = _reasons(zone), _reasons(departement)
 
     def both(column: str, decimals: int = 0, share: bool = False) -> tuple[str, str]:
@@ -130,9 +160,7 @@ def diagnostic(data, page: ZonesInput, zone: pd.Series, files: dict[tuple[str, s
                   ("Communes", french.number(zone["communes"]), french.number(departement["communes"])),
                   *((f"Part des {band}", french.percent(zone_ages[column]), french.percent(departement_ages[column]))
                     for column, band in AGE_BANDS.items())]
-    zone_professions = page.professions[(page.professions["zoning"] == keys[0])
-                                        & (page.professions["zone_code"] == keys[1])]
-    departement_professions = page.departement_professions[page.departement_professions["departement_code"] == code]
+    departement_professions = compared.professions
     liberal = (_liberal_density(zone_professions, zone["population"]),
                _liberal_density(departement_professions, departement["population"]))
     gps = [(f"{label('gps')} (effectif)", *both("gps")), (f"{label('gp_density')} (pour 10 000 habitants)",
@@ -155,9 +183,7 @@ def diagnostic(data, page: ZonesInput, zone: pd.Series, files: dict[tuple[str, s
     installed = page.funnel.loc[page.funnel["stage"] == "installed", "cases"]
     links = ", ".join(f'<a href="commune.html#{html.escape(text(c))}">{html.escape(text(n))}</a>'
                       for c, n in zip(communes["commune_code"], communes["commune_name"]))
-    others = " · ".join(f'<a href="{html.escape(files[(z, c)])}">{html.escape(text(n))}</a>'
-                        for z, c, n in zip(page.access["zoning"], page.access["zone_code"], page.access["zone_name"])
-                        if z == keys[0] and c != keys[1])
+    others = " · ".join(f'<a href="{html.escape(file)}">{html.escape(text(other))}</a>' for file, other in others)
     return (
         f'<section><p><strong>{html.escape(text(zone["zoning_label"]))}</strong> — zone '
         f'{html.escape(text(zone["zone_code"]))}, {french.number(zone["communes"])} communes. Comparée au département '
@@ -211,15 +237,14 @@ def _professions_table(zone: pd.DataFrame, departement: pd.DataFrame, name: str)
                   f"{name} : pour 10 000 hab."], rows, {1, 2, 3, 4})
 
 
-def overview(data, page: ZonesInput, files: dict[tuple[str, str], str]) -> str:
-    """« Zonages » : each zoning, the communes it leaves out, its zones ranked by APL with a
-    link to each diagnostic."""
+def overview(data, page: ZonesInput, zones: pd.DataFrame, files: dict[tuple[str, str], str]) -> str:
+    """« Zonages » : each zoning, the communes it leaves out, its zones (``zone_frame``)
+    ranked by APL with a link to each diagnostic."""
     if page.coverage.empty:
         return ("<section><p>Aucun zonage fourni. Déposer un fichier par zonage (CPTS, territoires de santé : "
                 "colonnes code_commune, code_zone, nom_zone) ou la table d'appartenance géographique des communes "
                 "de l'Insee (bassins de vie, cantons, zones d'emploi) dans le dossier zonages/ des données du "
                 "territoire.</p></section>")
-    zones = zone_frame(page)
     sections = []
     for coverage in page.coverage.itertuples():
         rows = zones[zones["zoning"] == coverage.zoning].sort_values("apl")
