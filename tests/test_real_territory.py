@@ -94,7 +94,11 @@ def test_corsica_arrondissements_get_figures_in_2a_and_none_in_2b(corsica, share
     assert tables["accessibility_by_zone"].set_index("zone_code").loc[["2B2", "2B3", "2B5"], "apl"].isna().all()
     page = next(path for path in settings.site_dir.glob("zone-arrondissements-*.html")
                 if "zone 2B2," in path.read_text(encoding="utf-8"))
-    assert "non disponible (registre incomplet)" in page.read_text(encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert "non disponible (registre incomplet)" in text
+    # no FINESS file nor agency records for Corsica: their counts are no figure, never 0
+    assert text.count("non disponible (pas de fichier FINESS pour ce territoire)") == 8
+    assert text.count("non disponible (aucune donnée de l&#x27;agence pour ce territoire)") == 2
 
 
 def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_support(corsica):

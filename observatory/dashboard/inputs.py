@@ -165,6 +165,12 @@ class ZonesInput:
     structure_locations: pd.DataFrame  # every care structure, for the départements' counts
     funnel: pd.DataFrame  # the agency's funnel: its installations in the whole territory
     references: pd.DataFrame  # the CNAM's liberal GP density of the département, région, France
+    sources: pd.DataFrame  # every source and whether the territory has it (FINESS, the agency's records)
+
+    def has(self, dataset: str) -> bool:
+        """Whether the territory has the source: without it a count of 0 would be no figure."""
+        present = self.sources.loc[self.sources["dataset"] == dataset, "present"]
+        return bool(present.iloc[0]) if len(present) else False
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> "ZonesInput":
@@ -176,4 +182,4 @@ class ZonesInput:
             ("departement_access", "accessibility_by_departement"),
             ("departement_professions", "profession_supply_by_departement"),
             ("structure_locations", "care_structure_locations"), ("funnel", "agency_funnel"),
-            ("references", "gp_density_references"))})
+            ("references", "gp_density_references"), ("sources", "source_report"))})

@@ -26,6 +26,8 @@ AGE_BANDS = {"pop_0_14": "0 à 14 ans", "pop_15_29": "15 à 29 ans", "pop_30_44"
              "pop_45_59": "45 à 59 ans", "pop_60_74": "60 à 74 ans", "pop_75_plus": "75 ans et plus"}
 UNUSABLE = "non disponible (registre incomplet)"
 NOT_HELD = "non disponible dans l'observatoire"
+NO_FINESS = "non disponible (pas de fichier FINESS pour ce territoire)"
+NO_AGENCY = "non disponible (aucune donnée de l'agence pour ce territoire)"
 
 
 def location(zoning: str, code: str) -> str:
@@ -176,7 +178,10 @@ def diagnostic(data, page: ZonesInput, zone: pd.Series, communes: pd.DataFrame, 
               (label("share_fragile"), *both("share_fragile", share=True)),
               (label("share_adequate"), *both("share_adequate", share=True)),
               (f"{label('mean_minutes_to_gp')} (minutes)", *both("mean_minutes_to_gp", 1))]
-    structures = [(label(kind), french.number(zone[kind]), french.number(departement[kind])) for kind in STRUCTURE_KINDS]
+    structures = [(label(kind), *((french.number(zone[kind]), french.number(departement[kind]))
+                                  if page.has("care_structures") else (NO_FINESS, NO_FINESS)))
+                  for kind in STRUCTURE_KINDS]
+    agency = page.has("agency_cases")
     references = page.references
     compared = " · ".join(f"{text(r.level).replace('departement', 'département').capitalize()} {text(r.name)} : "
                           f"{french.number(r.density_per_100k, 1)}" for r in references.itertuples())
@@ -205,9 +210,10 @@ def diagnostic(data, page: ZonesInput, zone: pd.Series, communes: pd.DataFrame, 
         + _professions_table(zone_professions, departement_professions, name) + "</section>"
         + "<section><h3>Structures de soins</h3>" + _comparison(structures, name) + "</section>"
         + "<section><h3>Installations accompagnées par l'agence</h3>"
-        + table(["", "Installations"], [["Dans la zone", count_cell(zone["installations"])],
-                                        ["Dans tout le territoire", count_cell(installed.iloc[0] if len(installed)
-                                                                               else np.nan)]], {1})
+        + table(["", "Installations"], [["Dans la zone", count_cell(zone["installations"]) if agency else NO_AGENCY],
+                                        ["Dans tout le territoire", (count_cell(installed.iloc[0] if len(installed)
+                                                                                else np.nan) if agency else NO_AGENCY)]],
+                {1})
         + f'<p class="note">{html.escape(SECRET)} : effectif inférieur à {data.small_count_threshold}, ou masqué pour '
           "qu'il ne puisse pas être retrouvé par différence avec les autres tableaux publiés (EPCI, zones, classes).</p>"
           "</section>"
@@ -245,7 +251,7 @@ def overview(data, page: ZonesInput, zones: pd.DataFrame, files: dict[tuple[str,
                 "colonnes code_commune, code_zone, nom_zone) ou la table d'appartenance géographique des communes "
                 "de l'Insee (bassins de vie, cantons, zones d'emploi) dans le dossier zonages/ des données du "
                 "territoire.</p></section>")
-    sections = []
+    sections, agency = [], page.has("agency_cases")
     for coverage in page.coverage.itertuples():
         rows = zones[zones["zoning"] == coverage.zoning].sort_values("apl")
         body = "".join(
@@ -253,7 +259,7 @@ def overview(data, page: ZonesInput, zones: pd.DataFrame, files: dict[tuple[str,
             + "".join(f'<td class="n">{html.escape(value)}</td>' for value in (
                 french.number(r.population), _figure(r._asdict(), "gps"), _figure(r._asdict(), "gp_density", 1),
                 _figure(r._asdict(), "apl", 2), _figure(r._asdict(), "share_desert", share=True),
-                count_cell(r.installations)))
+                count_cell(r.installations) if agency else "non disponible"))
             + "</tr>" for r in rows.itertuples())
         left_out = (f"{french.number(coverage.communes_without_zone)} communes du territoire "
                     f"({french.number(coverage.population_without_zone)} habitants) ne sont dans aucune zone de ce "
@@ -267,7 +273,8 @@ def overview(data, page: ZonesInput, zones: pd.DataFrame, files: dict[tuple[str,
             '<th scope="col">Population en désert</th><th scope="col">Installations accompagnées</th></tr></thead>'
             f"<tbody>{body}</tbody></table>"
             '<p class="note">Zones classées de la plus faible APL à la plus forte ; chaque nom ouvre le diagnostic '
-            "de la zone, imprimable.</p></section>")
+            "de la zone, imprimable." + ("" if agency else " Installations accompagnées : aucune donnée de l'agence "
+                                         "pour ce territoire.") + "</p></section>")
     return "".join(sections) + sourced(data, ("zone_code", "population", "gps", "apl", "share_desert", "installations"))
 
 
