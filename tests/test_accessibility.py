@@ -59,6 +59,23 @@ def test_supply_where_no_one_lives_is_shared_by_no_one_and_a_tiny_demand_counts(
     assert scores.tolist() == pytest.approx([0.0, 4900.0])  # 2/3 × 4 900 / (2/3 × 1)
 
 
+def test_supply_variants_share_the_catchments_and_give_each_its_own_scores():
+    """Supply given as one column per variant (the APL's age limits): each column's scores,
+    by hand as in ``test_two_communes_by_hand``; a commune with a GP and no demand within
+    reach offers nothing in every variant."""
+    origins, destinations = np.array([0, 0, 1, 1, 2]), np.array([0, 1, 0, 1, 2])
+    minutes = np.array([5.0, 12.0, 12.0, 5.0, 5.0])
+    demand = np.array([1000.0, 3000.0, 0.0])
+    supply = np.array([[4900.0, 2000.0], [0.0, 1000.0], [4900.0, 4900.0]])
+    scores = e2sfca(origins, destinations, minutes, demand, supply)
+    ratio_a = np.array([4900.0, 2000.0]) / (1000 + 3000 * 2 / 3)
+    ratio_b = np.array([0.0, 1000.0]) / (1000 * 2 / 3 + 3000)
+    assert scores.shape == (3, 2)
+    assert scores[0] == pytest.approx(ratio_a + ratio_b * 2 / 3)
+    assert scores[1] == pytest.approx(ratio_a * 2 / 3 + ratio_b)
+    assert scores[2].tolist() == [0.0, 0.0]
+
+
 def test_the_apl_area_marks_the_territory_and_its_ring():
     from observatory.accessibility.border_ring import apl_area, within_reach
 

@@ -229,9 +229,9 @@ def test_the_apl_uses_the_parameters_it_is_given():
 def test_the_apl_counts_gps_of_its_field_up_to_each_age():
     """A GP whose field is unknown counts (the register's liberal activity is the rule); one
     aged exactly 65 counts in the APL of GPs of 65 at most, not one of 66."""
-    from observatory.accessibility.apl import AplSettings, gp_supply
+    from observatory.accessibility.apl import AplSettings, supply_by_age_limit
 
     gps = pd.DataFrame({"commune_code": ["a", "a", "a", "a"], "fte": 1.0, "age": [65.0, 66.0, 50.0, 40.0],
                         "apl_field": pd.array([True, True, pd.NA, False], dtype="boolean")})
-    assert gp_supply(gps, AplSettings(), None).to_dict() == {"a": 3 * 4900.0}
-    assert gp_supply(gps, AplSettings(), 65).to_dict() == {"a": 2 * 4900.0}
+    supply = supply_by_age_limit(gps, AplSettings(), {"all": None, "65": 65, "50": 50, "49": 49})
+    assert supply.to_dict("index") == {"a": {"all": 3 * 4900.0, "65": 2 * 4900.0, "50": 4900.0, "49": 0.0}}

@@ -82,26 +82,30 @@ def yearly_supply(gps: pd.DataFrame, settings: AplSettings) -> pd.Series:
     return pd.Series(np.where(acts.notna(), capped, np.where(new, p.newly_installed, by_fte)), index=gps.index)
 
 
-def gp_supply(gps: pd.DataFrame, settings: AplSettings, max_age: int | None) -> pd.Series:
+def supply_by_age_limit(gps: pd.DataFrame, settings: AplSettings, limits: dict[str, int | None]) -> pd.DataFrame:
     """Consultations per year offered in each commune by the GPs of the APL's field
-    (``apl_field``: liberal, or salaried in a centre de santé) aged at most ``max_age``."""
+    (``apl_field``: liberal, or salaried in a centre de santé), one column per named age
+    limit: GPs aged at most the limit, or all for ``None``; GPs of unknown age count under
+    every limit. Each GP's yearly activity is reckoned once for all the limits."""
     field = gps["apl_field"].fillna(True).astype(bool) if "apl_field" in gps else pd.Series(True, index=gps.index)
-    eligible = gps[field] if max_age is None else gps[field & ~(gps["age"] > max_age).fillna(False).astype(bool)]
-    return yearly_supply(eligible, settings).groupby(eligible["commune_code"]).sum()
+    eligible = gps[field]
+    yearly = yearly_supply(eligible, settings)
+    return pd.DataFrame({name: yearly if limit is None else yearly.where(~(eligible["age"] > limit).fillna(False).astype(bool), 0.0)
+                         for name, limit in limits.items()}).groupby(eligible["commune_code"]).sum()
 
 
 def apl_by_commune(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFrame,
                    settings: AplSettings = AplSettings()) -> pd.DataFrame:
-    """APL per commune for all GPs and the age-limited variants."""
+    """APL per commune for all GPs and the age-limited variants (one E2SFCA for the four)."""
     locations = reference.set_index("commune_code")[[]].copy()
     locations["standardised_population"], locations["demand_method"] = standardised_population(
         reference.set_index("commune_code"), settings.parameters)
-    origins, destinations, minutes = pair_positions(pairs, locations.index)  # once for the four variants
+    origins, destinations, minutes = pair_positions(pairs, locations.index)
     demand = locations["standardised_population"].to_numpy(dtype="float64")
-    for column, limit in AGE_LIMITS.items():
-        supply = gp_supply(gps, settings, limit).reindex(locations.index, fill_value=0.0).to_numpy(dtype="float64")
-        locations[column] = e2sfca(origins, destinations, minutes, demand, supply, settings.bands)
+    supply = supply_by_age_limit(gps, settings, AGE_LIMITS).reindex(locations.index, fill_value=0.0)
+    scores = e2sfca(origins, destinations, minutes, demand, supply[list(AGE_LIMITS)].to_numpy(), settings.bands)
+    for position, column in enumerate(AGE_LIMITS):
+        locations[column] = scores[:, position]
         if column == "apl":
-            locations["gp_consultations"] = supply
+            locations["gp_consultations"] = supply["apl"].to_numpy()
     return locations.reset_index()
-

@@ -33,8 +33,10 @@ def e2sfca(origins: np.ndarray, destinations: np.ndarray, minutes: np.ndarray,
     """Accessibility of each location (index 0..n-1) to the supply of the others.
 
     ``origins``/``destinations`` index demand and supply locations (the same n communes);
-    ``demand`` and ``supply`` have one value per location. A supply location whose
-    weighted demand is zero offers nothing to share (R_j = 0).
+    ``demand`` has one value per location, ``supply`` too or one column per variant (n × k,
+    the APL's age-limited ones): the variants share the weights and the weighted demand,
+    computed once. A supply location whose weighted demand is zero offers nothing to share
+    (R_j = 0).
     """
     weight = step_weights(minutes, bands)
     keep = weight > 0
@@ -42,8 +44,13 @@ def e2sfca(origins: np.ndarray, destinations: np.ndarray, minutes: np.ndarray,
         origins, destinations, weight = origins[keep], destinations[keep], weight[keep]
     n = len(demand)
     weighted_demand = np.bincount(destinations, weights=weight * demand[origins], minlength=n)
-    ratio = np.divide(supply, weighted_demand, out=np.zeros(n), where=weighted_demand > 0)
-    return np.bincount(origins, weights=weight * ratio[destinations], minlength=n)
+    supply = np.asarray(supply, dtype="float64")
+    shared = weighted_demand.reshape((n,) + (1,) * (supply.ndim - 1))
+    ratio = np.divide(supply, shared, out=np.zeros(supply.shape), where=shared > 0)
+    if supply.ndim == 1:
+        return np.bincount(origins, weights=weight * ratio[destinations], minlength=n)
+    return np.column_stack([np.bincount(origins, weights=weight * ratio[destinations, variant], minlength=n)
+                            for variant in range(supply.shape[1])])
 
 
 def positions(codes: pd.Series, index: pd.Index) -> np.ndarray:
