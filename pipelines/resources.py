@@ -6,6 +6,7 @@ IO manager from its real annotation."""
 import copy
 import dataclasses
 import json
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Optional
 
@@ -78,31 +79,39 @@ class StagingIOManager(ConfigurableIOManager):
     """
 
     observatory: ResourceDependency[ObservatoryConfig]
-    _kept: dict = PrivateAttr(default_factory=dict)  # (run, path): [value, readers still to read it]
+    _kept: dict = PrivateAttr(default_factory=dict)  # (run, path): [value, readers still to read it, its write]
+    _writes: list = PrivateAttr(default_factory=list)  # [the writing thread, the writes not waited for]
 
     def _path(self, context) -> Path:
         """Under the staging folder of the run's settings (the launchpad's, when it changes them)."""
         return (self.observatory.settings().staging_dir / "assets").joinpath(*context.asset_key.path)
 
     def handle_output(self, context: OutputContext, obj) -> None:
+        """The files are written by a thread of their own while the next steps compute (Parquet
+        writing lets go of the GIL: a second of a national build, on the other core). A value
+        read in the run is confirmed written when its last reader takes it, one read by no step
+        at once: a write that fails fails a step of the run."""
         path = self._path(context)
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(obj, StagedTable):
-            obj.table.to_parquet(path.with_suffix(".parquet"), index=False)
-            obj.rejects.to_parquet(path.with_suffix(".rejects.parquet"), index=False)
+            frames = {".parquet": obj.table, ".rejects.parquet": obj.rejects}
             record = {"kind": "staged", "rows_read": obj.rows_read, "out_of_scope": obj.out_of_scope, "stats": obj.stats}
         elif isinstance(obj, Origin):
-            record = {"kind": "origin", "value": obj.to_record()}
+            frames, record = {}, {"kind": "origin", "value": obj.to_record()}
         elif isinstance(obj, pd.DataFrame):
-            obj.to_parquet(path.with_suffix(".parquet"), index=False)
-            record = {"kind": "frame"}
+            frames, record = {".parquet": obj}, {"kind": "frame"}
         else:
-            record = {"kind": "json", "value": obj}
+            frames, record = {}, {"kind": "json", "value": obj}
         text = json.dumps(record, default=str, ensure_ascii=False)
-        path.with_suffix(".json").write_text(text, encoding="utf-8")
+        if not self._writes:
+            self._writes.extend([ThreadPoolExecutor(1, thread_name_prefix="staging"), []])
+        write = self._writes[0].submit(_write_staged, path, frames, text)
+        self._writes[1].append(write)
         readers = _readers(context)
         if readers:
-            self._kept[context.run_id, path] = [_as_stored(obj, json.loads(text)), readers]
+            self._kept[context.run_id, path] = [_as_stored(obj, json.loads(text)), readers, write]
+        else:
+            write.result()
 
     def load_input(self, context: InputContext):
         upstream = context.upstream_output
@@ -113,7 +122,21 @@ class StagingIOManager(ConfigurableIOManager):
         kept[1] -= 1
         if kept[1] == 0:
             del self._kept[key]
+            kept[2].result()
         return _unshared(kept[0])
+
+    def teardown_after_execution(self, context) -> None:
+        """A run that stops early still leaves no file half written behind it."""
+        if self._writes:
+            wait(self._writes[1])
+            self._writes[1].clear()
+
+
+def _write_staged(path: Path, frames: dict, text: str) -> None:
+    """An asset's files: its frames, then the JSON record that says how to read them back."""
+    for suffix, frame in frames.items():
+        frame.to_parquet(path.with_suffix(suffix), index=False)
+    path.with_suffix(".json").write_text(text, encoding="utf-8")
 
 
 def _readers(context: OutputContext) -> int:

@@ -29,13 +29,14 @@ def _assert_same(served, from_file, what: str) -> None:
 
 
 class ComparingIOManager(StagingIOManager):
-    """The real manager, noting what each input was served and what its file holds."""
+    """The real manager, noting what each input was served and from which file (read once
+    the run is over: the files are written beside the steps, and the run waits for them)."""
 
     def load_input(self, context: dg.InputContext):
         path = self._path(context.upstream_output)
         in_memory = (context.upstream_output.run_id, path) in self._kept
         served = super().load_input(context)
-        SERVED.append((path.name, in_memory, served, read_staged(path)))
+        SERVED.append((path, in_memory, served))
         MANAGERS[id(self)] = self  # the instance the run uses (Dagster may copy the one given)
         return served
 
@@ -54,7 +55,8 @@ def compared_build(tmp_path_factory):
                                 observatory=definitions.resources["observatory"])})
     assert result.success
     assert len(MANAGERS) == 1
-    return list(SERVED), [path.name for _, path in next(iter(MANAGERS.values()))._kept]
+    served = [(path.name, in_memory, value, read_staged(path)) for path, in_memory, value in SERVED]
+    return served, [path.name for _, path in next(iter(MANAGERS.values()))._kept]
 
 
 def test_every_value_served_from_memory_is_the_one_its_file_holds(compared_build):
@@ -96,3 +98,24 @@ def test_a_reader_changing_its_frame_changes_no_other_readers(tmp_path):
                                        "staging_io": StagingIOManager(observatory=observatory)})
     assert result.output_for_node("second") == 2
     assert produced["gps"].tolist() == [2, 0]
+
+
+@pytest.mark.pipeline
+@pytest.mark.parametrize("downstream", [True, False], ids=["read-by-a-next-step", "the-run's-last"])
+def test_a_value_that_cannot_be_staged_fails_the_run(tmp_path, downstream):
+    """Staging files are written beside the next steps: a value Parquet cannot hold (a
+    column mixing numbers and text) still fails the run, whether a step follows it or not."""
+
+    @dg.asset(io_manager_key="staging_io")
+    def mixed() -> pd.DataFrame:
+        return pd.DataFrame({"value": [1, "un"]}, dtype=object)
+
+    @dg.asset(io_manager_key="staging_io")
+    def after(mixed: pd.DataFrame) -> int:
+        return len(mixed)
+
+    observatory = build_definitions(Settings(data_dir=tmp_path)).resources["observatory"]
+    result = dg.materialize([mixed, after] if downstream else [mixed], raise_on_error=False,
+                            resources={"observatory": observatory,
+                                       "staging_io": StagingIOManager(observatory=observatory)})
+    assert not result.success
