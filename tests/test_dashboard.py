@@ -602,6 +602,7 @@ def test_downloads_are_csv_for_french_spreadsheets(tmp_path):
     """Semicolons, decimal commas in shortest form, dates without a time that was never given,
     quotes only where a value holds a semicolon or a quote, formulas neutralised, a byte order
     mark; a table with no column is still a file."""
+    import duckdb
     import pandas as pd
 
     from observatory.dashboard.downloads import as_text, neutralised, write_csv
@@ -609,11 +610,28 @@ def test_downloads_are_csv_for_french_spreadsheets(tmp_path):
     frame = pd.DataFrame({"nom": pd.array(["Blois", "a;b", '=1+1', None], dtype="string"),
                           "apl": [2.5, 330124.0, None, 0.125], "n": pd.array([1, None, 3, 4], dtype="Int64"),
                           "jour": pd.to_datetime(["2024-06-30", None, "2023-01-01", "2022-12-31"])})
-    write_csv(as_text(neutralised(frame)), tmp_path / "t.csv")
+    connection = duckdb.connect()
+    write_csv(as_text(neutralised(frame)), tmp_path / "t.csv", connection)
+    write_csv(as_text(neutralised(frame.head(1))), tmp_path / "one.csv", connection)  # the connection serves again
+    assert (tmp_path / "one.csv").read_bytes().decode("utf-8") == "\ufeffnom;apl;n;jour\nBlois;2,5;1;2024-06-30\n"
     assert (tmp_path / "t.csv").read_bytes().decode("utf-8") == (
         "\ufeffnom;apl;n;jour\nBlois;2,5;1;2024-06-30\n\"a;b\";330124;;\n'=1+1;;3;2023-01-01\n;0,125;4;2022-12-31\n")
-    write_csv(pd.DataFrame(), tmp_path / "vide.csv")
+    write_csv(pd.DataFrame(), tmp_path / "vide.csv", connection)
     assert (tmp_path / "vide.csv").read_bytes() == "\ufeff\n".encode("utf-8")
+
+
+def test_the_downloads_are_shared_in_two_halves_of_about_the_same_cells():
+    """Every table in one share and one only, the largest first to the lighter share."""
+    import pandas as pd
+
+    from observatory.dashboard.downloads import two_shares
+
+    tables = {name: pd.DataFrame({"a": range(rows), "b": range(rows)})
+              for name, rows in {"big": 100, "mid": 60, "small": 30, "tiny": 10, "empty": 0}.items()}
+    first, second = two_shares(tables)
+    assert sorted([*first, *second]) == sorted(tables) and not set(first) & set(second)
+    assert (sorted(first), sorted(second)) == (["big", "empty"], ["mid", "small", "tiny"])
+    assert sum(frame.size for frame in first.values()) == 200 and sum(f.size for f in second.values()) == 200
 
 
 def test_every_profession_has_its_figures_or_says_why():

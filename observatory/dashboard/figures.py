@@ -106,12 +106,12 @@ def quantile_classes(values: pd.Series, decimals: int, count: int = 5) -> tuple[
 def _fill(contours: str, columns: dict[str, np.ndarray], drawn: np.ndarray, colour: str, label: str, group: str,
           key: str, hover: str, customdata: list[str]) -> dict:
     """One colour's units (``drawn``, a mask over ``columns``), drawn from the ``contours`` the
-    page loads once (named, not copied)."""
+    page loads once (named, not copied). Each unit's hover data is a tuple, which JSON writes
+    as the list Plotly reads."""
     return {"type": "choropleth", "geojson": contours, "featureidkey": "properties.code",
             "locations": columns[key][drawn].tolist(), "z": [1] * int(drawn.sum()),
             "colorscale": [[0, colour], [1, colour]], "showscale": False, "name": label, "legendgroup": group,
-            "showlegend": True, "customdata": [list(row) for row in zip(*(columns[name][drawn].tolist()
-                                                                            for name in customdata))],
+            "showlegend": True, "customdata": list(zip(*(columns[name][drawn].tolist() for name in customdata))),
             "hovertemplate": hover, "marker": OUTLINE}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from .. import catalogue
 from ..beside import Beside
 from ..publish import swap_in, write_version
 from . import pages, professions, zones
-from .downloads import write_downloads
+from .downloads import two_shares, write_downloads
 from .exports import export_maps
 from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, PrioritiesInput, ScenariosInput,
                      TerritoriesInput, ZonesInput)
@@ -407,26 +408,53 @@ def profession_layers(contours: str, table: pd.DataFrame, per: str, **common) ->
         for profession in professions.OTHER_PROFESSIONS}
 
 
-def map_pages(data: SiteData) -> dict[str, MapPage]:
-    """The maps pages by file: one page up to a région's size; above (``maps_by_departement``),
-    France's overview by département and a page per département, so that no page carries
-    35 000 communes' polygons (30 MB, seconds to draw)."""
+def map_pages(data: SiteData) -> Iterator[tuple[str, MapPage]]:
+    """The maps pages by file, the territory's (``cartes.html``) first: one page up to a
+    région's size; above (``maps_by_departement``), France's overview by département and a
+    page per département, so that no page carries 35 000 communes' polygons (30 MB, seconds
+    to draw). Each page is made when asked for, so that one page's figures are in memory at a
+    time (all of them together weighed hundreds of megabytes at national size)."""
     sources = MapSources.of(data)
     if not data.maps_by_departement:
-        return {"cartes.html": commune_map(sources, "Cartes")}
+        yield "cartes.html", commune_map(sources, "Cartes")
+        return
     departements = departement_frame(data.tables)
     names = departements.set_index("departement_code")["departement_name"].sort_index()
     back = [("cartes.html", "Carte de France par département")]
-    return {"cartes.html": departement_map(data, departements, [(f"cartes-{code}.html", f"{name} ({code})")
-                                                                for code, name in names.items()]),
-            **{f"cartes-{code}.html": commune_map(sources, f"Cartes — {names[code]}", communes, back)
-               for code, communes in sources.communes.groupby("departement_code") if code in names}}
+    yield "cartes.html", departement_map(data, departements, [(f"cartes-{code}.html", f"{name} ({code})")
+                                                              for code, name in names.items()])
+    for code, communes in sources.communes.groupby("departement_code"):
+        if code in names:
+            yield f"cartes-{code}.html", commune_map(sources, f"Cartes — {names[code]}", communes, back)
 
 
 OVERVIEW_SIMPLIFICATION_DEGREES = 0.01  # ≈ 1 km: France's départements on one screen
 
 
 DICTIONARY = "dictionnaire_des_donnees"  # every published column described, downloadable beside the tables
+
+
+def write_maps(folder: Path, data: SiteData, common: dict, scripts: tuple[str, ...]) -> None:
+    """The maps pages (``map_pages``), their contour scripts and, when asked, the main map's
+    PNG/PDF exports: a third of the site's work, done beside the other pages (``Beside``)."""
+    exports = {}
+    for file, shown in map_pages(data):
+        if file == "cartes.html" and data.map_exports:
+            captions = {f"carte-{key}": f"{data.territory_name} — "
+                                        f"{pages.sources_line(data, layer.columns + OVERLAY_COLUMNS)}"
+                        for key, layer in shown.layers.items()}
+            exports = export_maps({f"carte-{key}": for_export(fig_map({key: layer}, key, shown.above, shown.bounds),
+                                                              shown.contours)
+                                   for key, layer in shown.layers.items()
+                                   if not key.startswith((PROFESSION_LAYER, ZONE_LAYER))},
+                                  folder / "exports", captions)
+        script = "data/" + file.replace("cartes", "contours").replace(".html", ".js")
+        (folder / script).write_text("window.OBSERVATOIRE_CONTOURS = " + json.dumps(shown.contours, separators=(",", ":"))
+                                     + ";\n", encoding="utf-8")
+        figure = fig_map(shown.layers, next(iter(shown.layers)), shown.above, shown.bounds, titled=False)
+        body = pages.maps(data, figure, shown, exports if file == "cartes.html" else {})
+        (folder / file).write_text(page(file=file, title=shown.title, body=body, scripts=(script, *scripts), **common),
+                                   encoding="utf-8")
 
 
 def build_site(site_dir: Path, data: SiteData) -> Path:
@@ -445,7 +473,14 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
         write_plotly_bundles(folder / "assets")
         for asset in ("observatoire.js", "observatoire.css"):
             shutil.copy(ASSETS / asset, folder / "assets" / asset)
-        with Beside("writing the downloads", write_downloads, folder / "data", published) as downloads:
+        scripts = ("data/territoires.js", "assets/observatoire.js")
+        common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
+                  "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
+                  "register_vintage": data.register_vintage}
+        (folder / "data").mkdir()
+        beside, own = two_shares(published)  # half the downloads written beside, half here
+        with Beside("drawing the maps", write_maps, folder, data, common, scripts) as drawn, \
+                Beside("writing the downloads", write_downloads, folder / "data", beside) as downloads:
             zoned = ZonesInput.of(data.tables)
             zone_files, zone_rows = zones.zone_files(zoned.membership), zones.zone_frame(zoned)
             index, sheets = territory_data(data.tables)
@@ -458,20 +493,9 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                     "window.OBSERVATOIRE_FICHES = window.OBSERVATOIRE_FICHES || {};\n"
                     f"window.OBSERVATOIRE_FICHES[{json.dumps(departement)}] = " + json.dumps(items, ensure_ascii=False)
                     + ";\n", encoding="utf-8")
-            maps = map_pages(data)
-            main = maps["cartes.html"]
-            captions = {key: f"{data.territory_name} — {pages.sources_line(data, layer.columns + OVERLAY_COLUMNS)}"
-                        for key, layer in main.layers.items()}
-            exports = export_maps({f"carte-{key}": for_export(fig_map({key: layer}, key, main.above, main.bounds),
-                                                              main.contours)
-                                   for key, layer in main.layers.items()
-                                   if not key.startswith((PROFESSION_LAYER, ZONE_LAYER))},
-                                  folder / "exports", {f"carte-{key}": text for key, text in captions.items()}) \
-                if data.map_exports else {}
-            scripts = ("data/territoires.js", "assets/observatoire.js")
-            common = {"territory": data.territory_name, "reference_date": data.reference_date, "synthetic": data.synthetic,
-                      "unavailable": incomplete_register_warning(data.tables["gp_register_coverage"]),
-                      "register_vintage": data.register_vintage}
+            written = write_downloads(folder / "data", own)
+            written.update(downloads.result())
+            files = {name: written[name] for name in published}
             bodies = {
                 "index.html": ("Chiffres clés", pages.home(data, HomeInput.of(data.tables)), scripts),
                 "evolution.html": ("Évolution", pages.evolution(data, EvolutionInput.of(data.tables)), ()),
@@ -484,18 +508,12 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
                 "commune.html": ("Commune", pages.territory_page(data, "commune"), scripts),
                 "epci.html": ("Intercommunalité", pages.territory_page(data, "epci"), scripts),
                 "methode.html": ("Méthode et données", pages.methodology(data, MethodInput.of(data.tables),
-                                                                        downloads.result(), dictionary), ()),
+                                                                        files, dictionary), ()),
             }
             bodies.update({file: (title, body, ()) for file, (title, body)
                            in zones.diagnostics(data, zoned, zone_rows, zone_files).items()})
-            for file, shown in maps.items():
-                script = "data/" + file.replace("cartes", "contours").replace(".html", ".js")
-                (folder / script).write_text("window.OBSERVATOIRE_CONTOURS = " + json.dumps(shown.contours, separators=(",", ":"))
-                                             + ";\n", encoding="utf-8")
-                figure = fig_map(shown.layers, next(iter(shown.layers)), shown.above, shown.bounds, titled=False)
-                bodies[file] = (shown.title, pages.maps(data, figure, shown, exports if file == "cartes.html" else {}),
-                                (script, *scripts))
             for file, (title, body, extra) in bodies.items():
                 (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")
+            drawn.result()
 
     return write_version(site_dir, write)
