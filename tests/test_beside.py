@@ -37,6 +37,23 @@ def test_the_child_sees_the_parents_data_and_returns_its_value():
         assert counting.result() == 1234
 
 
+def _frozen() -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_the_parents_objects_are_frozen_in_the_child_only():
+    """The child's collections leave the parent's objects (and their pages) alone; the
+    parent's collector goes on as before."""
+    import gc
+
+    kept = [[number] for number in range(10_000)]
+    with Beside("freezing", _frozen) as frozen:
+        assert frozen.result() >= len(kept)
+    assert gc.get_freeze_count() == 0
+
+
 def test_an_error_in_the_child_is_raised_with_its_traceback(tmp_path):
     with pytest.raises(RuntimeError, match=r"(?s)writing the downloads failed:.*ValueError: no such table in"):
         with Beside("writing the downloads", _fail, tmp_path) as failing:
