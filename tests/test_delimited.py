@@ -43,6 +43,37 @@ def test_truncated_line_is_quarantined_with_its_line_number(tmp_path):
     assert table.rows_read == 3  # the blank line is not a row
 
 
+def test_a_line_of_spaces_is_blank_and_one_of_the_delimiters_count_a_row_of_empty_values(tmp_path):
+    """An unquoted file's delimiter is visible (a tab is refused: a line of tabs alone would
+    be blank to the line count and a row to the parser)."""
+    text = "CODE;NOM;VALEUR\n41079;A;3\n   \n;;\n41081;C;5\n"
+    table = read_delimited(write(tmp_path / "f.csv", text), dataset="t", delimiter=";", columns=COLUMNS)
+    assert table.frame["line"].tolist() == [2, 4, 5] and table.rows_read == 3
+    assert table.frame["code"].tolist() == ["41079", "", "41081"] and table.rejects.empty
+    tabs = write(tmp_path / "t.tsv", text.replace(";", "\t"))
+    with pytest.raises(ValueError, match="delimiter must be visible"):
+        read_delimited(tabs, dataset="t", delimiter="\t", columns=COLUMNS)
+
+
+def test_a_file_of_rows_only_is_read_in_one_pass_and_any_other_line_brings_the_line_scan(tmp_path, monkeypatch):
+    """Every line a row (a last line without its end too): one pass, numbers from the rows'
+    ranks. A blank line at the end, or a malformed one, and every line is scanned for the
+    numbers."""
+    from observatory.sources import delimited
+
+    scans = []
+    scan = delimited._scan_lines
+    monkeypatch.setattr(delimited, "_scan_lines", lambda *arguments: scans.append(1) or scan(*arguments))
+    rows = "CODE;NOM;VALEUR\n41079;A;3\n41080;B;4\n41081;C;5"
+    table = read_delimited(write(tmp_path / "f.csv", rows), dataset="t", delimiter=";", columns=COLUMNS)
+    assert table.frame["line"].tolist() == [2, 3, 4] and table.rows_read == 3 and scans == []
+    table = read_delimited(write(tmp_path / "g.csv", rows + "\n\n"), dataset="t", delimiter=";", columns=COLUMNS)
+    assert table.frame["line"].tolist() == [2, 3, 4] and table.rows_read == 3 and scans == [1]
+    table = read_delimited(write(tmp_path / "h.csv", rows.replace("41080;B;4", "41080;B")), dataset="t",
+                           delimiter=";", columns=COLUMNS)
+    assert table.frame["line"].tolist() == [2, 4] and table.rejects["line"].tolist() == [3] and scans == [1, 1]
+
+
 def test_missing_column_names_file_line_and_field_with_a_rename_hint(tmp_path):
     path = write(tmp_path / "registre.csv", "CODE;NOM_COMMUNE;VALEUR\n41079;A;3\n")
     with pytest.raises(SourceFormatError) as error:
