@@ -2,10 +2,11 @@
 
 The public registers are large (1.2 million lines nationally, ten times that for every
 profession over years), unquoted, sometimes latin-1, and sometimes damaged (truncated
-lines). A first pass reads each line as one string with PyArrow and counts its fields; a
-second parses only the columns wanted with PyArrow's CSV reader; both stream, and together
-they keep the exact line numbers for error messages and quarantine, which pandas', PyArrow's
-and DuckDB's CSV readers do not report.
+lines). PyArrow's CSV reader parses only the columns wanted, streaming; where every line
+is a row, a row's rank gives its line number; where some are blank or malformed, a pass
+reading each line as one string and counting its fields finds them. So the exact line
+numbers are kept for error messages and quarantine, which pandas', PyArrow's and DuckDB's
+CSV readers do not report.
 """
 
 from __future__ import annotations
@@ -108,12 +109,11 @@ def _options(encoding: str, **read) -> pacsv.ReadOptions:
 
 @dataclass
 class _LineScan:
-    """What a first pass over an unquoted file's lines finds: the header, the encoding, the
+    """What a pass over an unquoted file's lines finds: the encoding, the
     numbers of the data lines that are not well formed (blank or malformed; few, so memory
     does not grow with the file), the malformed ones with their field counts, and the
     non-blank data lines."""
 
-    header: list[str]
     encoding: str
     skipped: np.ndarray
     malformed: np.ndarray
@@ -174,7 +174,7 @@ def _scan_lines_as(path: Path, delimiter: str, encoding: str) -> _LineScan:
     if header is None:
         raise SourceFormatError(path, 1, None, "empty file: no header line")
     joined = (lambda parts: np.concatenate(parts) if parts else np.array([], dtype="int64"))
-    return _LineScan(header, encoding, joined(skipped), joined(malformed), joined(counts), rows_read, number - 2)
+    return _LineScan(encoding, joined(skipped), joined(malformed), joined(counts), rows_read, number - 2)
 
 
 def _selected(table: pa.Table, keep: Callable[[pa.Table], pa.Array] | None, encoded: tuple[str, ...]) -> pa.Table:
@@ -334,7 +334,7 @@ def read_delimited(
     of every profession fits in memory. A line whose
     number of fields differs from the header's (a truncated or spliced line) is
     quarantined with its line number, never padded. Unquoted files (the large registers)
-    are streamed in two passes, memory bounded by the rows kept.
+    are streamed (``_unquoted``), memory bounded by the rows kept.
     """
     path = Path(path)
     if not path.exists():
