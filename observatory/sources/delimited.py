@@ -161,18 +161,15 @@ def _scan_lines_as(path: Path, delimiter: str, encoding: str) -> _LineScan:
         numbers = np.arange(number, number + len(lines), dtype="int64")
         number += len(lines)
         fields = pc.count_substring(lines, delimiter).to_numpy(zero_copy_only=False) + 1
-        filled = fields == len(header)  # a line holding the header's count of a visible delimiter is not blank
-        doubtful = np.flatnonzero(~filled)
+        good = fields == len(header)  # a line holding the header's count of a visible delimiter is not blank
+        filled, doubtful = good.copy(), np.flatnonzero(~good)
         if len(doubtful):  # only the other lines are trimmed: trimming every line copied the file
             filled[doubtful] = ~pc.equal(pc.utf8_trim_whitespace(lines.take(doubtful)), "").to_numpy(
                 zero_copy_only=False)
-        good = filled & (fields == len(header))
         rows_read += int(filled.sum())
         skipped.append(numbers[~good])
         malformed.append(numbers[filled & ~good])
         counts.append(fields[filled & ~good])
-    if header is None:
-        raise SourceFormatError(path, 1, None, "empty file: no header line")
     joined = (lambda parts: np.concatenate(parts) if parts else np.array([], dtype="int64"))
     return _LineScan(encoding, joined(skipped), joined(malformed), joined(counts), rows_read, number - 2)
 
@@ -190,11 +187,16 @@ def _header(path: Path, delimiter: str) -> tuple[list[str], str]:
         first = file.readline()
     if not first.strip():
         raise SourceFormatError(path, 1, None, "empty file: no header line")
-    try:
-        text, encoding = first.decode("utf-8"), "utf8"
-    except UnicodeDecodeError:
-        text, encoding = first.decode("latin-1"), "latin1"
+    text, encoding = _decoded(first)
     return text.lstrip("\ufeff").rstrip("\r\n").split(delimiter), encoding
+
+
+def _decoded(data: bytes) -> tuple[str, str]:
+    """``data`` as text, and its encoding: UTF-8, else latin-1 (which decodes any byte)."""
+    try:
+        return data.decode("utf-8"), "utf8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin1"
 
 
 @dataclass
@@ -287,11 +289,7 @@ def _quoted_fields(path: Path, delimiter: str) -> tuple[list[str], pa.ListArray,
     A malformed record spanning several lines (a stray quote swallows the lines after it)
     is returned once per physical line, the later ones with no field, so that each line
     is quarantined and accounted for, not only the first."""
-    data = path.read_bytes()
-    try:
-        text, encoding = data.decode("utf-8"), "utf8"
-    except UnicodeDecodeError:
-        text, encoding = data.decode("latin-1"), "latin1"
+    text, encoding = _decoded(path.read_bytes())
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
