@@ -80,7 +80,8 @@ class StagingIOManager(ConfigurableIOManager):
 
     observatory: ResourceDependency[ObservatoryConfig]
     _kept: dict = PrivateAttr(default_factory=dict)  # (run, path): [value, readers still to read it, its write]
-    _writes: list = PrivateAttr(default_factory=list)  # [the writing thread, the writes not waited for]
+    _writer: Optional[ThreadPoolExecutor] = PrivateAttr(default=None)  # the thread writing the files
+    _writes: list = PrivateAttr(default_factory=list)  # the writes not waited for yet
 
     def _path(self, context) -> Path:
         """Under the staging folder of the run's settings (the launchpad's, when it changes them)."""
@@ -103,10 +104,10 @@ class StagingIOManager(ConfigurableIOManager):
         else:
             frames, record = {}, {"kind": "json", "value": obj}
         text = json.dumps(record, default=str, ensure_ascii=False)
-        if not self._writes:
-            self._writes.extend([ThreadPoolExecutor(1, thread_name_prefix="staging"), []])
-        write = self._writes[0].submit(_write_staged, path, frames, text)
-        self._writes[1].append(write)
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="staging")
+        write = self._writer.submit(_write_staged, path, frames, text)
+        self._writes.append(write)
         readers = _readers(context)
         if readers:
             self._kept[context.run_id, path] = [_as_stored(obj, json.loads(text)), readers, write]
@@ -127,9 +128,8 @@ class StagingIOManager(ConfigurableIOManager):
 
     def teardown_after_execution(self, context) -> None:
         """A run that stops early still leaves no file half written behind it."""
-        if self._writes:
-            wait(self._writes[1])
-            self._writes[1].clear()
+        wait(self._writes)
+        self._writes.clear()
 
 
 def _write_staged(path: Path, frames: dict, text: str) -> None:
