@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 import json
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -453,8 +453,12 @@ def write_maps(folder: Path, data: SiteData, common: dict, scripts: tuple[str, .
                                      + ";\n", encoding="utf-8")
         figure = fig_map(shown.layers, next(iter(shown.layers)), shown.above, shown.bounds, titled=False)
         body = pages.maps(data, figure, shown, exports if file == "cartes.html" else {})
-        (folder / file).write_text(page(file=file, title=shown.title, body=body, scripts=(script, *scripts), **common),
-                                   encoding="utf-8")
+        _write_page(folder, file, shown.title, body, (script, *scripts), common)
+
+
+def _write_page(folder: Path, file: str, title: str, body: str, scripts: tuple[str, ...], common: dict) -> None:
+    """One page of the site in its layout (``page``), with the territory's ``common`` header."""
+    (folder / file).write_text(page(file=file, title=title, body=body, scripts=scripts, **common), encoding="utf-8")
 
 
 def build_site(site_dir: Path, data: SiteData) -> Path:
@@ -513,7 +517,7 @@ def prepare_site(site_dir: Path, data: SiteData) -> Path:
             bodies.update({file: (title, body, ()) for file, (title, body)
                            in zones.diagnostics(data, zoned, zone_rows, zone_files).items()})
             for file, (title, body, extra) in bodies.items():
-                (folder / file).write_text(page(file=file, title=title, body=body, scripts=extra, **common), encoding="utf-8")
+                _write_page(folder, file, title, body, extra, common)
             drawn.result()
 
     return write_version(site_dir, write)
