@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 from observatory.accessibility.travel_times import RoadModel
+from observatory.indicators.benchmark import catchment_complete
 from observatory.indicators.deserts import (accessibility_by_level, classify, commune_accessibility,
                                             gps_with_departures, nearest_gp_minutes)
 
@@ -44,6 +45,8 @@ def test_classes_follow_the_thresholds_their_lower_bound_included():
     assert classify(apl, THRESHOLDS).tolist() == ["desert", "desert", "fragile", "fragile", "adequate", "adequate",
                                                  pd.NA]
     assert classify(pd.Series([3.0]), (2.0, 3.5)).tolist() == ["fragile"]
+    by_code = classify(pd.Series([3.0, np.nan], index=["41002", "41001"]), THRESHOLDS)  # kept on its communes
+    assert by_code.index.tolist() == ["41002", "41001"] and by_code["41002"] == "fragile" and pd.isna(by_code["41001"])
 
 
 def test_minutes_to_the_nearest_gp_from_the_pairs_else_estimated_by_hand():
@@ -71,44 +74,47 @@ def test_without_any_gp_no_commune_has_a_nearest_one():
     none = nearest_gp_minutes(REFERENCE, pd.DataFrame({"commune_code": []}), pd.DataFrame(
         columns=["origin", "destination", "minutes"]))
     assert none.index.tolist() == REFERENCE["commune_code"].tolist() and none.isna().all()
+    assert none.dtype == "float64"  # minutes, published as numbers
 
 
 def test_departures_by_age_at_the_horizon_or_planned_before_it_unknown_without_either():
     gps = pd.DataFrame({
-        "age": pd.array([62, 61, None, None, 40, 40], dtype="Int64"),
-        "planned_departure": pd.to_datetime([None, None, None, "2029-06-30", "2031-01-01", None]),
+        "age": pd.array([62, 61, None, None, 40, 40, 56, None], dtype="Int64"),
+        "planned_departure": pd.to_datetime([None, None, None, "2029-06-30", "2031-01-01", None, None,
+                                             "2034-07-01"]),
     })
     leaving = gps_with_departures(gps, date(2024, 6, 30), retirement_age=67)
-    # 62 + 5 = 67: reaches the age exactly at five years; the planned date counts on its day.
-    assert leaving["leaving_5y"].tolist() == [True, False, pd.NA, True, False, False]
-    assert leaving["leaving_10y"].tolist() == [True, True, pd.NA, True, True, False]
+    # 62 + 5 = 67: reaches the age exactly at five years; the planned date counts on its day;
+    # 56 + 10 = 66 and a departure planned a day after the ten years: not within ten years.
+    assert leaving["leaving_5y"].tolist() == [True, False, pd.NA, True, False, False, False, False]
+    assert leaving["leaving_10y"].tolist() == [True, True, pd.NA, True, True, False, False, False]
     later = gps_with_departures(gps, date(2024, 6, 30), retirement_age=70)
     assert later["leaving_5y"].tolist()[:2] == [False, False] and later["leaving_10y"].tolist()[:2] == [True, True]
 
 
 def _communes() -> pd.DataFrame:
     """E1: Alpha, Bêta and Gamma (no APL: a partial register within its reach); E2: Delta,
-    whose own département's register is partial."""
+    whose own département's register is partial; E3: Zêta, whose GP's departure is unknown."""
     return pd.DataFrame({
-        "commune_code": ["41001", "41002", "41003", "45001"],
-        "commune_name": ["Alpha", "Bêta", "Gamma", "Delta"],
-        "epci_code": ["E1", "E1", "E1", "E2"],
-        "epci_name": ["CC Un", "CC Un", "CC Un", "CC Deux"],
-        "population": [1000, 3000, 500, 500],
-        "apl": [2.0, 6.0, np.nan, np.nan],
-        "apl_65": [1.5, 5.0, np.nan, np.nan],
-        "apl_62": [1.0, 4.0, np.nan, np.nan],
-        "apl_60": [0.5, 3.0, np.nan, np.nan],
-        "desert_class": pd.array(["desert", "adequate", None, None], dtype="string"),
-        "nearest_gp_minutes": [10.0, 2.0, np.nan, np.nan],
-        "register_complete": [True, True, True, False],
+        "commune_code": ["41001", "41002", "41003", "45001", "41004"],
+        "commune_name": ["Alpha", "Bêta", "Gamma", "Delta", "Zêta"],
+        "epci_code": ["E1", "E1", "E1", "E2", "E3"],
+        "epci_name": ["CC Un", "CC Un", "CC Un", "CC Deux", "CC Trois"],
+        "population": [1000, 3000, 500, 500, 200],
+        "apl": [2.0, 6.0, np.nan, np.nan, 3.0],
+        "apl_65": [1.5, 5.0, np.nan, np.nan, 3.0],
+        "apl_62": [1.0, 4.0, np.nan, np.nan, 3.0],
+        "apl_60": [0.5, 3.0, np.nan, np.nan, 3.0],
+        "desert_class": pd.array(["desert", "adequate", None, None, "fragile"], dtype="string"),
+        "nearest_gp_minutes": [10.0, 2.0, np.nan, 7.0, 4.0],
+        "register_complete": [True, True, True, False, True],
     })
 
 
 def test_a_level_weighs_its_communes_by_population_and_counts_its_departures():
-    gps = pd.DataFrame({"commune_code": ["41001", "41001", "41002", "45001"],
-                        "leaving_5y": pd.array([True, False, None, True], dtype="boolean"),
-                        "leaving_10y": pd.array([True, True, None, True], dtype="boolean")})
+    gps = pd.DataFrame({"commune_code": ["41001", "41001", "41002", "45001", "41004"],
+                        "leaving_5y": pd.array([True, False, None, True, None], dtype="boolean"),
+                        "leaving_10y": pd.array([True, True, None, True, None], dtype="boolean")})
     table = accessibility_by_level(_communes(), gps, "epci_code", "epci_name", THRESHOLDS).set_index("epci_code")
     one, two = table.loc["E1"], table.loc["E2"]
     assert one["epci_name"] == "CC Un" and one["population"] == 4500
@@ -128,6 +134,11 @@ def test_a_level_weighs_its_communes_by_population_and_counts_its_departures():
                "departures_10y", "gps_known_departure"]
     assert two[figures].isna().all(), two[figures]
     assert (two["population"], two["population_unclassified"], two["share_unclassified"]) == (500, 500, 1.0)
+    # Zêta's one GP has no known departure: departures unknown, not none.
+    three = table.loc["E3"]
+    assert three["gps_known_departure"] == 0 and three[["departures_5y", "departures_10y"]].isna().all()
+    assert three["apl"] == 3.0 and three["mean_minutes_to_gp"] == 4.0
+    assert table.columns.tolist().count("departures_5y") == 1 and "gps_known_departure" in table.columns
 
 
 def test_a_commune_has_no_apl_where_a_register_within_its_reach_is_partial():
@@ -141,7 +152,8 @@ def test_a_commune_has_no_apl_where_a_register_within_its_reach_is_partial():
     gps = pd.DataFrame({"commune_code": ["41001"]})
     pairs = pd.DataFrame({"origin": ["41002", "41003", "45001"], "destination": ["41001", "45001", "41003"],
                           "minutes": [15.0, 12.0, 12.0]})
-    table = commune_accessibility(REFERENCE, gps, pairs, apl, THRESHOLDS, RoadModel(), complete)
+    table = commune_accessibility(REFERENCE, gps, pairs, apl, THRESHOLDS, RoadModel(detour=1.5, speed_kmh=45.0),
+                                  complete)
     assert table.columns.tolist() == ["commune_code", "commune_name", "epci_code", "epci_name", "departement_code",
                                       "departement_name", "population", "apl", "apl_65", "apl_62", "apl_60", "register_complete",
                                       "catchment_complete", "nearest_gp_minutes", "desert_class"]
@@ -151,4 +163,13 @@ def test_a_commune_has_no_apl_where_a_register_within_its_reach_is_partial():
     assert table.loc[[2, 4], ["apl", "apl_65", "apl_62", "apl_60", "nearest_gp_minutes"]].isna().all().all()
     assert table["desert_class"].tolist() == ["desert", "adequate", pd.NA, "desert", pd.NA]
     assert table["nearest_gp_minutes"].tolist()[1] == 15.0
-    assert table["nearest_gp_minutes"].tolist()[3] == pytest.approx(_km(0.35) * 1.3, rel=1e-9)
+    assert table["nearest_gp_minutes"].tolist()[3] == pytest.approx(_km(0.35) * 1.5 / 45.0 * 60.0, rel=1e-9)
+
+
+def test_a_communes_catchment_is_complete_when_every_register_within_its_reach_is():
+    """Per commune, in the order given: 41003 reaches 45001 (Loiret: partial); 41001 reaches
+    only its own département; 46001's département is not named: not complete either."""
+    pairs = pd.DataFrame({"origin": ["41003", "41001"], "destination": ["45001", "41002"], "minutes": [12.0, 9.0]})
+    complete = pd.Series([True, False], index=["41", "45"])
+    found = catchment_complete(pd.Series(["41003", "41001", "46001"], dtype="string"), pairs, complete)
+    assert found.index.tolist() == ["41003", "41001", "46001"] and found.tolist() == [False, True, False]

@@ -49,8 +49,8 @@ def register_complete(coverage: pd.DataFrame) -> pd.Series:
     """Per département: can the register be trusted for accessibility? Not when it holds no
     GP, nor when it holds less than 80 % (or more than 125 %) of the CNAM's liberal GPs."""
     plausible = coverage["coverage"].isna() | coverage["coverage"].between(*PLAUSIBLE_COVERAGE)
-    complete = ((coverage["register_gps"] > 0) & plausible).astype("boolean").fillna(False).astype(bool)
-    return pd.Series(complete.to_numpy(), index=coverage["departement_code"].to_numpy())
+    complete = (coverage["register_gps"] > 0) & plausible  # never unknown: a count, and no CNAM count is plausible
+    return pd.Series(complete.to_numpy(dtype=bool), index=coverage["departement_code"].to_numpy())
 
 
 def ring_coverage(ring_gps: pd.DataFrame, ring: pd.DataFrame, benchmark: pd.DataFrame) -> pd.DataFrame:

@@ -50,11 +50,11 @@ def nearest_gp_minutes(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.Dat
 
 def departures(gps: pd.DataFrame, reference_date: date, retirement_age: int, years: int) -> pd.Series:
     """Whether each GP is expected to stop within ``years``: a planned departure by then,
-    or reaching ``retirement_age``; unknown (NA) without roster data."""
+    or reaching ``retirement_age``; unknown (NA) without either the age or a planned date."""
     horizon = pd.Timestamp(reference_date) + pd.DateOffset(years=years)
-    by_age = gps["age"] + years >= retirement_age
-    planned = gps["planned_departure"] <= horizon
-    leaving = by_age.astype("boolean") | planned.fillna(False).astype("boolean")
+    by_age = (gps["age"] + years >= retirement_age).astype("boolean").fillna(False)
+    planned = gps["planned_departure"] <= horizon  # NaT: False
+    leaving = by_age | planned
     return leaving.mask(gps["age"].isna() & gps["planned_departure"].isna())
 
 
