@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import http.server
 import json
+import math
+import socket
 import threading
 
 import numpy as np
@@ -113,6 +115,10 @@ def test_identical_to_pysal_access_on_random_territories(seed, n):
     ours = e2sfca_frame(pairs, locations, "demand", "supply")
     reference = pysal_e2sfca(pairs, locations)
     assert np.abs(ours.to_numpy() - reference.to_numpy()).max() <= 1e-9
+    assert ours.index.equals(locations.index) and ours.name == "accessibility"
+    narrow = ((5.0, 1.0), (10.0, 0.5))  # other bands, given to both
+    assert np.abs(e2sfca_frame(pairs, locations, "demand", "supply", narrow).to_numpy()
+                  - pysal_e2sfca(pairs, locations, narrow).to_numpy()).max() <= 1e-9
 
 
 def test_identical_to_pysal_access_on_the_demo_territory(demo_build):
@@ -178,12 +184,12 @@ def test_a_routing_matrix_gets_internal_times_where_it_lacks_them(tmp_path):
 @pytest.mark.parametrize("separator", [",", ";", "\t"])
 def test_a_matrix_keeps_codes_as_text_whatever_its_separator_and_extra_columns(tmp_path, separator):
     path = tmp_path / "matrix.csv"
-    rows = [["origin", "distance_km", "destination", "minutes"], ["01001", "7.5", "2A004", "12"],
-            ["01001", "0", "01001", "4.5"]]
+    rows = [["origin", "distance_km", "destination", "minutes"], ["01001", "7.5", "01002", "12"],
+            ["2A004", "0", "01001", "4.5"]]  # destinations that all look like numbers
     path.write_text("".join(separator.join(row) + "\n" for row in rows), encoding="utf-8")
     matrix = read_matrix(path)
     assert matrix.columns.tolist() == ["origin", "destination", "minutes"]
-    assert matrix.values.tolist() == [["01001", "2A004", 12.0], ["01001", "01001", 4.5]]  # leading zeros kept
+    assert matrix.values.tolist() == [["01001", "01002", 12.0], ["2A004", "01001", 4.5]]  # leading zeros kept
     assert matrix.dtypes.tolist() == ["string", "string", "float64"]
 
 
@@ -371,3 +377,43 @@ def test_the_provider_the_settings_choose_with_each_commune_s_own_time(tmp_path)
     own = pairs[pairs["origin"] == pairs["destination"]]["minutes"]
     assert own.tolist() == pytest.approx([own_minutes] * 3)
     assert "à 30 km/h (vitesse ajustée sur l'APL officielle)" in method
+
+
+def test_osrm_is_not_asked_for_no_commune_and_a_silent_server_fails_in_time():
+    nobody = pd.DataFrame({"commune_code": pd.Series(dtype="string"), "lon": [], "lat": []})
+    empty = osrm_table(nobody, "http://127.0.0.1:9", max_minutes=20)  # port 9: nothing would answer
+    assert empty.empty and empty.columns.tolist() == ["origin", "destination", "minutes"]
+    silent = socket.socket()  # accepts the connection, never answers
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    communes = pd.DataFrame({"commune_code": ["a"], "lon": [1.0], "lat": [47.0]})
+    raised = []
+
+    def ask():
+        try:
+            osrm_table(communes, f"http://127.0.0.1:{silent.getsockname()[1]}", 20, timeout=0.5)
+        except OSError as error:
+            raised.append(error)
+
+    asking = threading.Thread(target=ask, daemon=True)  # so that a hang fails this test, not the suite
+    asking.start()
+    asking.join(timeout=10)
+    silent.close()
+    assert not asking.is_alive() and len(raised) == 1  # a timeout, not a refresh hanging for ever
+
+
+def test_the_reach_of_the_pairs_is_the_parameters_last_band():
+    """The DREES's bands say how far a GP is within reach: with a last band of 30 minutes,
+    two communes 25 minutes apart are paired; at the 2023 parameters' 20, they are not."""
+    from dataclasses import replace
+
+    from observatory.accessibility.parameters import DREES_2023
+    from observatory.accessibility.providers import travel_times
+    from observatory.settings import Settings
+
+    kilometres = 25 / 60 * 60 / 1.3  # 25 minutes at 60 km/h with the detour
+    communes = pd.DataFrame({"commune_code": ["a", "b"], "lon": [1.0, 1.0],
+                             "lat": [47.0, 47.0 + math.degrees(kilometres / 6371.0088)], "area_km2": [1.0, 1.0]})
+    wider = replace(DREES_2023, distance_weights=((10.0, 1.0), (20.0, 0.5), (30.0, 0.25)))
+    assert len(travel_times(communes, Settings(), wider)[0]) == 4  # a → b, b → a, and each with itself
+    assert len(travel_times(communes, Settings(), DREES_2023)[0]) == 2

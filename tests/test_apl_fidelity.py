@@ -67,6 +67,10 @@ def test_agreement_measures_by_hand():
     assert measures["class_agreement"] == 1.0 and measures["kappa"] == pytest.approx(1.0)
     # 4 items, agree on 2: p_o = 0.5, p_e = 0.5·0.5 + 0.5·0.5 = 0.5 → kappa 0
     assert cohen_kappa(pd.Series([True, True, False, False]), pd.Series([True, False, True, False])) == 0.0
+    # Our APL alike everywhere: no ranking to compare (None, not NaN), the error and classes still are.
+    flat = agreement_measures(pd.Series([2.0] * 6), official, 2.5)
+    assert (flat["spearman"], flat["pearson"], flat["kappa"]) == (None, None, None)
+    assert flat["class_agreement"] == pytest.approx(2 / 6)  # all below 2.5; officially 2 of 6
 
 
 def test_agreement_per_commune_and_per_departement_by_hand():
@@ -227,7 +231,7 @@ def test_the_apl_uses_the_parameters_it_is_given():
 
 
 def test_the_apl_counts_gps_of_its_field_up_to_each_age():
-    """A GP whose field is unknown counts (the register's liberal activity is the rule); one
+    """A GP whose field or age is unknown counts (the register's liberal activity is the rule); one
     aged exactly 65 counts in the APL of GPs of 65 at most, not one of 66."""
     from observatory.accessibility.apl import AplSettings, supply_by_age_limit
 
@@ -235,3 +239,17 @@ def test_the_apl_counts_gps_of_its_field_up_to_each_age():
                         "apl_field": pd.array([True, True, pd.NA, False], dtype="boolean")})
     supply = supply_by_age_limit(gps, AplSettings(), {"all": None, "65": 65, "50": 50, "49": 49})
     assert supply.to_dict("index") == {"a": {"all": 3 * 4900.0, "65": 2 * 4900.0, "50": 4900.0, "49": 0.0}}
+    unknown = pd.DataFrame({"commune_code": ["b", "b"], "fte": 1.0, "age": [float("nan"), 70.0]})
+    assert supply_by_age_limit(unknown, AplSettings(), {"all": None, "60": 60}).to_dict("index") == {
+        "b": {"all": 2 * 4900.0, "60": 4900.0}}  # unknown age: counted under every limit, as the DREES does
+
+
+def test_the_agreement_per_departement_in_code_order_and_its_columns_without_any_commune():
+    by_commune = pd.DataFrame({"commune_code": ["47001", "41001"], "departement_code": ["47", "41"],
+                               "apl": [1.0, 3.0], "official_apl": [2.0, 3.0], "year": [2023, 2023],
+                               "comparable": [True, True]})
+    assert agreement_by_departement(by_commune, 2.5)["departement_code"].tolist() == ["41", "47"]
+    none = agreement_by_departement(by_commune.iloc[:0], 2.5)
+    assert none.empty and none.columns.tolist() == ["departement_code", "year", "communes_compared",
+                                                    "communes_withheld", "spearman", "pearson",
+                                                    "mean_absolute_error", "class_agreement", "kappa"]

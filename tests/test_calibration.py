@@ -131,3 +131,31 @@ def test_the_apl_settings_carry_the_observatorys_figures_and_the_parameters_surv
     assert made.parameters == DREES_2023 and made.max_minutes == 20.0
     stored = json.loads(json.dumps(parameters_record(DREES_2023)))  # lists, as JSON gives them back
     assert parameters_from_record(stored) == DREES_2023
+
+
+def test_the_fit_keeps_the_roads_detour_and_the_apls_settings():
+    """An official APL made at detour 1.6 and 40 km/h, 3 000 consultations per full-time GP:
+    fitted at 40 km/h with the same detour and settings, it agrees exactly (at the default
+    detour, the best speed would be 32.5 km/h; with the default settings, the values differ)."""
+    reference, gps = _territory()
+    settings = AplSettings(consultations_per_fte=3000)
+    pairs = estimated_times(reference, settings.max_minutes, RoadModel(detour=1.6, speed_kmh=40.0))
+    official = apl_by_commune(reference, gps, pairs, settings)[["commune_code", "apl"]].rename(
+        columns={"apl": "official_apl"})
+    row = calibrate_speed(reference, gps, official, settings, RoadModel(detour=1.6), threshold=2.5).iloc[0]
+    assert (row["detour"], row["speed_fitted_kmh"]) == (1.6, 40.0)
+    assert row["mean_absolute_error_fit_fitted"] == pytest.approx(0.0, abs=1e-12)
+    assert row.index.tolist() == ["detour", "speed_default_kmh", "speed_fitted_kmh", "communes_fit", "communes_holdout"] + [
+        f"{measure}_{half}_{speed}" for speed in ("default", "fitted") for half in ("fit", "holdout")
+        for measure in ("spearman", "pearson", "mean_absolute_error", "class_agreement", "kappa")]
+
+
+def test_among_speeds_that_agree_alike_the_one_nearest_the_default_is_kept():
+    """Communes 38 km apart and 0.05 km² each: each reaches only itself, within the first
+    band, at any speed tried; so every speed gives the same APL and agrees alike, and 55 km/h
+    is kept, not an extreme."""
+    reference, gps = _territory(communes=12)
+    reference = reference.assign(lon=1.0 + np.arange(12) * 0.5, lat=47.0, area_km2=0.05)
+    official = _official_at(40.0, reference, gps)
+    row = calibrate_speed(reference, gps, official, AplSettings(), RoadModel(speed_kmh=55.0), 2.5).iloc[0]
+    assert row["spearman_fit_default"] == pytest.approx(1.0) and row["speed_fitted_kmh"] == 55.0

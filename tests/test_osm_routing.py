@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
 import osmium
 import pandas as pd
@@ -101,6 +102,19 @@ def test_times_between_communes_follow_the_roads(extract):
     expected = great_circle_km(*A, *B) / 50 * 60 + great_circle_km(*B, *C) / 40 * 60
     assert pairs.values.tolist() == [["a", "c", pytest.approx(expected)]]  # c → a: one way, no road back
     assert osm_travel_times(communes, [extract], expected - 0.01).empty  # the cut-off holds
+    assert len(osm_travel_times(communes, [extract], pairs["minutes"].iloc[0])) == 1  # and includes its bound
+
+
+def test_communes_routed_in_batches_give_the_same_pairs(extract, monkeypatch):
+    import observatory.accessibility.osm_routing as routing
+
+    communes = pd.DataFrame({"commune_code": ["a", "b", "c"], "lon": [A[0], B[0], C[0]], "lat": [A[1], B[1], C[1]]})
+    whole = osm_travel_times(communes, [extract], 20.0)
+    monkeypatch.setattr(routing, "BATCH", 2)  # two batches: a and b, then c
+    pd.testing.assert_frame_equal(osm_travel_times(communes, [extract], 20.0), whole)
+    monkeypatch.setattr(routing, "BATCH", 1)
+    pd.testing.assert_frame_equal(osm_travel_times(communes, [extract], 20.0), whole)
+    assert sorted(zip(whole["origin"], whole["destination"])) == [("a", "b"), ("a", "c"), ("b", "a"), ("b", "c")]
 
 
 def test_routed_times_are_cached_until_the_extract_changes(extract, tmp_path, monkeypatch):
@@ -149,7 +163,14 @@ def test_a_matrix_file_comes_before_the_extract(extract, tmp_path):
     pairs, method = travel_times(communes, settings, osm_extracts=[extract])
     assert "matrice" in method and pairs.loc[pairs["origin"] != pairs["destination"], "minutes"].tolist() == [7.0]
     pairs, method = travel_times(communes, Settings(data_dir=tmp_path, territory="41"), osm_extracts=[extract])
-    assert "OpenStreetMap" in method and len(pairs) == 3  # a → c, and each commune with itself
+    assert len(pairs) == 3  # a → c, and each commune with itself
+    assert method == ("temps de trajet routiers calculés sur OpenStreetMap (roads.osm.pbf) : vitesse affichée "
+                      "(maxspeed) ou, à défaut, celle du profil voiture d'OSRM pour le type de route")
+    # Each commune's own time comes from the road model, here at the speed fitted on the official APL.
+    fitted, _ = travel_times(communes, Settings(data_dir=tmp_path, territory="41"), osm_extracts=[extract],
+                             calibration=pd.DataFrame({"speed_fitted_kmh": [30.0]}))
+    own = fitted.loc[fitted["origin"] == fitted["destination"], "minutes"]
+    assert own.tolist() == pytest.approx([2 / 3 * (10.0 / math.pi) ** 0.5 * 1.3 / 30.0 * 60.0] * 2)
 
 
 def test_the_demo_routes_on_its_own_extract(demo_build, demo_raw):

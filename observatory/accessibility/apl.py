@@ -77,7 +77,7 @@ def yearly_supply(gps: pd.DataFrame, settings: AplSettings) -> pd.Series:
     capped = np.where(liberal, np.select([acts < p.activity_floor, acts <= p.activity_low, acts > p.activity_high],
                                          [0.0, p.activity_low, p.activity_high], acts), acts)
     installed = pd.to_datetime(gps["installed_on"]) if "installed_on" in gps else pd.Series(pd.NaT, index=gps.index)
-    new = (installed > settings.reference_date - pd.DateOffset(years=1)).fillna(False).to_numpy(dtype=bool)
+    new = (installed > settings.reference_date - pd.DateOffset(years=1)).to_numpy(dtype=bool)  # NaT: False
     by_fte = gps["fte"].astype("float64").fillna(settings.default_fte) * settings.consultations_per_fte
     return pd.Series(np.where(acts.notna(), capped, np.where(new, p.newly_installed, by_fte)), index=gps.index)
 
@@ -104,8 +104,6 @@ def apl_by_commune(reference: pd.DataFrame, gps: pd.DataFrame, pairs: pd.DataFra
     demand = locations["standardised_population"].to_numpy(dtype="float64")
     supply = supply_by_age_limit(gps, settings, AGE_LIMITS).reindex(locations.index, fill_value=0.0)
     scores = e2sfca(origins, destinations, minutes, demand, supply[list(AGE_LIMITS)].to_numpy(), settings.bands)
-    for position, column in enumerate(AGE_LIMITS):
-        locations[column] = scores[:, position]
-        if column == "apl":
-            locations["gp_consultations"] = supply["apl"].to_numpy()
+    locations[list(AGE_LIMITS)] = scores
+    locations.insert(locations.columns.get_loc("apl") + 1, "gp_consultations", supply["apl"].to_numpy())
     return locations.reset_index()
