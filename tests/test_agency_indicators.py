@@ -116,3 +116,5 @@ def test_the_action_sheet_per_year_with_the_years_last_snapshot():
     assert table["grants_delivered"].tolist()[1:] == [1, 2] and table["grants_amount_eur"].tolist()[1:] == [6000, 4500]
     assert table["interns_accompanied"].tolist()[1:] == [0, 1]
     assert table[["grants_delivered", "grants_amount_eur", "interns_accompanied"]].iloc[0].isna().all()
+    assert table.columns.tolist() == ["year", "grants_delivered", "grants_amount_eur", "interns_accompanied",
+                                      "gps_in_departement"]

@@ -77,14 +77,18 @@ def test_apl_without_the_agency_by_hand():
     reference = pd.DataFrame({"commune_code": ["a"], "commune_name": ["A"], "population": [1000.0],
                               **{band: [None] for band in ["pop_0_14", "pop_15_29", "pop_30_44", "pop_45_59",
                                                            "pop_60_74", "pop_75_plus"]}})
-    gps = pd.DataFrame({"rpps_id": ["old", "new"], "commune_code": ["a", "a"], "age": [60, 35], "fte": [1.0, 1.0]})
+    # The agency's GP works half time: 1 000 + 500 consultations for 1 000 inhabitants, 1 000 without her.
+    gps = pd.DataFrame({"rpps_id": ["old", "new"], "commune_code": ["a", "a"], "age": [60, 35], "fte": [1.0, 0.5]})
     pairs = pd.DataFrame({"origin": ["a"], "destination": ["a"], "minutes": [2.0]})
     cases = pd.DataFrame({"status": ["installed", "installed"], "rpps_id": ["new", ""]})
     table = apl_with_and_without_agency(reference, gps, pairs, cases, AplSettings(consultations_per_fte=1000),
                                         pd.Series({"a": True}))
-    assert table["apl_with_agency"].iloc[0] == pytest.approx(2.0) and table["apl_without_agency"].iloc[0] == pytest.approx(1.0)
+    assert table.iloc[0][["apl_with_agency", "apl_without_agency", "apl_gain"]].tolist() == pytest.approx([1.5, 1.0, 0.5])
+    assert table.columns.tolist() == ["commune_code", "apl_with_agency", "apl_without_agency", "commune_name",
+                                      "population", "apl_gain"]
     summary = impact_summary(table, cases, gps).iloc[0]
-    assert summary["apl_gain_per_installation"] == pytest.approx(1.0) and summary["gp_installations_in_register"] == 1
+    assert summary["apl_gain_per_installation"] == pytest.approx(0.5) and summary["gp_installations_in_register"] == 1
+    assert summary["communes_gaining"] == 1
     assert summary["installations"] == 2 and summary["gp_installations_recorded"] == 1
 
 
@@ -154,3 +158,25 @@ def test_installations_are_placed_against_their_own_professions_density():
     assert table.loc["Masseur-kinésithérapeute", ["installations", "installations_unplaced"]].tolist() == [1, 1]
     assert table.loc["Sage-femme", "installations"] == 0 and "Orthophoniste" not in table.index
     assert table["register_profession"].tolist()[:2] == ["medecin_generaliste", "medecin_specialiste"]
+
+
+def test_the_gain_is_shared_by_the_installations_found_and_none_without_any():
+    impact = pd.DataFrame({"population": [2000.0], "apl_with_agency": [3.0], "apl_without_agency": [2.0],
+                           "apl_gain": [1.0]})
+    cases = pd.DataFrame({"status": ["installed", "installed"], "rpps_id": ["g1", "g2"]})
+    two = impact_summary(impact, cases, pd.DataFrame({"rpps_id": ["g1", "g2", "g3"]})).iloc[0]
+    assert two["apl_gain_per_installation"] == pytest.approx(0.5) and two["density_gain_per_10000"] == pytest.approx(10.0)
+    none_found = impact_summary(impact, cases, pd.DataFrame({"rpps_id": ["g3"]})).iloc[0]
+    assert none_found["gp_installations_in_register"] == 0 and none_found["apl_gain_per_installation"] is None
+    nobody = impact.iloc[:0]  # no commune with an APL: no figure, and None (SQL NULL), not NaN
+    empty = impact_summary(nobody, cases, pd.DataFrame({"rpps_id": ["g1"]})).iloc[0]
+    assert empty["apl_with_agency"] is None and empty["apl_without_agency"] is None
+    assert empty["density_gain_per_10000"] is None and empty["communes_gaining"] == 0
+
+
+def test_the_plans_axes_in_their_order_and_no_spend_per_installation_without_any():
+    budget = pd.DataFrame({"axis_number": [3, 1], "axis_title": ["C", "A"], "year": [2024, 2024],
+                           "amount_eur": [300.0, 100.0], "offers": ["Stage", "Jobpack"]})
+    table = budget_outcomes(budget, pd.DataFrame({"status": ["contacted"], "offer": ["Stage"]}))
+    assert table["axis_number"].tolist() == [1, 3, 0] and table["installations_attributable"].tolist() == [0, 0, 0]
+    assert table["spend_per_installation_eur"].isna().all()

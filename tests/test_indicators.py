@@ -52,6 +52,20 @@ def test_each_gp_is_counted_once_in_the_commune_of_their_first_liberal_activity(
                                                                         "GP5": 34}
 
 
+def test_each_gp_carries_the_rosters_figures():
+    activities = pd.DataFrame({"rpps_id": ["A", "B"], "profession_code": "10", "savoir_faire_code": "SM54",
+                               "mode_code": "L", "commune_code": "00001", "line": [2, 3]})
+    roster = pd.DataFrame({"rpps_id": ["A"], "birth_year": [1970], "fte": [0.6],
+                           "planned_departure": pd.to_datetime(["2027-01-31"]), "yearly_acts": [4200.0],
+                           "installed_on": pd.to_datetime(["2010-09-01"]), "comment": ["not carried"]})
+    gps = identify_gps(activities, roster, GP_SKILLS, 2024).set_index("rpps_id")
+    a = gps.loc["A"]
+    assert (a["age"], a["fte"], a["yearly_acts"]) == (54, 0.6, 4200.0)
+    assert (a["planned_departure"], a["installed_on"]) == (pd.Timestamp("2027-01-31"), pd.Timestamp("2010-09-01"))
+    assert gps.loc["B", ["birth_year", "fte", "planned_departure", "yearly_acts", "installed_on"]].isna().all()
+    assert "comment" not in gps.columns
+
+
 def test_the_apl_counts_liberal_gps_and_those_of_centres_de_sante_not_hospital_ones():
     activities = pd.DataFrame({
         "rpps_id": ["H", "C", "L", "M", "M"], "profession_code": "10", "savoir_faire_code": "SM54",
@@ -113,7 +127,9 @@ def test_agency_funnel_and_quarters():
         "installation_type": [None, None, None] + ["durable"] * 6 + ["replacement"],
         "installed_on": pd.to_datetime([None, None, None] + ["2024-01-10"] * 6 + ["2024-05-02"]),
     })
-    totals = dict(zip(*funnel_totals(cases).T.values))
+    funnel = funnel_totals(cases)
+    assert funnel.columns.tolist() == ["stage", "cases"]  # the published table's columns
+    totals = dict(zip(funnel["stage"], funnel["cases"]))
     assert totals == {"contacted": 10, "accompanied": 9, "installed": 7, "installed_durable": 6,
                       "installed_replacement": 1, "abandoned": 1}
     quarters = installations_by_quarter(cases).set_index("period")

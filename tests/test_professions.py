@@ -209,24 +209,26 @@ def test_a_snapshot_before_a_professions_entry_into_the_rpps_says_so():
     reference = pd.DataFrame({"commune_code": ["41001", "45001"], "commune_name": ["A", "B"],
                               "departement_code": ["41", "45"], "departement_name": ["Loir-et-Cher", "Loiret"],
                               "population": [10_000.0, 30_000.0]})
-    people = pd.DataFrame({
-        "rpps_id": ["N1", "N2", "K1", "N1", "N2", "N3", "K1"],
-        "profession": ["infirmier", "infirmier", "masseur_kinesitherapeute"] * 1 + ["infirmier"] * 3
+    people = pd.DataFrame({  # K2, a physiotherapist of 2021, had left by 2023
+        "rpps_id": ["N1", "N2", "K1", "K2", "N1", "N2", "N3", "K1"],
+        "profession": ["infirmier", "infirmier"] + ["masseur_kinesitherapeute"] * 2 + ["infirmier"] * 3
         + ["masseur_kinesitherapeute"],
-        "commune_code": ["41001", "45001", "41001", "41001", "45001", "45001", "41001"],
+        "commune_code": ["41001", "45001", "41001", "41001", "41001", "45001", "45001", "41001"],
         "practice_mode": "libéral",
-        "snapshot_date": pd.to_datetime(["2021-06-30"] * 3 + ["2023-06-30"] * 4)})
+        "snapshot_date": pd.to_datetime(["2021-06-30"] * 4 + ["2023-06-30"] * 4)})
     benchmark = pd.DataFrame(columns=["year", "profession", "level", "departement_code", "age_class", "headcount",
                                       "density_per_100k"])
     now = people[people["snapshot_date"] == "2023-06-30"]
     today = supply_by_profession(now, reference, "departement", date(2023, 6, 30),
                                  profession_coverage(now, reference, benchmark))
-    series = supply_over_time(today, date(2023, 6, 30), people[people["snapshot_date"] < "2023-06-30"],
-                              ["2023-06-30", "2021-06-30"], reference, benchmark)
+    series = supply_over_time(today, date(2023, 6, 30), people, ["2023-06-30", "2021-06-30"], reference, benchmark)
     assert series["snapshot_date"].drop_duplicates().tolist() == [pd.Timestamp("2021-06-30"), pd.Timestamp("2023-06-30")]
     nurses = series[series["profession"] == "infirmier"].set_index(["snapshot_date", "departement_code"])
     assert nurses.loc[(pd.Timestamp("2021-06-30"), "41"), ["headcount", "density"]].isna().all()
     assert not nurses.loc[(pd.Timestamp("2021-06-30"), "41"), "in_register"]
+    physios = series[series["profession"] == "masseur_kinesitherapeute"].set_index(["snapshot_date", "departement_code"])
+    assert physios.loc[(pd.Timestamp("2021-06-30"), "41"), "headcount"] == 2  # each date its own practitioners
+    assert physios.loc[(pd.Timestamp("2023-06-30"), "41"), "headcount"] == 1
     assert nurses.loc[(pd.Timestamp("2023-06-30"), "45"), "headcount"] == 2
     assert nurses.loc[(pd.Timestamp("2023-06-30"), "45"), "density"] == pytest.approx(2 / 30_000 * 10_000)
     totals = territory_over_time(series).set_index(["snapshot_date", "profession"])

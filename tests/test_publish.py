@@ -287,3 +287,17 @@ def test_a_swap_that_fails_leaves_the_target_and_removes_its_fresh_version(tmp_p
     with pytest.raises(PermissionError, match="read-only"):
         swap_in(tmp_path / "observatory.duckdb", fresh)
     assert _read(tmp_path / "observatory.duckdb") == "v1-old" and not fresh.exists()
+
+
+def test_categorical_codes_are_text_even_in_a_table_arrow_cannot_type(tmp_path):
+    """A column of nothing but missing values makes DuckDB read the frame from pandas, where
+    categorical codes would become ENUMs of every commune: both code columns are cast."""
+    travel = pd.DataFrame({"origin": pd.Categorical(["41001", "41002"]), "destination": pd.Categorical(["41002", "41001"]),
+                           "minutes": [9.0, 9.5], "note": [None, None]})
+    write_database(tmp_path / "t.duckdb", {"travel": travel})
+    with duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True) as connection:
+        types = dict(connection.execute("select column_name, data_type from information_schema.columns "
+                                        "where table_name = 'travel'").fetchall())
+        rows = connection.execute("select origin, destination from travel order by origin").fetchall()
+    assert (types["origin"], types["destination"], types["minutes"]) == ("VARCHAR", "VARCHAR", "DOUBLE")
+    assert rows == [("41001", "41002"), ("41002", "41001")]

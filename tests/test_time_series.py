@@ -1,6 +1,7 @@
 """Indicators over time on two communes close enough that every GP is in full reach of
 everyone: the APL is then the consultations offered over the (here unstandardised)
-population, 4 900 per full-time GP, a figure computed by hand for each snapshot."""
+population, 3 000 per full-time GP as the settings given say (not the default 4 900), a
+figure computed by hand for each snapshot."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _gps(snapshot: str, communes: list[str], ages: list[int | None]) -> pd.DataF
 def test_each_snapshot_counts_its_gps_and_their_apl_at_every_level():
     gps = pd.concat([_gps("2022-06-30", ["41001"], [60]), _gps("2023-06-30", ["41001", "41002"], [61, None])])
     dates = [date(2023, 6, 30), date(2021, 6, 30), date(2022, 6, 30)]  # in any order; 2021 has no GP
-    table = indicators_by_snapshot(gps, dates, REFERENCE, PAIRS, AplSettings(), 55, NO_BENCHMARK)
+    table = indicators_by_snapshot(gps, dates, REFERENCE, PAIRS, AplSettings(consultations_per_fte=3000), 55,
+                                   NO_BENCHMARK)
     assert table.columns.tolist() == ["snapshot_date", "level", "code", "name", "population", "register_complete",
                                       "gps", "gp_density", "gps_age_known", "gps_senior", "share_senior", "apl"]
     departement = table[table["level"] == "departement"].set_index("snapshot_date")
@@ -45,11 +47,11 @@ def test_each_snapshot_counts_its_gps_and_their_apl_at_every_level():
     assert departement.loc["2021-06-30", ["gps", "gp_density", "gps_age_known", "share_senior", "apl"]].isna().all()
     assert departement["gps"].tolist()[1:] == [1, 2]
     assert departement["gp_density"].tolist()[1:] == [2.5, 5.0]  # per 10 000 of 4 000 inhabitants
-    assert departement["apl"].tolist()[1:] == pytest.approx([4900 / 4000, 9800 / 4000])
+    assert departement["apl"].tolist()[1:] == pytest.approx([3000 / 4000, 6000 / 4000])
     assert departement["gps_age_known"].tolist()[1:] == [1, 1] and departement["share_senior"].iloc[1:].tolist() == [1, 1]
     communes = table[(table["level"] == "commune") & (table["snapshot_date"] == "2023-06-30")]
     assert communes["code"].tolist() == ["41001", "41002"] and communes["name"].tolist() == ["Alpha", "Bêta"]
-    assert communes["apl"].tolist() == pytest.approx([9800 / 4000] * 2)
+    assert communes["apl"].tolist() == pytest.approx([6000 / 4000] * 2)
     epci = table[table["level"] == "epci"]
     assert epci["code"].unique().tolist() == ["E1"] and epci["apl"].tolist() == pytest.approx(departement["apl"].tolist(), nan_ok=True)
     assert len(table) == 3 * (2 + 1 + 1)
