@@ -185,11 +185,11 @@ def test_a_routing_matrix_gets_internal_times_where_it_lacks_them(tmp_path):
 def test_a_matrix_keeps_codes_as_text_whatever_its_separator_and_extra_columns(tmp_path, separator):
     path = tmp_path / "matrix.csv"
     rows = [["origin", "distance_km", "destination", "minutes"], ["01001", "7.5", "01002", "12"],
-            ["2A004", "0", "01001", "4.5"]]  # destinations that all look like numbers
+            ["01003", "0", "01001", "4.5"]]  # codes that all look like numbers, in both columns
     path.write_text("".join(separator.join(row) + "\n" for row in rows), encoding="utf-8")
     matrix = read_matrix(path)
     assert matrix.columns.tolist() == ["origin", "destination", "minutes"]
-    assert matrix.values.tolist() == [["01001", "01002", 12.0], ["2A004", "01001", 4.5]]  # leading zeros kept
+    assert matrix.values.tolist() == [["01001", "01002", 12.0], ["01003", "01001", 4.5]]  # leading zeros kept
     assert matrix.dtypes.tolist() == ["string", "string", "float64"]
 
 
@@ -291,6 +291,8 @@ def test_apl_variants_drop_older_gps_but_keep_unknown_ages():
     assert apl["apl_65"] == pytest.approx(2.0) and apl["apl_60"] == pytest.approx(1.0)
     assert apl["gp_consultations"] == 2500.0  # every GP's, not the last variant's
     assert (apl["standardised_population"], apl["demand_method"]) == (1000.0, "population")  # no age band known
+    assert apl.index.tolist() == ["commune_code", "standardised_population", "demand_method", "apl",
+                                  "gp_consultations", "apl_65", "apl_62", "apl_60"]  # the published columns' order
 
 
 def test_classes_and_departures():
@@ -417,3 +419,11 @@ def test_the_reach_of_the_pairs_is_the_parameters_last_band():
     wider = replace(DREES_2023, distance_weights=((10.0, 1.0), (20.0, 0.5), (30.0, 0.25)))
     assert len(travel_times(communes, Settings(), wider)[0]) == 4  # a → b, b → a, and each with itself
     assert len(travel_times(communes, Settings(), DREES_2023)[0]) == 2
+
+
+def test_gps_whose_reach_holds_no_demand_offer_nothing_to_anyone():
+    """Commune 0 has GPs and no inhabitant: its supply is shared by no one (a ratio of 0, not
+    a division by zero) and its score is 0; commune 1's 4 900 consultations serve its 100."""
+    scores = e2sfca(np.array([0, 1]), np.array([0, 1]), np.array([5.0, 5.0]), np.array([0.0, 100.0]),
+                    np.array([4900.0, 4900.0]))
+    assert scores.tolist() == [0.0, 49.0]

@@ -239,7 +239,7 @@ def test_the_apl_counts_gps_of_its_field_up_to_each_age():
                         "apl_field": pd.array([True, True, pd.NA, False], dtype="boolean")})
     supply = supply_by_age_limit(gps, AplSettings(), {"all": None, "65": 65, "50": 50, "49": 49})
     assert supply.to_dict("index") == {"a": {"all": 3 * 4900.0, "65": 2 * 4900.0, "50": 4900.0, "49": 0.0}}
-    unknown = pd.DataFrame({"commune_code": ["b", "b"], "fte": 1.0, "age": [float("nan"), 70.0]})
+    unknown = pd.DataFrame({"commune_code": ["b", "b"], "fte": 1.0, "age": pd.array([None, 70], dtype="Int64")})
     assert supply_by_age_limit(unknown, AplSettings(), {"all": None, "60": 60}).to_dict("index") == {
         "b": {"all": 2 * 4900.0, "60": 4900.0}}  # unknown age: counted under every limit, as the DREES does
 

@@ -46,7 +46,8 @@ def e2sfca(origins: np.ndarray, destinations: np.ndarray, minutes: np.ndarray,
     weighted_demand = np.bincount(destinations, weights=weight * demand[origins], minlength=n)
     supply = np.asarray(supply, dtype="float64")
     shared = weighted_demand.reshape((n,) + (1,) * (supply.ndim - 1))
-    ratio = np.divide(supply, shared, out=np.zeros(supply.shape), where=shared > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # no demand within reach: the ratio is 0
+        ratio = np.where(shared > 0, supply / shared, 0.0)
     if supply.ndim == 1:
         return np.bincount(origins, weights=weight * ratio[destinations], minlength=n)
     return np.column_stack([np.bincount(origins, weights=weight * ratio[destinations, variant], minlength=n)

@@ -84,8 +84,11 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
     table = query(
         f"""
         with leaving as (
-            select r.{level_key} as code, count_if(g.leaving_5y) as departures_5y,
-                   count_if(g.leaving_10y) as departures_10y, count(g.leaving_5y) as gps_known_departure
+            -- departures unknown (NULL), not none, where no GP's is known
+            select r.{level_key} as code,
+                   case when count(g.leaving_5y) > 0 then count_if(g.leaving_5y) end as departures_5y,
+                   case when count(g.leaving_10y) > 0 then count_if(g.leaving_10y) end as departures_10y,
+                   count(g.leaving_5y) as gps_known_departure
             from gps g join communes r using (commune_code) group by all
         )
         select c.{level_key} as {level_key}, any_value(c.{level_label}) as {level_label},
@@ -107,7 +110,6 @@ def accessibility_by_level(communes: pd.DataFrame, gps: pd.DataFrame, level_key:
     for column in ("population_desert", "population_fragile", "population_adequate", "population_unclassified"):
         table[column] = table[column].fillna(0.0)
         table["share_" + column.removeprefix("population_")] = table[column] / table["population"]
-    table.loc[table["gps_known_departure"] == 0, ["departures_5y", "departures_10y"]] = np.nan
     partial = ~table["register_complete"].astype(bool)
     classed = [f"{kind}_{name}" for kind in ("population", "share") for name in ("desert", "fragile", "adequate")]
     table.loc[partial, [*APL_COLUMNS, *classed, "mean_minutes_to_gp", "departures_5y", "departures_10y"]] = np.nan
