@@ -11,7 +11,7 @@ are left out, because each mutant would pay for a build or a browser again (the 
 what only those tests reach are reported as "no tests"). Prints, per module, the mutants,
 killed, survived, not covered and the score, then per function the mutants left alive;
 ``--diffs`` adds each survivor's diff (``.venv/bin/mutmut show <name>`` shows one). Not part
-of CI: the six modules take about ten minutes on two cores.
+of CI: the six modules take about 36 minutes on two cores.
 """
 
 from __future__ import annotations

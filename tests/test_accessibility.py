@@ -7,6 +7,7 @@ import json
 import math
 import socket
 import threading
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -423,7 +424,10 @@ def test_the_reach_of_the_pairs_is_the_parameters_last_band():
 
 def test_gps_whose_reach_holds_no_demand_offer_nothing_to_anyone():
     """Commune 0 has GPs and no inhabitant: its supply is shared by no one (a ratio of 0, not
-    a division by zero) and its score is 0; commune 1's 4 900 consultations serve its 100."""
-    scores = e2sfca(np.array([0, 1]), np.array([0, 1]), np.array([5.0, 5.0]), np.array([0.0, 100.0]),
-                    np.array([4900.0, 4900.0]))
-    assert scores.tolist() == [0.0, 49.0]
+    a division by zero, nor a warning in the build's log) and its score is 0; commune 1's
+    4 900 consultations serve its 100; commune 2 has neither (0 / 0)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scores = e2sfca(np.array([0, 1, 2]), np.array([0, 1, 2]), np.array([5.0, 5.0, 5.0]),
+                        np.array([0.0, 100.0, 0.0]), np.array([4900.0, 4900.0, 0.0]))
+    assert scores.tolist() == [0.0, 49.0, 0.0]
