@@ -133,35 +133,33 @@ class _LineScan:
         return ranks + 2 + np.searchsorted(before, ranks, side="right")
 
 
-def _scan_lines(path: Path, delimiter: str) -> _LineScan:
-    """Each line read as one cell, batch by batch (UTF-8, else latin-1, as ``read_lines``),
-    counting its fields; blank lines are kept so that numbers are the file's."""
+def _scan_lines(path: Path, delimiter: str, fields: int) -> _LineScan:
+    """Each line after the header read as one cell, batch by batch (UTF-8, else latin-1, as
+    ``read_lines``), its fields counted against the header's ``fields``; blank lines are
+    kept so that numbers are the file's."""
     for encoding in ENCODINGS:
         try:
-            return _scan_lines_as(path, delimiter, encoding)
+            return _scan_lines_as(path, delimiter, fields, encoding)
         except pa.ArrowInvalid as error:
             if "utf8" not in str(error).lower():
                 raise SourceFormatError(path, None, None, f"unreadable text: {error}") from error
     raise SourceFormatError(path, None, None, "not UTF-8 nor latin-1 text")
 
 
-def _scan_lines_as(path: Path, delimiter: str, encoding: str) -> _LineScan:
-    reader = pacsv.open_csv(path, read_options=_options(encoding, column_names=["line"]),
+def _scan_lines_as(path: Path, delimiter: str, fields: int, encoding: str) -> _LineScan:
+    reader = pacsv.open_csv(path, read_options=_options(encoding, column_names=["line"], skip_rows=1),
                             parse_options=pacsv.ParseOptions(delimiter=_NO_DELIMITER, quote_char=False,
                                                              escape_char=False, ignore_empty_lines=False),
                             convert_options=pacsv.ConvertOptions(column_types={"line": pa.string()},
                                                                  strings_can_be_null=False))
-    header, number, rows_read = None, 1, 0
+    number, rows_read = 2, 0  # line 1, the header, is ``_header``'s
     skipped, malformed, counts = [], [], []
     for batch in reader:
         lines = batch.column(0)
-        if header is None and len(lines):
-            header = lines[0].as_py().lstrip("\ufeff").rstrip("\r").split(delimiter)
-            lines, number = lines.slice(1), number + 1
         numbers = np.arange(number, number + len(lines), dtype="int64")
         number += len(lines)
-        fields = pc.count_substring(lines, delimiter).to_numpy(zero_copy_only=False) + 1
-        good = fields == len(header)  # a line holding the header's count of a visible delimiter is not blank
+        found = pc.count_substring(lines, delimiter).to_numpy(zero_copy_only=False) + 1
+        good = found == fields  # a line holding the header's count of a visible delimiter is not blank
         filled, doubtful = good.copy(), np.flatnonzero(~good)
         if len(doubtful):  # only the other lines are trimmed: trimming every line copied the file
             filled[doubtful] = ~pc.equal(pc.utf8_trim_whitespace(lines.take(doubtful)), "").to_numpy(
@@ -169,7 +167,7 @@ def _scan_lines_as(path: Path, delimiter: str, encoding: str) -> _LineScan:
         rows_read += int(filled.sum())
         skipped.append(numbers[~good])
         malformed.append(numbers[filled & ~good])
-        counts.append(fields[filled & ~good])
+        counts.append(found[filled & ~good])
     joined = (lambda parts: np.concatenate(parts) if parts else np.array([], dtype="int64"))
     return _LineScan(encoding, joined(skipped), joined(malformed), joined(counts), rows_read, number - 2)
 
@@ -271,7 +269,7 @@ def _unquoted(path: Path, header: list[str], encoding: str, delimiter: str, want
     if not parsed.invalid and parsed.parsed == _data_lines(path):  # no line malformed, none blank
         lines = pc.add(table["rank"], 2)
         return (table.drop_columns("rank").append_column("line", lines), [], [], parsed.parsed, parsed.encoding)
-    scan = _scan_lines(path, delimiter)
+    scan = _scan_lines(path, delimiter, len(header))
     if scan.encoding != parsed.encoding:  # bytes outside the columns read told latin-1 apart
         parsed = _parse_unquoted(path, header, delimiter, wanted, scan.encoding, keep, encoded)
         table = parsed.table
