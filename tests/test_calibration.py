@@ -31,9 +31,9 @@ def _territory(seed: int = 7, communes: int = 40) -> tuple[pd.DataFrame, pd.Data
     return reference, gps
 
 
-def _official_at(speed: float, reference: pd.DataFrame, gps: pd.DataFrame) -> pd.DataFrame:
-    settings = AplSettings()
-    pairs = estimated_times(reference, settings.max_minutes, RoadModel(speed_kmh=speed))
+def _official_at(speed: float, reference: pd.DataFrame, gps: pd.DataFrame, detour: float = 1.3,
+                 settings: AplSettings = AplSettings()) -> pd.DataFrame:
+    pairs = estimated_times(reference, settings.max_minutes, RoadModel(detour=detour, speed_kmh=speed))
     return apl_by_commune(reference, gps, pairs, settings)[["commune_code", "apl"]].rename(
         columns={"apl": "official_apl"})
 
@@ -139,9 +139,7 @@ def test_the_fit_keeps_the_roads_detour_and_the_apls_settings():
     detour, the best speed would be 32.5 km/h; with the default settings, the values differ)."""
     reference, gps = _territory()
     settings = AplSettings(consultations_per_fte=3000)
-    pairs = estimated_times(reference, settings.max_minutes, RoadModel(detour=1.6, speed_kmh=40.0))
-    official = apl_by_commune(reference, gps, pairs, settings)[["commune_code", "apl"]].rename(
-        columns={"apl": "official_apl"})
+    official = _official_at(40.0, reference, gps, detour=1.6, settings=settings)
     row = calibrate_speed(reference, gps, official, settings, RoadModel(detour=1.6), threshold=2.5).iloc[0]
     assert (row["detour"], row["speed_fitted_kmh"]) == (1.6, 40.0)
     assert row["mean_absolute_error_fit_fitted"] == pytest.approx(0.0, abs=1e-12)
