@@ -99,6 +99,11 @@ def test_corsica_arrondissements_get_figures_in_2a_and_none_in_2b(corsica, share
     # no FINESS file nor agency records for Corsica: their counts are no figure, never 0
     assert text.count("non disponible (pas de fichier FINESS pour ce territoire)") == 8
     assert text.count("non disponible (aucune donnée de l&#x27;agence pour ce territoire)") == 2
+    # nor on « Où agir »: each commune ranked there (those whose register is complete within
+    # reach) has no count of care structures within 15 minutes, rather than 0
+    ranked = int(tables["accessibility_by_commune"]["catchment_complete"].sum())
+    priorities = (settings.site_dir / "ou-agir.html").read_text(encoding="utf-8")
+    assert ranked > 100 and priorities.count("non disponible (pas de fichier FINESS pour ce territoire)") == ranked
 
 
 def test_corsica_reads_both_departements_and_withholds_what_its_register_cannot_support(corsica):

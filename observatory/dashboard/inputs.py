@@ -100,7 +100,17 @@ class TerritoriesInput:
 
 
 @dataclass(frozen=True)
-class PrioritiesInput:
+class _WithSources:
+    sources: pd.DataFrame  # every source and whether the territory has it (FINESS, the agency's records)
+
+    def has(self, dataset: str) -> bool:
+        """Whether the territory has the source: without it a count of 0 would be no figure."""
+        present = self.sources.loc[self.sources["dataset"] == dataset, "present"]
+        return bool(present.iloc[0]) if len(present) else False
+
+
+@dataclass(frozen=True)
+class PrioritiesInput(_WithSources):
     communes: pd.DataFrame  # accessibility per commune
     epcis: pd.DataFrame  # accessibility per EPCI
     travel_times: pd.DataFrame  # minutes from commune to commune
@@ -111,7 +121,8 @@ class PrioritiesInput:
         return cls(communes=_published(tables, "accessibility_by_commune"),
                    epcis=_published(tables, "accessibility_by_epci"),
                    travel_times=_published(tables, "commune_travel_times"),
-                   structures=_published(tables, "care_structure_locations"))
+                   structures=_published(tables, "care_structure_locations"),
+                   sources=_published(tables, "source_report"))
 
 
 @dataclass(frozen=True)
@@ -149,7 +160,7 @@ class MethodInput:
 
 
 @dataclass(frozen=True)
-class ZonesInput:
+class ZonesInput(_WithSources):
     """Every zoning's zones with their figures, and what they are compared with."""
     membership: pd.DataFrame  # each commune's zone in each zoning
     coverage: pd.DataFrame  # per zoning: its zones, the communes it leaves out
@@ -165,12 +176,6 @@ class ZonesInput:
     structure_locations: pd.DataFrame  # every care structure, for the départements' counts
     funnel: pd.DataFrame  # the agency's funnel: its installations in the whole territory
     references: pd.DataFrame  # the CNAM's liberal GP density of the département, région, France
-    sources: pd.DataFrame  # every source and whether the territory has it (FINESS, the agency's records)
-
-    def has(self, dataset: str) -> bool:
-        """Whether the territory has the source: without it a count of 0 would be no figure."""
-        present = self.sources.loc[self.sources["dataset"] == dataset, "present"]
-        return bool(present.iloc[0]) if len(present) else False
 
     @classmethod
     def of(cls, tables: dict[str, pd.DataFrame]) -> "ZonesInput":

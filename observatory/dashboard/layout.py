@@ -40,6 +40,7 @@ def cell(value) -> str:
 
 
 SECRET = "secret"  # a count of non-public data hidden by statistical secrecy (primary or secondary)
+NO_FINESS = "non disponible (pas de fichier FINESS pour ce territoire)"  # a count of structures without their source
 
 
 def count_cell(value) -> str:

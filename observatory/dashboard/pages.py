@@ -19,7 +19,7 @@ from .inputs import (AgencyInput, EvolutionInput, HomeInput, MethodInput, Priori
                      TerritoriesInput)
 from .targeting import (MAX_COMMUNES, REACH_MINUTES, commune_priorities, complete_register_communes,
                         epci_priorities)
-from .layout import SECRET, card, cell, cells, count_cell, register_dates, table, text
+from .layout import NO_FINESS, SECRET, card, cell, cells, count_cell, register_dates, table, text
 from .offline import PLOTLY_CONFIG
 
 STAGE_LABELS = catalogue.stage_labels()
@@ -424,6 +424,7 @@ def priorities(data, page: PrioritiesInput) -> str:
     """« Où agir » : EPCIs and communes ranked by the people in deserts and fragile zones, with
     the departures to come, the time to the nearest GP and the structures within 15 minutes."""
     communes, withheld = commune_priorities(page.communes, page.travel_times, page.structures)
+    finess = page.has("care_structures")  # without the file, 0 structures would be no figure
     epcis = epci_priorities(page.epcis)
     number, link = html_number, sheet_link
 
@@ -441,11 +442,11 @@ def priorities(data, page: PrioritiesInput) -> str:
                  for r in epcis.itertuples()]
     commune_rows = [({"population": _sort_value(r.population), "classe": text(r.desert_class), "apl": _sort_value(r.apl),
                       "departs": _sort_value(r.departures_5y), "minutes": _sort_value(r.nearest_gp_minutes),
-                      "structures": _sort_value(r.structures_15min)},
+                      "structures": _sort_value(r.structures_15min if finess else None)},
                      [link("commune.html", r.commune_code, r.commune_name), html.escape(text(r.epci_name)),
                       number(r.population), html.escape(CLASS_NAMES[text(r.desert_class) or "unclassified"]), number(r.apl, 2),
                       departures(r.departures_5y, r.gps_known_departure), number(r.nearest_gp_minutes),
-                      number(r.structures_15min)])
+                      number(r.structures_15min) if finess else NO_FINESS])
                     for r in communes.itertuples()]
     label = catalogue.label
     classes = "".join(f'<option value="{key}">{html.escape(CLASS_NAMES[key])}</option>'

@@ -16,7 +16,7 @@ from .. import catalogue
 from ..indicators.zones import STRUCTURE_KINDS
 from . import french
 from .inputs import ZonesInput
-from .layout import SECRET, absences, count_cell, table, text
+from .layout import NO_FINESS, SECRET, absences, count_cell, table, text
 from .pages import sourced
 
 SOURCED = ("zone_code", "population", "pop_0_14", "gps", "share_senior", "departures_5y", "apl", "share_desert",
@@ -26,7 +26,6 @@ AGE_BANDS = {"pop_0_14": "0 à 14 ans", "pop_15_29": "15 à 29 ans", "pop_30_44"
              "pop_45_59": "45 à 59 ans", "pop_60_74": "60 à 74 ans", "pop_75_plus": "75 ans et plus"}
 UNUSABLE = "non disponible (registre incomplet)"
 NOT_HELD = "non disponible dans l'observatoire"
-NO_FINESS = "non disponible (pas de fichier FINESS pour ce territoire)"
 NO_AGENCY = "non disponible (aucune donnée de l'agence pour ce territoire)"
 
 
